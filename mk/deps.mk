@@ -1,0 +1,7 @@
+deps:
+	$(Q)tools/deps.sh install
+
+deps-ensure:
+	$(Q)tools/deps.sh ensure
+
+.PHONY: deps deps-ensure

@@ -1,0 +1,60 @@
+# Host unit tests (cmocka, ASan + UBSan), guest suites of both
+# architectures in QEMU, and the one summary line.
+
+HOSTCC ?= gcc
+UNIT_BUILD := build/host
+UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fno-strict-aliasing -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-Iinclude -Itests/unit -include tests/unit/host_compat.h -DHV_HOST_TEST
+
+# A test file names what it links in a comment of its own:
+#   /* SOURCES: lib/printf.c lib/string.c */
+#   /* CFLAGS: -Iarch/x86/include */
+UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
+unit_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/unit/test_$(1).c)
+
+define unit_rule
+$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_field,$(1),SOURCES) $(wildcard tests/unit/*.h) mk/tests.mk
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$@")
+	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $(call unit_field,$(1),CFLAGS) \
+		tests/unit/test_$(1).c $(call unit_field,$(1),SOURCES) -o $$@ -lcmocka -lpthread
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
+
+unit-build: $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
+
+unit: deps-ensure
+	$(Q)$(MAKE) --no-print-directory unit-build || \
+		echo "unit-build 0 1 0" >build/results/unit-build.res
+	$(Q)for t in $(UNIT_TESTS); do \
+		[ -x $(UNIT_BUILD)/test_$$t ] || { echo "unit-$$t 0 1 0" >build/results/unit-$$t.res; \
+			echo "FAIL  unit-$$t: did not build"; continue; }; \
+		CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1 \
+		tools/run-suite unit-$$t --status 0 --timeout 300 -- $(UNIT_BUILD)/test_$$t; \
+	done
+
+# Runs one architecture's guest suites; a build failure is scored as one
+# failed test so that it shows in the summary.
+check-arch: deps-ensure
+	$(Q)mkdir -p build/results
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) test-images || \
+		{ echo "build-$(ARCH) 0 1 0" >build/results/build-$(ARCH).res; \
+		  echo "FAIL  build-$(ARCH)"; exit 0; }
+	$(Q)$(MAKE) --no-print-directory ARCH=$(ARCH) guest-suites
+
+check: deps-ensure
+	$(Q)rm -rf build/results build/logs
+	$(Q)mkdir -p build/results
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 check-arch
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 check-arch
+	$(Q)tools/summary
+
+bench: deps-ensure
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 bench-arch
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 bench-arch
+
+.PHONY: unit unit-build check check-arch bench

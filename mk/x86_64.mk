@@ -1,0 +1,32 @@
+# x86_64: a 64-bit ELF for GRUB's multiboot2, the same link as a 32-bit
+# ELF for QEMU's -kernel (multiboot1), and a GRUB rescue ISO.
+
+HV32 := $(BUILD)/hv32.elf
+ISO := $(BUILD)/hv.iso
+RUN_CMDLINE ?=
+RUN_TIMEOUT ?= 600
+X86_CPU ?= EPYC
+
+QEMU_X86 := qemu-system-x86_64 -machine pc -m 1G -smp 4 -display none -vga none \
+	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+$(HV32): $(HV_ELF)
+	@$(if $(Q),echo "  OBJCOPY $@")
+	$(Q)$(OBJCOPY) -O elf32-i386 $< $@
+
+$(ISO): $(HV_ELF) tools/mkiso.sh
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/mkiso.sh $@ $(HV_ELF) "$(RUN_CMDLINE)"
+
+$(BUILD)/images: $(HV32)
+	@touch $@
+
+iso: deps-ensure $(ISO)
+
+run: deps-ensure $(ISO)
+	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_X86) -cpu $(X86_CPU) -serial mon:stdio \
+		-cdrom $(ISO) -boot d -net none
+
+include tests/guest/x86/suites.mk
+
+.PHONY: iso run

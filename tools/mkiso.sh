@@ -1,0 +1,31 @@
+#!/bin/sh
+# mkiso.sh OUT.iso HV.elf "CMDLINE" [FILE:NAME]...
+# A GRUB rescue ISO that loads HV.elf with multiboot2 and each FILE as a
+# module2 named NAME, with GRUB and the hypervisor on the serial port.
+set -eu
+out=$1 elf=$2 cmdline=$3
+shift 3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/boot/grub"
+cp "$elf" "$tmp/boot/hv.elf"
+{
+	echo 'serial --unit=0 --speed=115200'
+	echo 'terminal_input serial'
+	echo 'terminal_output serial'
+	echo 'set timeout=0'
+	echo 'menuentry "microhv" {'
+	echo "	multiboot2 /boot/hv.elf $cmdline"
+	i=0
+	for m in "$@"; do
+		cp "${m%%:*}" "$tmp/boot/mod$i"
+		echo "	module2 /boot/mod$i ${m#*:}"
+		i=$((i + 1))
+	done
+	echo '	boot'
+	echo '}'
+} >"$tmp/boot/grub/grub.cfg"
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" "$tmp" >"$tmp/log" 2>&1 || {
+	cat "$tmp/log" >&2
+	exit 1
+}
