@@ -67,7 +67,6 @@ int boot_info_add_module(struct boot_info *bi, u64 base, u64 size, const char *n
 			 size_t name_len)
 {
 	struct boot_module *m;
-	size_t n;
 
 	if (!range_valid(base, size))
 		return -EINVAL;
@@ -78,18 +77,13 @@ int boot_info_add_module(struct boot_info *bi, u64 base, u64 size, const char *n
 	m = &bi->modules[bi->nr_modules++];
 	m->base = base;
 	m->size = size;
-	n = name ? strnlen(name, MIN(name_len, sizeof(m->name) - 1)) : 0;
-	memcpy(m->name, name ? name : "", n);
-	m->name[n] = '\0';
+	strlcpy_bounded(m->name, sizeof(m->name), name ? name : "", name ? name_len : 0);
 	return 0;
 }
 
 void boot_info_set_cmdline(struct boot_info *bi, const char *s, size_t max)
 {
-	size_t n = strnlen(s, MIN(max, sizeof(bi->cmdline) - 1));
-
-	memcpy(bi->cmdline, s, n);
-	bi->cmdline[n] = '\0';
+	strlcpy_bounded(bi->cmdline, sizeof(bi->cmdline), s, max);
 }
 
 u64 boot_info_ram_total(const struct boot_info *bi)

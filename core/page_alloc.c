@@ -195,6 +195,7 @@ void *page_alloc(void)
 void page_free_contig(void *p, size_t npages)
 {
 	paddr_t pa = (paddr_t)(uintptr_t)p;
+	bool allocated;
 	size_t idx;
 
 	if (!p || !npages)
@@ -208,10 +209,13 @@ void page_free_contig(void *p, size_t npages)
 	BUG_ON(idx >= span_pages || span_pages - idx < npages);
 
 	spin_lock(&alloc_lock);
-	BUG_ON(bitmap_find_next_clear(bitmap, idx + npages, idx) != idx + npages);
-	bitmap_clear_range(bitmap, idx, npages);
-	free_pages += npages;
+	allocated = bitmap_find_next_clear(bitmap, idx + npages, idx) == idx + npages;
+	if (allocated) {
+		bitmap_clear_range(bitmap, idx, npages);
+		free_pages += npages;
+	}
 	spin_unlock(&alloc_lock);
+	BUG_ON(!allocated);
 }
 
 void page_free(void *p)

@@ -62,13 +62,22 @@ bool bitmap_range_clear(const u64 *map, size_t start, size_t n)
 	return bitmap_find_next_set(map, start + n, start) == start + n;
 }
 
+/* Without -mpopcnt the builtin becomes a libgcc call, and we link no libgcc. */
+static unsigned int hweight64(u64 w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555ULL);
+	w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned int)((w * 0x0101010101010101ULL) >> 56);
+}
+
 size_t bitmap_weight(const u64 *map, size_t nbits)
 {
 	size_t i, w = 0;
 
 	for (i = 0; i < nbits / BITS_PER_WORD; i++)
-		w += (size_t)__builtin_popcountll(map[i]);
+		w += (size_t)hweight64(map[i]);
 	if (nbits % BITS_PER_WORD)
-		w += (size_t)__builtin_popcountll(map[i] & ((1ULL << (nbits % BITS_PER_WORD)) - 1));
+		w += (size_t)hweight64(map[i] & ((1ULL << (nbits % BITS_PER_WORD)) - 1));
 	return w;
 }

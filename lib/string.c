@@ -15,6 +15,18 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+size_t strlcpy_bounded(char *dst, size_t size, const char *src, size_t src_max)
+{
+	size_t n;
+
+	if (!size)
+		return 0;
+	n = strnlen(src, MIN(src_max, size - 1));
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}
+
 const void *memmem_bounded(const void *hay, size_t hlen, const void *needle, size_t nlen)
 {
 	const u8 *h = hay;

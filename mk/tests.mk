@@ -8,18 +8,20 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Itests/unit -include tests/unit/host_compat.h -DHV_HOST_TEST
 
-# A test file names what it links in a comment of its own:
+# A test file names what it links in a comment of its own (lib/printf.c,
+# which host_compat.h renames, is always linked):
 #   /* SOURCES: lib/printf.c lib/string.c */
 #   /* CFLAGS: -Iarch/x86/include */
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 unit_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/unit/test_$(1).c)
+unit_srcs = $(sort lib/printf.c $(call unit_field,$(1),SOURCES))
 
 define unit_rule
-$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_field,$(1),SOURCES) $(wildcard tests/unit/*.h) mk/tests.mk
+$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) $(wildcard tests/unit/*.h) mk/tests.mk
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $(call unit_field,$(1),CFLAGS) \
-		tests/unit/test_$(1).c $(call unit_field,$(1),SOURCES) -o $$@ -lcmocka -lpthread
+		tests/unit/test_$(1).c $(call unit_srcs,$(1)) -o $$@ -lcmocka -lpthread
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 

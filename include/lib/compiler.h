@@ -3,7 +3,10 @@
 
 #include <lib/types.h>
 
+/* Guarded: host unit tests see libc's cdefs.h, which defines some of these. */
+#ifndef __packed
 #define __packed		__attribute__((packed))
+#endif
 #define __aligned(x)		__attribute__((aligned(x)))
 #define __section(s)		__attribute__((section(s)))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
@@ -11,7 +14,9 @@
 #define __unused		__attribute__((unused))
 #define __used			__attribute__((used))
 #define __weak			__attribute__((weak))
+#ifndef __always_inline
 #define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __must_check		__attribute__((warn_unused_result))
 
 #define likely(x)		__builtin_expect(!!(x), 1)

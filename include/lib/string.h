@@ -17,6 +17,11 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
+/*
+ * Copies a string that may lack its NUL within @src_max bytes (loader and
+ * guest data): reads at most @src_max bytes, always terminates @dst.
+ */
+size_t strlcpy_bounded(char *dst, size_t size, const char *src, size_t src_max);
 const void *memmem_bounded(const void *hay, size_t hlen, const void *needle, size_t nlen);
 
 /* Parses an unsigned number (0x hex, else decimal); -EINVAL on junk or overflow. */

@@ -1,0 +1,339 @@
+/* SOURCES: boot/multiboot.c core/boot_info.c lib/string.c */
+#include "test_support.h"
+
+#include <core/boot.h>
+#include <lib/errno.h>
+#include <string.h>
+
+static struct boot_info bi;
+
+/* ---- a multiboot2 information builder ---- */
+
+static u8 mb2[4096] __attribute__((aligned(8)));
+static u32 mb2_len;
+
+static void mb2_begin(void)
+{
+	memset(mb2, 0, sizeof(mb2));
+	mb2_len = 8;
+}
+
+static u8 *mb2_tag(u32 type, u32 size)
+{
+	u8 *t = mb2 + mb2_len;
+
+	memcpy(t, &type, 4);
+	memcpy(t + 4, &size, 4);
+	mb2_len += (size + 7) & ~7u;
+	return t;
+}
+
+static void mb2_string_tag(u32 type, const char *s)
+{
+	u8 *t = mb2_tag(type, 8 + (u32)strlen(s) + 1);
+
+	memcpy(t + 8, s, strlen(s) + 1);
+}
+
+static void mb2_mmap(const u64 (*e)[3], unsigned int n)
+{
+	u8 *t = mb2_tag(6, 16 + 24 * n);
+	u32 esz = 24, i;
+
+	memcpy(t + 8, &esz, 4);
+	for (i = 0; i < n; i++) {
+		memcpy(t + 16 + 24 * i, &e[i][0], 8);
+		memcpy(t + 24 + 24 * i, &e[i][1], 8);
+		memcpy(t + 32 + 24 * i, &e[i][2], 4);
+	}
+}
+
+static void mb2_module(u32 start, u32 end, const char *s)
+{
+	u8 *t = mb2_tag(3, 16 + (u32)strlen(s) + 1);
+
+	memcpy(t + 8, &start, 4);
+	memcpy(t + 12, &end, 4);
+	memcpy(t + 16, s, strlen(s) + 1);
+}
+
+static void mb2_end(void)
+{
+	mb2_tag(0, 8);
+	memcpy(mb2, &mb2_len, 4);
+}
+
+static const u64 good_mmap[][3] = {
+	{ 0, 0x9fc00, 1 }, { 0x9fc00, 0x400, 2 }, { 0x100000, 0x3fee0000, 1 },
+	{ 0xfffc0000, 0x40000, 2 },
+};
+
+static void build_good_mb2(void)
+{
+	mb2_begin();
+	mb2_string_tag(1, "hv.test=boot hv.cpus=4");
+	mb2_string_tag(2, "GRUB 2.06");
+	mb2_mmap(good_mmap, 4);
+	mb2_module(0x500000, 0x501000, "config");
+	mb2_module(0x600000, 0x600800, "/boot/guest.bin guest");
+	{
+		u8 *t = mb2_tag(14, 8 + 20);
+
+		memcpy(t + 8, "RSD PTR ", 8);
+	}
+	mb2_end();
+}
+
+static void test_mb2_good(void **state)
+{
+	build_good_mb2();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), 0);
+	assert_string_equal(bi.cmdline, "hv.test=boot hv.cpus=4");
+	assert_string_equal(bi.loader, "GRUB 2.06");
+	assert_int_equal(bi.nr_ram, 2);
+	assert_true(bi.ram[1].base == 0x100000 && bi.ram[1].size == 0x3fee0000);
+	assert_int_equal(bi.nr_modules, 2);
+	assert_string_equal(bi.modules[0].name, "config");
+	assert_string_equal(bi.modules[1].name, "guest");
+	assert_true(bi.modules[1].size == 0x800);
+	assert_int_equal(bi.acpi_rsdp_len, 20);
+	assert_memory_equal(bi.acpi_rsdp, "RSD PTR ", 8);
+}
+
+static void test_mb2_truncated(void **state)
+{
+	u32 cut;
+
+	build_good_mb2();
+	/* Every shorter buffer than the info claims is refused. */
+	for (cut = 0; cut < mb2_len; cut++) {
+		boot_info_init(&bi);
+		assert_true(mb2_parse(mb2, cut, &bi) < 0);
+	}
+	/* And an info whose total_size is cut before the end tag, too. */
+	for (cut = 16; cut < mb2_len; cut += 8) {
+		memcpy(mb2, &cut, 4);
+		boot_info_init(&bi);
+		assert_true(mb2_parse(mb2, sizeof(mb2), &bi) < 0);
+	}
+}
+
+static void test_mb2_lying(void **state)
+{
+	u32 v;
+
+	/* total_size beyond the cap */
+	build_good_mb2();
+	v = MB2_INFO_MAX + 8;
+	memcpy(mb2, &v, 4);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+
+	/* a tag whose size runs past the end */
+	build_good_mb2();
+	v = 5000;
+	memcpy(mb2 + 12, &v, 4);
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+
+	/* a tag smaller than its own header */
+	build_good_mb2();
+	v = 4;
+	memcpy(mb2 + 12, &v, 4);
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+
+	/* an mmap entry size that is too small */
+	mb2_begin();
+	mb2_mmap(good_mmap, 1);
+	v = 8;
+	memcpy(mb2 + 16, &v, 4);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+
+	/* a module that ends before it starts */
+	mb2_begin();
+	mb2_mmap(good_mmap, 3);
+	mb2_module(0x2000, 0x1000, "x");
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+
+	/* a RAM range that wraps around */
+	{
+		const u64 wrap[][3] = { { ~0ULL - 0xfff, 0x2000, 1 } };
+
+		mb2_begin();
+		mb2_mmap(wrap, 1);
+		mb2_end();
+		boot_info_init(&bi);
+		assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+	}
+
+	/* no memory map at all */
+	mb2_begin();
+	mb2_string_tag(1, "x");
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -ENOENT);
+}
+
+static void test_mb2_unterminated_strings(void **state)
+{
+	u8 *t;
+
+	mb2_begin();
+	t = mb2_tag(1, 8 + 5);
+	memcpy(t + 8, "ABCDE", 5);	/* no NUL inside the tag */
+	memset(t + 13, 'Z', 3);		/* padding that is not NUL either */
+	mb2_mmap(good_mmap, 3);
+	t = mb2_tag(3, 16 + 3);
+	memcpy(t + 16, "abc", 3);
+	memset(t + 19, 'Q', 5);
+	t[8] = 0x00, t[9] = 0x10;
+	t[12] = 0x00, t[13] = 0x20;
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), 0);
+	assert_string_equal(bi.cmdline, "ABCDE");
+	assert_string_equal(bi.modules[0].name, "abc");
+}
+
+/* ---- multiboot1: pointers into a fake physical memory ---- */
+
+#define PHYS_SIZE 0x10000
+static u8 phys[PHYS_SIZE];
+
+static const void *phys_map(u64 pa, u64 len, void *ctx)
+{
+	if (pa > PHYS_SIZE || len > PHYS_SIZE - pa)
+		return NULL;
+	return phys + pa;
+}
+
+static void put32(u64 pa, u32 v)
+{
+	memcpy(phys + pa, &v, 4);
+}
+
+static void put64(u64 pa, u64 v)
+{
+	memcpy(phys + pa, &v, 8);
+}
+
+#define INFO	0x100
+#define MMAP	0x400
+#define MODS	0x800
+#define STRS	0xc00
+
+static void build_good_mb1(void)
+{
+	memset(phys, 0, sizeof(phys));
+	put32(INFO, (1 << 0) | (1 << 2) | (1 << 3) | (1 << 6) | (1 << 9));
+	put32(INFO + 4, 639);
+	put32(INFO + 8, 1023 * 1024);
+	put32(INFO + 16, STRS);
+	strcpy((char *)phys + STRS, "hv32.elf hv.test=boot");
+	put32(INFO + 20, 1);
+	put32(INFO + 24, MODS);
+	put32(MODS, 0x200000);
+	put32(MODS + 4, 0x280000);
+	put32(MODS + 8, STRS + 0x100);
+	strcpy((char *)phys + STRS + 0x100, "build/x86_64/guest.bin guest");
+	put32(INFO + 44, 2 * 24);
+	put32(INFO + 48, MMAP);
+	put32(MMAP, 20);
+	put64(MMAP + 4, 0);
+	put64(MMAP + 12, 0x9fc00);
+	put32(MMAP + 20, 1);
+	put32(MMAP + 24, 20);
+	put64(MMAP + 28, 0x100000);
+	put64(MMAP + 36, 0x7fe0000);
+	put32(MMAP + 44, 1);
+	put32(INFO + 64, STRS + 0x200);
+	strcpy((char *)phys + STRS + 0x200, "qemu");
+}
+
+static void test_mb1_good(void **state)
+{
+	build_good_mb1();
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), 0);
+	assert_string_equal(bi.cmdline, "hv32.elf hv.test=boot");
+	assert_string_equal(bi.loader, "qemu");
+	assert_int_equal(bi.nr_ram, 2);
+	assert_true(bi.ram[1].size == 0x7fe0000);
+	assert_int_equal(bi.nr_modules, 1);
+	assert_string_equal(bi.modules[0].name, "guest");
+}
+
+static void test_mb1_lying_pointers(void **state)
+{
+	build_good_mb1();
+	assert_int_equal(mb1_parse(PHYS_SIZE - 8, phys_map, NULL, &bi), -EFAULT);
+
+	build_good_mb1();
+	put32(INFO + 16, PHYS_SIZE + 0x1000);	/* cmdline outside memory */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
+
+	build_good_mb1();
+	memset(phys + STRS, 'x', PHYS_SIZE - STRS);	/* no NUL anywhere */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
+
+	build_good_mb1();
+	put32(INFO + 44, 0xfffffff0);		/* mmap longer than memory */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
+
+	build_good_mb1();
+	put32(MMAP + 24, 0xffffffff);		/* entry size beyond the map */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EINVAL);
+
+	build_good_mb1();
+	put32(MMAP, 4);				/* entry size below its fields */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EINVAL);
+
+	build_good_mb1();
+	put32(INFO + 20, 100000);		/* absurd module count */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -E2BIG);
+
+	build_good_mb1();
+	put32(INFO + 24, PHYS_SIZE - 4);	/* module table past the end */
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
+}
+
+static void test_mb1_fallback_meminfo(void **state)
+{
+	build_good_mb1();
+	put32(INFO, 1 << 0);
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), 0);
+	assert_int_equal(bi.nr_ram, 2);
+	assert_true(bi.ram[0].size == 639 * 1024);
+	assert_true(bi.ram[1].base == 0x100000);
+	put32(INFO, 0);
+	boot_info_init(&bi);
+	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mb2_good),
+		cmocka_unit_test(test_mb2_truncated),
+		cmocka_unit_test(test_mb2_lying),
+		cmocka_unit_test(test_mb2_unterminated_strings),
+		cmocka_unit_test(test_mb1_good),
+		cmocka_unit_test(test_mb1_lying_pointers),
+		cmocka_unit_test(test_mb1_fallback_meminfo),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
