@@ -4,6 +4,7 @@
 #   make run [ARCH=...]        boot it in QEMU with the built-in default VMs
 #   make check                 every test suite, both architectures
 #   make bench                 benchmarks (never fail the tests)
+#   make fuzz                  libFuzzer targets, FUZZ_SECONDS (20) each
 #   make deps                  install the Debian packages the project needs
 
 ARCH ?= x86_64
@@ -108,6 +109,7 @@ $(HV_ELF): $(OBJS) $(LDSCRIPT)
 include mk/$(ARCH).mk
 include mk/deps.mk
 include mk/tests.mk
+include mk/fuzz.mk
 
 clean:
 	rm -rf build

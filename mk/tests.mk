@@ -15,9 +15,15 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 unit_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/unit/test_$(1).c)
 unit_srcs = $(sort lib/printf.c $(call unit_field,$(1),SOURCES))
+# Sources and headers are compiled in one command, which leaves gcc's -MMD
+# with only the last file's dependencies: depend on every header, and on
+# the .c files a test includes itself (#include "../../lib/mem.c").
+UNIT_HDRS := $(wildcard include/*/*.h arch/*/include/*/*.h tests/unit/*.h)
+unit_incs = $(shell sed -n 's|^\#include "\.\./\.\./\(.*\.c\)"$$|\1|p' tests/unit/test_$(1).c)
 
 define unit_rule
-$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) $(wildcard tests/unit/*.h) mk/tests.mk
+$(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) $(call unit_incs,$(1)) \
+		$(UNIT_HDRS) mk/tests.mk
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  HOSTCC  $$@")
 	$$(Q)$$(HOSTCC) $$(UNIT_CFLAGS) $(call unit_field,$(1),CFLAGS) \

@@ -1,0 +1,61 @@
+# libFuzzer targets (clang, ASan + UBSan). Like a unit test, each
+# tests/fuzz/fuzz_NAME.c names what it links and any extra flags in
+# comments of its own (lib/printf.c, which host_compat.h renames, is
+# always linked):
+#   /* SOURCES: arch/x86/decode.c */
+#   /* CFLAGS: -Iarch/x86/include */
+#
+#   make fuzz                     build every target, run each FUZZ_SECONDS
+#   make fuzz FUZZ_SECONDS=300    longer
+#   make fuzz-build               build only
+#
+# Each target's corpus grows in build/fuzz/corpus/NAME and is reused by
+# the next run. A failing input is saved as build/fuzz/NAME-crash-*
+# (reproduce: build/fuzz/fuzz_NAME FILE), and `make fuzz` fails.
+
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_BUILD := build/fuzz
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fno-strict-aliasing -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Iinclude -Itests/unit -include tests/unit/host_compat.h -DHV_HOST_TEST
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/fuzz/fuzz_$(1).c)
+fuzz_srcs = $(sort lib/printf.c $(call fuzz_field,$(1),SOURCES))
+
+define fuzz_rule
+$(FUZZ_BUILD)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(call fuzz_srcs,$(1)) mk/fuzz.mk
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  FUZZCC  $$@")
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(call fuzz_field,$(1),CFLAGS) \
+		tests/fuzz/fuzz_$(1).c $(call fuzz_srcs,$(1)) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+# Every target runs even when one fails; the summary line per target
+# gives the executions and the coverage reached.
+fuzz: deps-ensure
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)fail=0; for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		log=$(FUZZ_BUILD)/$$t.log; \
+		if $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/$$t- \
+			$(FUZZ_BUILD)/corpus/$$t >$$log 2>&1; then \
+			runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $$log); \
+			cov=$$(grep -o 'cov: [0-9]*' $$log | tail -1); \
+			corpus=$$(ls $(FUZZ_BUILD)/corpus/$$t | wc -l); \
+			echo "PASS  fuzz-$$t: $$runs runs, $$cov, $$corpus corpus inputs"; \
+		else \
+			fail=1; \
+			echo "FAIL  fuzz-$$t (log: $$log)"; \
+			grep -E 'invariant failed|ERROR: |SUMMARY: ' $$log | head -5 | \
+				sed 's/^/        /'; \
+		fi; \
+	done; exit $$fail
+
+.PHONY: fuzz fuzz-build
