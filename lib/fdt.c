@@ -595,7 +595,7 @@ int fdt_is_compatible(const struct fdt *f, int node, const char *compat)
 
 bool fdt_is_enabled(const struct fdt *f, int node)
 {
-	const char *s;
+	const char *s = "";
 	int n = fdt_prop_string(f, node, "status", &s);
 
 	if (n == -ENOENT)

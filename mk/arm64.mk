@@ -1,6 +1,13 @@
 # arm64: a raw Image with the arm64 Linux boot header, started at EL2.
 
 IMAGE := $(BUILD)/Image
+
+# Position independent: every symbol hidden (asm/hidden.h) so code reaches
+# them PC-relative, linked as a static PIE at 0 whose R_AARCH64_RELATIVE
+# relocations head.S applies at whatever address the loader chose.
+CFLAGS += -fpie -include arch/arm64/include/asm/hidden.h
+LDFLAGS += -pie --no-dynamic-linker -z notext
+
 RUN_CMDLINE ?=
 RUN_TIMEOUT ?= 600
 
