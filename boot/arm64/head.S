@@ -162,14 +162,20 @@ func arm64_mmu_enable
 	ret
 endfunc arm64_mmu_enable
 
+/*
+ * adr, not adr_l: adrp works in 4 KiB pages and is wrong by the
+ * misalignment when the image is loaded off a page boundary, which is
+ * one of the failures reported here. The messages therefore sit in .text,
+ * within adr's +-1 MiB.
+ */
 not_at_el2:
-	adr_l	x0, msg_not_el2
+	adr	x0, msg_not_el2
 	b	early_fail
 misaligned:
-	adr_l	x0, msg_misaligned
+	adr	x0, msg_misaligned
 	b	early_fail
 bad_relocation:
-	adr_l	x0, msg_bad_relocation
+	adr	x0, msg_bad_relocation
 	b	early_fail
 
 /*
@@ -191,7 +197,6 @@ halt:
 
 	.ltorg
 
-	.section .rodata, "a"
 msg_not_el2:
 	.asciz	"\r\nmicrohv: not entered at EL2 (QEMU needs -machine virtualization=on); stopped\r\n"
 msg_misaligned:

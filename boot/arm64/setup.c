@@ -38,6 +38,20 @@ static void early_fail(int err, const char *what)
 	}
 }
 
+/*
+ * An absolute pointer stored in data: only head.S's relocation pass
+ * makes it equal to the address the code computes PC-relative. The boot
+ * path dereferences few such pointers, so without this check a broken
+ * relocation (a linker change, an image moved after entry) would show up
+ * much later as a wild pointer.
+ */
+static char *const relocated_image_start = __hv_image_start;
+
+static bool relocations_applied(void)
+{
+	return *(char *const volatile *)&relocated_image_start == __hv_image_start;
+}
+
 static u64 addr_of(const char *sym)
 {
 	return (u64)(uintptr_t)sym;
@@ -140,6 +154,8 @@ void arm64_early_setup(u64 dtb)
 {
 	u64 uart, uart_size;
 
+	if (!relocations_applied())
+		early_fail(-ENOEXEC, "the image's relocations were not applied");
 	parse_dtb(dtb);
 	console_probe(arm64_fdt.blob ? &arm64_fdt : NULL, &uart, &uart_size);
 	mmu_early_init();
@@ -158,7 +174,9 @@ __noreturn void arm64_boot_main(void)
 
 	arm64_percpu_init(0, this_cpu_mpidr());
 	if (early_err) {
-		printk("\n%s: cannot boot: %s (%s)\n", HV_NAME, early_what, errno_name(early_err));
+		/* errno_name()'s table holds relocated pointers: not usable if that failed. */
+		printk("\n%s: cannot boot: %s (%s)\n", HV_NAME, early_what,
+		       relocations_applied() ? errno_name(early_err) : "ENOEXEC");
 		arch_cpu_stop();
 	}
 	err = arm64_time_init(&arm64_fdt);

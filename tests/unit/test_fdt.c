@@ -414,6 +414,19 @@ static void test_lying_structure(void **state)
 	fdtb_token(&b, FDT_END);
 	assert_int_equal(init_built(&b), -EBADMSG);
 
+	/*
+	 * A length that wraps the offset arithmetic round to the property's
+	 * own token: without the length check the walk would never end.
+	 */
+	fdtb_init(&b);
+	fdtb_begin(&b, "");
+	fdtb_token(&b, FDT_PROP);
+	fdtb_token(&b, 0xfffffff4);
+	fdtb_token(&b, fdtb_string(&b, "p", 2));
+	fdtb_end(&b);
+	fdtb_token(&b, FDT_END);
+	assert_int_equal(init_built(&b), -EBADMSG);
+
 	/* A property header cut off by the end of the block. */
 	fdtb_init(&b);
 	fdtb_begin(&b, "");
@@ -421,12 +434,12 @@ static void test_lying_structure(void **state)
 	fdtb_token(&b, 0);
 	assert_int_equal(init_built(&b), -EBADMSG);
 
-	/* A name offset past the strings block. */
+	/* A name offset past the strings block (which holds a valid name). */
 	fdtb_init(&b);
 	fdtb_begin(&b, "");
 	fdtb_token(&b, FDT_PROP);
 	fdtb_token(&b, 0);
-	fdtb_token(&b, 1000);
+	fdtb_token(&b, fdtb_string(&b, "p", 2) + 1000);
 	fdtb_end(&b);
 	fdtb_token(&b, FDT_END);
 	assert_int_equal(init_built(&b), -EBADMSG);
