@@ -108,6 +108,7 @@ $(HV_ELF): $(OBJS) $(LDSCRIPT)
 include mk/$(ARCH).mk
 include mk/deps.mk
 include mk/tests.mk
+include mk/fuzz.mk
 
 clean:
 	rm -rf build
