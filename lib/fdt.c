@@ -52,8 +52,9 @@ static const u8 *struct_block(const struct fdt *f)
 static bool string_ok(const struct fdt *f, u32 off)
 {
 	const char *s = (const char *)f->blob + f->strings_off;
+	u32 room = f->strings_size - off;
 
-	return off < f->strings_size && strnlen(s + off, f->strings_size - off) < f->strings_size - off;
+	return off < f->strings_size && strnlen(s + off, room) < room;
 }
 
 /*

@@ -158,10 +158,32 @@ static void dump_regs(const struct arm64_regs *regs)
 	fault_print("hv:   x30 %016llx  sp  %016llx\n", regs->x[30], regs->sp);
 }
 
+/*
+ * A fault while dumping a fault (a bad pointer in the dump path, a stack
+ * that is gone) would otherwise recurse until this CPU's stack runs into
+ * its neighbour's. The second one gets a fixed message and a dead stop.
+ */
+static bool in_handler[MAX_CPUS];
+
+static void stop_on_nested_fault(void)
+{
+	static const char msg[] = "\nhv: exception while handling an exception; CPU stopped\n";
+	unsigned int cpu = cpu_id() % MAX_CPUS;
+
+	if (!in_handler[cpu]) {
+		in_handler[cpu] = true;
+		return;
+	}
+	arch_console_write(msg, sizeof(msg) - 1);
+	for (;;)
+		__asm__ __volatile__("msr daifset, #0xf\n\twfi" ::: "memory");
+}
+
 void arm64_handle_exception(struct arm64_regs *regs, unsigned int vector)
 {
 	if (semihost_fixup(regs, vector))
 		return;
+	stop_on_nested_fault();
 	vector %= VEC_COUNT;
 	fault_print("\nhv: unhandled %s exception from %s on CPU %u\n", vector_kinds[vector % 4],
 		    vector_origins[vector / 4], cpu_id());

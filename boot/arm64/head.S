@@ -26,7 +26,7 @@ func _start
 	b	primary_entry		/* code0 */
 	.long	0			/* code1 */
 	.quad	0			/* text_offset */
-	.quad	__hv_image_size		/* image_size: what the loader must leave free, .bss included */
+	.quad	__hv_image_size		/* image_size: what the loader keeps free, .bss too */
 	.quad	IMAGE_FLAGS
 	.quad	0			/* res2 */
 	.quad	0			/* res3 */
@@ -109,7 +109,7 @@ apply_relocations:
 	b.hs	2f
 	ldp	x11, x12, [x9], #16	/* r_offset, r_info */
 	ldr	x13, [x9], #8		/* r_addend */
-	cbz	x12, 1b			/* R_AARCH64_NONE: left by the linker for a dropped entry */
+	cbz	x12, 1b			/* R_AARCH64_NONE: a slot the linker left unused */
 	cmp	x12, #R_AARCH64_RELATIVE
 	b.ne	bad_relocation
 	add	x13, x13, x20
@@ -198,8 +198,10 @@ halt:
 	.ltorg
 
 msg_not_el2:
-	.asciz	"\r\nmicrohv: not entered at EL2 (QEMU needs -machine virtualization=on); stopped\r\n"
+	.ascii	"\r\nmicrohv: not entered at EL2 "
+	.asciz	"(QEMU needs -machine virtualization=on); stopped\r\n"
 msg_misaligned:
 	.asciz	"\r\nmicrohv: loaded at an address that is not 4 KiB aligned; stopped\r\n"
 msg_bad_relocation:
-	.asciz	"\r\nmicrohv: image has a relocation other than R_AARCH64_RELATIVE; stopped\r\n"
+	.ascii	"\r\nmicrohv: image has a relocation "
+	.asciz	"other than R_AARCH64_RELATIVE; stopped\r\n"

@@ -111,7 +111,8 @@ static void map_image(void)
 static void map_ram_part(u64 lo, u64 hi)
 {
 	if (lo < hi && mmu_early_map(lo, hi - lo, MMU_DATA))
-		early_fail(-ENOMEM, "cannot map RAM (page-table pool too small or a RAM range too high)");
+		early_fail(-ENOMEM,
+			   "cannot map RAM (page-table pool too small or a RAM range too high)");
 }
 
 /* Every RAM range, whole pages only, around the image, which map_image() mapped already. */
@@ -137,7 +138,8 @@ static void map_gic(void)
 	r = gic_mmio_regions(&n);
 	for (i = 0; i < n; i++)
 		if (mmu_early_map(r[i].base, r[i].size, MMU_DEVICE))
-			early_fail(-EEXIST, "cannot map the GIC (overlaps RAM or beyond the PA size)");
+			early_fail(-EEXIST,
+				   "cannot map the GIC (overlaps RAM or beyond the PA size)");
 }
 
 /*

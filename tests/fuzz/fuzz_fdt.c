@@ -44,7 +44,8 @@ static void walk_nodes(const struct fdt *f)
 	u32 v;
 	int node, depth = 0, n;
 
-	for (node = fdt_next_node(f, -1, &depth); node >= 0; node = fdt_next_node(f, node, &depth)) {
+	for (node = fdt_next_node(f, -1, &depth); node >= 0;
+	     node = fdt_next_node(f, node, &depth)) {
 		n = fdt_node_name(f, node, &name);
 		if (n >= 0) {
 			touch(name, (uint32_t)n);

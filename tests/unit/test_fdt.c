@@ -41,7 +41,8 @@ static const char sample_dts[] =
 	"		uart@9040000 { compatible = \"arm,pl011\"; reg = <0x9040000 0x1000>; };\n"
 	"		odd@0 { reg = <0x1 0x2 0x3>; three = <1 2 3>; "
 	"unterminated = [61 62]; list = \"a\", \"\", \"ccc\"; badlist = [61 00 62]; };\n"
-	"		pci@0 { #address-cells = <3>; #size-cells = <2>; dev@0 { reg = <0 0 0 0 0>; }; };\n"
+	"		pci@0 { #address-cells = <3>; #size-cells = <2>;\n"
+	"			dev@0 { reg = <0 0 0 0 0>; }; };\n"
 	"		big@0 { #address-cells = <5>; x@0 { reg = <0>; }; };\n"
 	"	};\n"
 	"};\n";
@@ -550,7 +551,8 @@ static void walk_all(const struct fdt *f)
 	u32 len;
 	int node, prop, depth = 0;
 
-	for (node = fdt_next_node(f, -1, &depth); node >= 0; node = fdt_next_node(f, node, &depth)) {
+	for (node = fdt_next_node(f, -1, &depth); node >= 0;
+	     node = fdt_next_node(f, node, &depth)) {
 		fdt_node_name(f, node, &s);
 		fdt_parent(f, node);
 		fdt_reg(f, node, 0, &a, &b);

@@ -76,7 +76,8 @@ static void test_memory_reserved_and_initrd(void **state)
 		"		#address-cells = <2>; #size-cells = <2>; ranges;\n"
 		"		fw@90000000 { reg = <0x0 0x90000000 0x0 0x200000>; no-map; };\n"
 		"		pool { size = <0x0 0x400000>; };\n"
-		"		off@91000000 { reg = <0x0 0x91000000 0x0 0x1000>; status = \"disabled\"; };\n"
+		"		off@91000000 { reg = <0x0 0x91000000 0x0 0x1000>;\n"
+		"			status = \"disabled\"; };\n"
 		"	};\n"
 		"};\n"), 0);
 	assert_int_equal(bi.nr_ram, 1);
@@ -101,7 +102,8 @@ static void test_narrow_cells(void **state)
 		"/ {\n"
 		"	#address-cells = <1>; #size-cells = <1>;\n"
 		"	compatible = \"acme,tiny\";\n"
-		"	memory@0 { device_type = \"memory\"; reg = <0x0 0x1000000 0x2000000 0x1000000>; };\n"
+		"	memory@0 { device_type = \"memory\";\n"
+		"		reg = <0x0 0x1000000 0x2000000 0x1000000>; };\n"
 		"};\n"), 0);
 	assert_int_equal(bi.nr_ram, 2);
 	assert_int_equal(bi.ram[1].base, 0x2000000);
@@ -122,7 +124,8 @@ static void test_odd_content_is_skipped(void **state)
 		"		linux,initrd-end = <0x1000>;\n"
 		"	};\n"
 		"	memory@0 { device_type = \"memory\"; reg = <0x0 0x0 0x0>; };\n"
-		"	memory@1 { device_type = \"memory\"; reg = <0xffffffff 0xfffff000 0x0 0x2000>; };\n"
+		"	memory@1 { device_type = \"memory\";\n"
+		"		reg = <0xffffffff 0xfffff000 0x0 0x2000>; };\n"
 		"	memory@2 { device_type = [6d 65 6d]; reg = <0x0 0x0 0x0 0x1000>; };\n"
 		"	memory@3 { device_type = \"memory\"; #address-cells = <1>;\n"
 		"		reg = <0x0 0x10000 0x0 0x10000>; };\n"

@@ -181,8 +181,10 @@ static uintptr_t find_redistributor(u64 mpidr)
 	unsigned int r;
 
 	for (r = 1; r < nr_regions; r++) {
-		for (off = 0; range_within(off, GICR_FRAME_SIZE, 0, regions[r].size); off += stride) {
-			uintptr_t rd = (uintptr_t)(regions[r].base + off);
+		const struct gic_region *reg = &regions[r];
+
+		for (off = 0; range_within(off, GICR_FRAME_SIZE, 0, reg->size); off += stride) {
+			uintptr_t rd = (uintptr_t)(reg->base + off);
 
 			if (!arch_rev_ok(mmio_read32(rd + GICR_PIDR2)))
 				break;
@@ -252,7 +254,8 @@ int gic_init_cpu(u64 mpidr)
 	if (!rd)
 		return trace_err(-ENODEV, "no redistributor for MPIDR %#llx", mpidr);
 	if (wake_redistributor(rd))
-		return trace_err(-ETIMEDOUT, "redistributor at %#lx did not wake", (unsigned long)rd);
+		return trace_err(-ETIMEDOUT, "redistributor at %#lx did not wake",
+				 (unsigned long)rd);
 	if (setup_sgis_ppis(rd))
 		return trace_err(-ETIMEDOUT, "redistributor at %#lx: writes did not complete",
 				 (unsigned long)rd);
