@@ -1,12 +1,26 @@
 # arm64: a raw Image with the arm64 Linux boot header, started at EL2.
 
 IMAGE := $(BUILD)/Image
+
+# Position independent: every symbol hidden (asm/hidden.h) so code reaches
+# them PC-relative, linked as a static PIE at 0 whose R_AARCH64_RELATIVE
+# relocations head.S applies at whatever address the loader chose.
+CFLAGS += -fpie -include arch/arm64/include/asm/hidden.h
+LDFLAGS += -pie --no-dynamic-linker -z notext
+
 RUN_CMDLINE ?=
 RUN_TIMEOUT ?= 600
 
-QEMU_ARM64 := qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-	-cpu max,pauth-impdef=on -m 1G -smp 4 -display none -no-reboot \
-	-semihosting-config enable=on,target=native
+# Semihosting carries arch_test_exit()'s status out of QEMU.
+QEMU_ARM64_NOSEMI := qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
+	-cpu max,pauth-impdef=on -m 1G -smp 4 -display none -no-reboot
+QEMU_ARM64 := $(QEMU_ARM64_NOSEMI) -semihosting-config enable=on,target=native
+
+ifeq ($(LLVM),1)
+ADDR2LINE := $(or $(shell command -v llvm-addr2line 2>/dev/null),$(LLVM_BINDIR)/llvm-addr2line)
+else
+ADDR2LINE := $(CROSS_COMPILE)addr2line
+endif
 
 $(IMAGE): $(HV_ELF)
 	@$(if $(Q),echo "  OBJCOPY $@")

@@ -4,6 +4,7 @@
 # always linked):
 #   /* SOURCES: arch/x86/decode.c */
 #   /* CFLAGS: -Iarch/x86/include */
+#   /* SEEDS: tests/unit/data/qemu-virt-gicv3.dts */   (compiled by dtc into the corpus)
 #
 #   make fuzz                     build every target, run each FUZZ_SECONDS
 #   make fuzz FUZZ_SECONDS=300    longer
@@ -42,6 +43,9 @@ fuzz: deps-ensure
 	$(Q)$(MAKE) --no-print-directory fuzz-build
 	$(Q)fail=0; for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		for s in $$(sed -n 's|^/\* SEEDS: \(.*\) \*/$$|\1|p' tests/fuzz/fuzz_$$t.c); do \
+			dtc -q -I dts -O dtb -o $(FUZZ_BUILD)/corpus/$$t/$$(basename $$s .dts).dtb $$s; \
+		done; \
 		log=$(FUZZ_BUILD)/$$t.log; \
 		if $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 			-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/$$t- \

@@ -9,7 +9,10 @@
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
-/* long long on both LP64 targets, so that %llx is right everywhere. */
+/*
+ * long long, not uint64_t (unsigned long on LP64 targets): core formats
+ * u64 with %llx/%llu, which -Wformat accepts only for long long.
+ */
 typedef unsigned long long u64;
 typedef int8_t s8;
 typedef int16_t s16;

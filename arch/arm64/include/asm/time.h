@@ -1,0 +1,9 @@
+#ifndef ASM_TIME_H
+#define ASM_TIME_H
+
+#include <lib/fdt.h>
+
+/* CNTFRQ_EL0, or the timer node's clock-frequency when firmware left it 0. */
+int arm64_time_init(const struct fdt *fdt);
+
+#endif
