@@ -1,4 +1,4 @@
-/* SOURCES: boot/fdt_boot.c core/boot_info.c lib/fdt.c lib/printf.c tests/unit/fdt_util.c tests/unit/support.c */
+/* SOURCES: boot/fdt_boot.c core/boot_info.c lib/fdt.c lib/printf.c tests/unit/fdt_util.c tests/unit/support.c lib/string.c */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
