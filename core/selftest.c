@@ -86,7 +86,12 @@ static u64 shared_counter;
 static u32 cpus_ran;
 static struct percpu *seen_percpu[MAX_CPUS];
 
-#define COUNTER_ROUNDS	20000
+/*
+ * Enough rounds for the CPUs to contend, few enough that a FIFO lock
+ * handed between QEMU vCPU threads sharing fewer host cores (each
+ * hand-off may wait for a descheduled thread) stays well under a second.
+ */
+#define COUNTER_ROUNDS	500
 
 static void count_under_lock(void *arg)
 {
