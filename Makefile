@@ -76,7 +76,7 @@ endif
 
 ARCH_INC := -Iarch/$(ARCH_DIR)/include
 
-SRCS := $(wildcard lib/*.c core/*.c core/vmm/*.c boot/*.c) \
+SRCS := $(wildcard lib/*.c core/*.c core/*.S core/vmm/*.c boot/*.c) \
 	$(wildcard boot/$(ARCH_DIR)/*.S boot/$(ARCH_DIR)/*.c) \
 	$(wildcard arch/$(ARCH_DIR)/*.S arch/$(ARCH_DIR)/*.c) \
 	$(wildcard arch/$(ARCH_DIR)/*/*.S arch/$(ARCH_DIR)/*/*.c)
@@ -110,6 +110,19 @@ include mk/$(ARCH).mk
 include mk/deps.mk
 include mk/tests.mk
 include mk/fuzz.mk
+
+# The built-in configuration: configs/default-<arch>.dts with the guest
+# images it /incbin/s from $(BUILD)/guests (DEFAULT_CONFIG_DEPS, set by the
+# architecture's guest makefile, builds them first).
+BUILTIN_DTB := $(BUILD)/configs/default.dtb
+$(BUILTIN_DTB): configs/default-$(ARCH).dts $(DEFAULT_CONFIG_DEPS)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $@")
+	$(Q)dtc -q -I dts -O dtb -i $(BUILD)/guests -o $@ $<
+
+$(BUILD)/core/builtin_config.o: $(BUILTIN_DTB)
+$(BUILD)/core/builtin_config.o: ARCH_CFLAGS = -DBUILTIN_CONFIG='"$(BUILTIN_DTB)"'
+
 
 clean:
 	rm -rf build

@@ -1,10 +1,12 @@
 #include <core/arch.h>
+#include <core/config.h>
 #include <core/console.h>
 #include <core/hv.h>
 #include <core/page_alloc.h>
 #include <core/percpu.h>
 #include <core/selftest.h>
 #include <core/smp.h>
+#include <core/vmm.h>
 #include <lib/errno.h>
 #include <lib/panic.h>
 
@@ -36,6 +38,30 @@ static void print_boot_info(const struct boot_info *bi)
 		pr_warn("%u boot entries did not fit the tables and were dropped\n", bi->dropped);
 }
 
+/*
+ * The VM configuration: a boot module named "config" (GRUB's module2 on
+ * x86), else the initrd (how QEMU and U-Boot pass one blob on arm64),
+ * else the configuration built into the image.
+ */
+static void load_config(const struct boot_info *bi)
+{
+	const struct boot_module *m = boot_info_find_module(bi, "config");
+	const void *blob;
+	size_t size;
+
+	if (!m)
+		m = boot_info_find_module(bi, "initrd");
+	if (m) {
+		blob = (const void *)(uintptr_t)m->base;
+		size = (size_t)m->size;
+		pr_info("configuration from boot module \"%s\" (%zu bytes)\n", m->name, size);
+	} else {
+		blob = config_builtin(&size);
+		pr_info("built-in configuration (%zu bytes)\n", size);
+	}
+	config_load(blob, size, bi);
+}
+
 __noreturn void hv_main(struct boot_info *bi)
 {
 	struct page_alloc_stats st;
@@ -61,11 +87,11 @@ __noreturn void hv_main(struct boot_info *bi)
 		panic("platform bring-up failed (%s)", errno_name(err));
 	pr_info("%u of %u CPUs online\n", cpus_online(), nr_cpus_possible);
 
-	if (test_mode)
+	if (test_mode && selftest_wanted(bi))
 		selftest_run(bi);
 
-	pr_info("no VMs configured; powering off\n");
-	arch_system_off();
+	load_config(bi);
+	vmm_run_all();
 }
 
 __noreturn void hv_secondary_main(void)

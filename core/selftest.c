@@ -176,6 +176,14 @@ static __noreturn void run_fault_suite(void)
 	__builtin_trap();
 }
 
+bool selftest_wanted(const struct boot_info *bi)
+{
+	char suite[32];
+
+	cmdline_get(bi->cmdline, "hv.test", suite, sizeof(suite));
+	return !strcmp(suite, "boot") || !strcmp(suite, "fault");
+}
+
 __noreturn void selftest_run(const struct boot_info *bi)
 {
 	char suite[32];

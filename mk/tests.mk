@@ -9,12 +9,12 @@ UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Iinclude -Itests/unit -include tests/unit/host_compat.h -DHV_HOST_TEST
 
 # A test file names what it links in a comment of its own (lib/printf.c,
-# which host_compat.h renames, is always linked):
+# which host_compat.h renames, and tests/unit/support.c are always linked):
 #   /* SOURCES: lib/printf.c lib/string.c */
 #   /* CFLAGS: -Iarch/x86/include */
 UNIT_TESTS := $(patsubst tests/unit/test_%.c,%,$(wildcard tests/unit/test_*.c))
 unit_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/unit/test_$(1).c)
-unit_srcs = $(sort lib/printf.c $(call unit_field,$(1),SOURCES))
+unit_srcs = $(sort lib/printf.c tests/unit/support.c $(call unit_field,$(1),SOURCES))
 # Sources and headers are compiled in one command, which leaves gcc's -MMD
 # with only the last file's dependencies: depend on every header, and on
 # the .c files a test includes itself (#include "../../lib/mem.c").

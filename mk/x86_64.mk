@@ -30,3 +30,4 @@ run: deps-ensure $(ISO)
 include tests/guest/x86/suites.mk
 
 .PHONY: iso run
+DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.elf32

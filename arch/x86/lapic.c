@@ -17,6 +17,9 @@
 #define APIC_LVT_LINT0		0x350
 #define APIC_LVT_LINT1		0x360
 #define APIC_LVT_ERROR		0x370
+#define APIC_TIMER_INIT		0x380
+#define APIC_TIMER_CUR		0x390
+#define APIC_TIMER_DIV		0x3e0
 
 #define SVR_ENABLE		BIT(8)
 #define LVT_MASKED		BIT(16)
@@ -29,6 +32,9 @@
 #define ICR_ALL_BUT_SELF	(3u << 18)
 
 #define ICR_SPIN		1000000
+
+#define TIMER_DIV_1		0xb
+#define TIMER_CALIBRATE_US	10000
 
 static u64 apic_base;
 
@@ -109,4 +115,38 @@ int lapic_start_ap(u32 apic_id, u32 trampoline_page)
 void lapic_park_ap(u32 apic_id)
 {
 	icr_send(apic_id, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+static u64 timer_hz;
+
+/*
+ * One-shot mode at the bus clock, divided by 1. The boot CPU measures the
+ * rate against the TSC (already calibrated); the others share it.
+ */
+void lapic_timer_init(void)
+{
+	u32 left;
+
+	apic_write(APIC_TIMER_DIV, TIMER_DIV_1);
+	apic_write(APIC_LVT_TIMER, VECTOR_TIMER);
+	if (timer_hz)
+		return;
+	apic_write(APIC_TIMER_INIT, 0xffffffff);
+	udelay(TIMER_CALIBRATE_US);
+	left = apic_read(APIC_TIMER_CUR);
+	apic_write(APIC_TIMER_INIT, 0);
+	timer_hz = (u64)(0xffffffffu - left) * (1000000 / TIMER_CALIBRATE_US);
+	if (!timer_hz)
+		timer_hz = 1000000000ULL;
+}
+
+u64 lapic_timer_hz(void)
+{
+	return timer_hz;
+}
+
+/* Counts @ticks down, then raises VECTOR_TIMER once; 0 stops the timer. */
+void lapic_timer_start(u32 ticks)
+{
+	apic_write(APIC_TIMER_INIT, ticks);
 }

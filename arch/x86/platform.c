@@ -1,6 +1,7 @@
 #include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
+#include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/arch.h>
 #include <core/console.h>
@@ -53,11 +54,14 @@ static void acpi_init(const struct boot_info *bi)
 			MAX_CPUS);
 }
 
+/* SVM comes up on the boot CPU first: the APs check against its findings. */
 int arch_init(const struct boot_info *bi)
 {
 	paging_init(bi);
 	tsc_calibrate();
 	lapic_init();
+	lapic_timer_init();
+	svm_cpu_init();
 	acpi_init(bi);
 	return smp_boot(&acpi);
 }

@@ -1,6 +1,7 @@
 #include <asm/acpi.h>
 #include <asm/boot.h>
 #include <asm/cpu.h>
+#include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/console.h>
 #include <core/hv.h>
@@ -20,6 +21,8 @@ __noreturn void x86_ap_main(struct percpu *pc)
 	write_cr3(paging_root());
 	x86_cpu_early_init(pc);
 	lapic_init();
+	lapic_timer_init();
+	svm_cpu_init();
 	hv_secondary_main();
 }
 

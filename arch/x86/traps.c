@@ -58,6 +58,10 @@ void x86_interrupt(struct x86_exc_frame *f)
 	}
 	if (f->vector == VECTOR_SPURIOUS)
 		return;
-	WARN_ON_ONCE(f->vector != VECTOR_KICK);
+	/* Kicks only wake the CPU or end guest mode: the work is done at safe points. */
+	if (f->vector == VECTOR_TIMER)
+		x86_timer_fired();
+	else
+		WARN_ON_ONCE(f->vector != VECTOR_KICK);
 	lapic_eoi();
 }

@@ -41,4 +41,50 @@ __noreturn void arch_system_off(void);
  */
 __noreturn void arch_test_exit(unsigned int code);
 
+/* ---- virtualization: implemented by arch/<arch>/ for core/vm.c and core/vcpu.c ---- */
+
+struct vm;
+struct vcpu;
+struct vcpu_boot;
+
+/* Guest-physical addresses must lie below this (NPT / stage-2 input size). */
+u64 arch_vm_gpa_limit(void);
+/* Stage-2 / NPT root, VMID / ASID. */
+int arch_vm_init(struct vm *vm);
+void arch_vm_destroy(struct vm *vm);
+/*
+ * Called by vm_finalize() under the VM lock, before the memory map is
+ * validated: adds the regions the arch emulates itself (the vGIC), whose
+ * layout depends on the final configuration (the vCPU count).
+ */
+int arch_vm_add_regions(struct vm *vm);
+/* Maps guest RAM [gpa, gpa + size) to host [pa, pa + size). */
+int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
+/* Last step of vm_finalize(), with the map validated and mapped: size and allocate state. */
+int arch_vm_finalize(struct vm *vm);
+/* Raises or lowers a VM-wide interrupt line (UART IRQ / SPI). */
+int arch_vm_irq_line(struct vm *vm, u32 irq, bool level);
+
+int arch_vcpu_init(struct vcpu *vcpu);
+void arch_vcpu_destroy(struct vcpu *vcpu);
+/* Puts the vCPU in its architectural start state at @boot. */
+int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot);
+/*
+ * Enters the guest once and handles the exit: VCPU_RESUME, VCPU_BLOCK,
+ * VCPU_POWERED_OFF, 0 with vcpu->run filled (and vcpu->completion set if
+ * the exit needs one), or a negative errno.
+ */
+int arch_vcpu_run_once(struct vcpu *vcpu);
+/* Consumes vcpu->run's completion data (register write-back, RIP/PC advance). */
+int arch_vcpu_complete(struct vcpu *vcpu, u32 completion);
+/* True when an interrupt is deliverable to the vCPU: ends a HLT/WFI wait. */
+bool arch_vcpu_has_event(struct vcpu *vcpu);
+
+/*
+ * A one-shot host timer for this CPU at @deadline_ns (arch_time_ns()
+ * time); 0 cancels. Its interrupt only wakes the CPU or forces a guest
+ * exit: the expired timers run from timer_run_expired() at a safe point.
+ */
+void arch_timer_program(u64 deadline_ns);
+
 #endif

@@ -16,4 +16,8 @@ uint32_t get_be32(const void *p);
 /* Set by warn_once_report(); a test that expects a warning checks it. */
 extern unsigned int support_warnings;
 
+/* While set, panic() longjmps here instead of failing the test. */
+#include <setjmp.h>
+extern jmp_buf *test_panic_jmp;
+
 #endif

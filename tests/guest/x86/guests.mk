@@ -38,12 +38,16 @@ $(X86_GUEST_OBJDIR)/%.o: %.S
 	@$(if $(Q),echo "  AS      $< (guest)")
 	$(Q)$(CC) $(filter-out -std=gnu11,$(X86_GUEST_CFLAGS)) -D__ASSEMBLY__ -c $< -o $@
 
+# A guest that is not a multiboot kernel names its ELF entry here.
+X86_GUEST_ENTRY_long64 := long64_entry
+
 # Static pattern rules: the objects are then real targets, which make
 # keeps, rather than intermediates of a pattern chain, which it deletes.
 $(X86_GUEST_ELFS): $(X86_GUEST_DIR)/%.elf: $(X86_GUEST_OBJDIR)/tests/guest/x86/%.o \
 		$(X86_GUEST_LIB_OBJS) $(X86_GUEST_LDS)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(LD) $(LDFLAGS) -T $(X86_GUEST_LDS) -o $@ $(X86_GUEST_LIB_OBJS) $<
+	$(Q)$(LD) $(LDFLAGS) -T $(X86_GUEST_LDS) \
+		$(if $(X86_GUEST_ENTRY_$*),-e $(X86_GUEST_ENTRY_$*)) -o $@ $(X86_GUEST_LIB_OBJS) $<
 
 $(X86_GUEST_ELFS:.elf=.elf32): %.elf32: %.elf
 	@$(if $(Q),echo "  OBJCOPY $@")

@@ -3,14 +3,62 @@
 
 include tests/guest/x86/guests.mk
 
+comma := ,
+
 TEST_ISO := $(BUILD)/tests/boot.iso
+# What `make run` boots: the built-in configuration, no test command line.
+RUN_TEST_ISO := $(BUILD)/tests/run.iso
 
 $(TEST_ISO): $(HV_ELF) tools/mkiso.sh
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  ISO     $@")
 	$(Q)tools/mkiso.sh $@ $(HV_ELF) "hv.test=boot hv.cpus=4"
 
-test-images: $(BUILD)/images $(TEST_ISO) $(X86_GUEST_IMAGES)
+$(RUN_TEST_ISO): $(HV_ELF) tools/mkiso.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/mkiso.sh $@ $(HV_ELF) ""
+
+# The configuration and the guest's kernel as GRUB module2s.
+MODULES_TEST_ISO := $(BUILD)/tests/modules.iso
+$(MODULES_TEST_ISO): $(HV_ELF) tools/mkiso.sh $(BUILD)/tests/configs/modules.dtb \
+		$(X86_GUEST_DIR)/hello.elf32
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  ISO     $@")
+	$(Q)tools/mkiso.sh $@ $(HV_ELF) "hv.test=vm" $(BUILD)/tests/configs/modules.dtb:config \
+		$(X86_GUEST_DIR)/hello.elf32:hello
+
+# VM configurations of the suites below, with the guest images they /incbin/.
+X86_CONFIG_DIR := tests/guest/x86/configs
+X86_TEST_CONFIGS := $(patsubst $(X86_CONFIG_DIR)/%.dts,$(BUILD)/tests/configs/%.dtb,\
+	$(wildcard $(X86_CONFIG_DIR)/*.dts))
+
+$(BUILD)/tests/configs/%.dtb: $(X86_CONFIG_DIR)/%.dts $(wildcard $(X86_CONFIG_DIR)/*.dtsi) \
+		$(X86_GUEST_IMAGES)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $@")
+	$(Q)dtc -q -I dts -O dtb -i $(X86_GUEST_DIR) -i $(X86_CONFIG_DIR) -o $@ $<
+
+# The boot self-test's spinlock counter (4 CPUs, 20000 rounds each, a
+# FIFO ticket lock) convoys when QEMU's 4 vCPU threads share fewer host
+# cores: the next ticket's thread is descheduled and everyone waits a
+# host timeslice per hand-off. Usually 0.5 s; 15-25 s one run in 20 on a
+# 2-core host, and once over 110 s. Slow, not stuck: give it room.
+BOOT_SUITE_TIMEOUT := 300
+
+test-images: $(BUILD)/images $(TEST_ISO) $(RUN_TEST_ISO) $(MODULES_TEST_ISO) $(X86_GUEST_IMAGES) \
+	$(X86_TEST_CONFIGS)
+
+# The hypervisor under a test command line with a configuration module:
+# it exits QEMU with status 1 only if every VM ended as its "expect" says.
+hv_vms = $(QEMU_X86) -cpu $(1) -serial stdio -kernel $(HV32) -append "hv.test=vm" \
+	-initrd "$(BUILD)/tests/configs/$(2).dtb config"
+stopped = 'hv: vm $(1) stopped after [0-9]+ ms: .*\($(2)\)$$'
+said = 'hv: vm $(1) stopped after [0-9]+ ms: $(2)$$'
+ALL_AS_EXPECTED := 'hv: all VMs have stopped; 0 did not end as expected'
+END_UNDECODABLE := .*internal error, sub-code 1 .*\(internal-error\)
+END_MMIOEXEC := .*memory fault at GPA 0xfe800000 \(4096 bytes, flags 0x5\).*\(error\)
+END_STOPPOLICY := IO port read of 1 bytes at 0x80 with no device \(unhandled-access\)
 
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
@@ -26,16 +74,78 @@ guest-suites:
 		--expect '^# RIP [0-9a-f]{16}  CS 0008' \
 		--expect '^Bail out! unexpected exception 14 \(#PF\) at RIP 0x[0-9a-f]+$$' \
 		-- $(QEMU_X86) -cpu max -serial stdio -kernel $(X86_GUEST_DIR)/unexpected.elf32
-	$(Q)tools/run-suite x86-boot-grub --timeout 120 -- $(QEMU_X86) -cpu EPYC \
+	$(Q)tools/run-suite x86-boot-grub --timeout $(BOOT_SUITE_TIMEOUT) -- $(QEMU_X86) -cpu EPYC \
 		-serial stdio -cdrom $(TEST_ISO) -boot d -net none
-	$(Q)tools/run-suite x86-boot-mb1 --timeout 120 -- $(QEMU_X86) -cpu qemu64,+svm \
+	$(Q)tools/run-suite x86-boot-mb1 --timeout $(BOOT_SUITE_TIMEOUT) -- $(QEMU_X86) \
+		-cpu qemu64,+svm \
 		-serial stdio -kernel $(HV32) -append "hv.test=boot hv.cpus=4"
 	$(Q)tools/run-suite x86-fault --plain --status 7 --timeout 60 \
 		--expect 'exception vector 6 \(#UD invalid opcode\)' \
 		--expect 'RIP [0-9a-f]{16}  CS  0008' --expect 'CR2 [0-9a-f]{16}  CR3' \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -kernel $(HV32) -append "hv.test=fault"
+	$(Q)$(MAKE) --no-print-directory vm-suites
 
-bench-arch:
-	@echo "x86_64: no benchmarks yet"
+# The VMs: each suite scores the guests' TAP ("[vm] ok N") and the
+# hypervisor's report of how each VM ended.
+vm-suites:
+	$(Q)tools/run-suite x86-vm-default --timeout 120 \
+		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
+		--expect 'hv: vm demo0: vCPU 0 on CPU 1$$' \
+		--expect 'hv: vm demo1: vCPU 0 on CPU 2$$' \
+		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(QEMU_X86) -cpu max -serial stdio -kernel $(HV32) -append "hv.test=vm"
+	$(Q)tools/run-suite x86-vm-exits --timeout 120 \
+		--expect $(call stopped,exits,exit) \
+		--expect $(call stopped,halted,halted) \
+		--expect $(call said,shutdown,vCPU 0: triple fault \(shutdown\) \(shutdown\)) \
+		--expect $(call said,failentry,.*hardware reason 0xffffffff \(fail-entry\)) \
+		--expect '^\[exits\] # rep outsb reached the console$$' \
+		--expect '^\[exits\] # outsb through %fs reached the console$$' \
+		--expect '^\[exits\] this line came through the console hypercall$$' \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,exits)
+	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
+		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
+		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \
+		--expect $(call said,stoppolicy,$(END_STOPPOLICY)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,errors)
+	$(Q)tools/run-suite x86-vm-loaders --timeout 120 \
+		--expect $(call stopped,mb1,exit) --expect $(call stopped,long64,exit) \
+		--expect $(call stopped,pair,exit) --expect 'hv: vm pair: vCPU 1 on CPU 0$$' \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,loaders)
+	$(Q)tools/run-suite x86-vm-modules --timeout 120 \
+		--expect 'hv: module .* "config"$$' --expect 'hv: module .* "hello"$$' \
+		--expect 'configuration from boot module "config"' \
+		--expect $(call stopped,frommodule,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(MODULES_TEST_ISO) -boot d -net none
+	$(Q)tools/run-suite x86-vm-isolation --timeout 300 \
+		--expect $(call stopped,probe,exit) --expect $(call stopped,marker,halted) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,isolation)
+	$(Q)tools/run-suite x86-vm-no-npt --plain --timeout 60 \
+		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
+		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,qemu64$(comma)+svm,nonpt)
+	$(Q)tools/run-suite x86-run --status 0 --timeout 120 \
+		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
 
-.PHONY: test-images guest-suites bench-arch
+# Exit round trips, counted by the guest under -icount shift=0 (one TSC
+# tick per instruction: exact and the same every run). The floor is the
+# same CPUID answered by the bare world switch (x86-bench-floor).
+BENCH_QEMU = $(QEMU_X86) -cpu max -serial stdio -icount shift=0,align=off,sleep=off \
+	-kernel $(HV32) -append "hv.test=vm"
+
+bench-arch: test-images
+	$(Q)mkdir -p build/logs
+	$(Q)timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench-floor.dtb config" \
+		</dev/null >build/logs/bench-floor.log 2>&1; \
+	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
+		</dev/null >build/logs/bench.log 2>&1; \
+	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+
+.PHONY: test-images guest-suites vm-suites bench-arch

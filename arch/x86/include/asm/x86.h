@@ -8,6 +8,7 @@
 /* Interrupt vectors the hypervisor itself uses. */
 #define VECTOR_NMI		2
 #define VECTOR_DOUBLE_FAULT	8
+#define VECTOR_TIMER		0xef
 #define VECTOR_KICK		0xf0
 #define VECTOR_SPURIOUS		0xff
 
@@ -42,6 +43,11 @@ void lapic_send_ipi(u32 apic_id, u32 vector);
 void lapic_send_nmi_all_but_self(void);
 int lapic_start_ap(u32 apic_id, u32 trampoline_page);
 void lapic_park_ap(u32 apic_id);
+void lapic_timer_init(void);
+u64 lapic_timer_hz(void);
+void lapic_timer_start(u32 ticks);
+/* VECTOR_TIMER's handler: the one-shot is spent (arch/x86/timer.c). */
+void x86_timer_fired(void);
 
 void tsc_calibrate(void);
 u64 tsc_hz(void);

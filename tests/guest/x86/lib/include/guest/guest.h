@@ -22,7 +22,9 @@
 #include <guest/alloc.h>
 #include <guest/console.h>
 #include <guest/exception.h>
+#include <guest/hv.h>
 #include <guest/multiboot.h>
+#include <guest/pc.h>
 #include <guest/platform.h>
 #include <guest/tap.h>
 #include <guest/x86.h>

@@ -208,6 +208,33 @@ static inline void safe_halt(void)
 	__asm__ __volatile__("sti; hlt" ::: "memory");
 }
 
+/*
+ * MMIO accessors: one MOV each, as drivers do it (Linux's readl/writel).
+ * A plain volatile access lets the compiler fold a read into CMP or TEST
+ * with a memory operand (clang does), which an MMIO emulator need not
+ * and the hypervisor's does not take.
+ */
+#define DEFINE_MMIO_ACCESSORS(bits, type, suffix)				\
+	static inline type mmio_read##bits(u64 pa)				\
+	{									\
+		type v;								\
+		__asm__ __volatile__("mov" suffix " (%1), %0"			\
+				     : "=r"(v) : "r"(pa) : "memory");		\
+		return v;							\
+	}									\
+	static inline void mmio_write##bits(u64 pa, type v)			\
+	{									\
+		__asm__ __volatile__("mov" suffix " %0, (%1)"			\
+				     : : "r"(v), "r"(pa) : "memory");		\
+	}
+
+DEFINE_MMIO_ACCESSORS(8, u8, "b")
+DEFINE_MMIO_ACCESSORS(16, u16, "w")
+DEFINE_MMIO_ACCESSORS(32, u32, "l")
+DEFINE_MMIO_ACCESSORS(64, u64, "q")
+
+#undef DEFINE_MMIO_ACCESSORS
+
 static inline void cpu_pause(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");

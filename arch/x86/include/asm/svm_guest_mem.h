@@ -1,0 +1,20 @@
+#ifndef ASM_SVM_GUEST_MEM_H
+#define ASM_SVM_GUEST_MEM_H
+
+#include <lib/types.h>
+
+/*
+ * Guest memory through the guest's own segmentation and paging
+ * (arch/x86/svm/guest_mem.c). Errors: -EFAULT where the guest itself
+ * would take a #PF, -EIO where the bytes are not guest RAM.
+ */
+struct svm_vcpu;
+
+/* @kind: 0 (read), GWALK_WRITE or GWALK_FETCH; the guest's CPL adds GWALK_USER. */
+int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error);
+int svm_linear_read(struct svm_vcpu *sv, u64 la, void *buf, u32 len);
+int svm_linear_write(struct svm_vcpu *sv, u64 la, const void *buf, u32 len);
+u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset);
+int svm_fetch_insn(struct svm_vcpu *sv, u8 *buf, u32 *len);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * The CPUID model: what a guest learns about its CPU.
+ *
+ * Policy. A leaf the table below does not list reads as all zeros, which
+ * is what AMD CPUs return beyond their maximum leaf, so a guest probing
+ * an unknown leaf sees "nothing there". A listed leaf passes the host's
+ * bits through an allow-list (a feature appears only once someone has
+ * decided the guest may use it), then a fixup sets what the hypervisor
+ * owns.
+ *
+ * Passed through (allow-listed): vendor, family/model/stepping, brand
+ * string, cache descriptors; the instruction-set extensions that need no
+ * hypervisor support (SSE to AVX2, AES, SHA, BMI, ADX, RDRAND/RDSEED,
+ * FSGSBASE, SMEP/SMAP, UMIP, PCID/INVPCID, CLFLUSHOPT/CLWB, 1 GiB pages,
+ * NX, SYSCALL/SYSENTER, LM); XSAVE with the x87, SSE and AVX states. Each
+ * physical CPU runs one vCPU for its lifetime, so FPU/SSE/AVX registers
+ * and XCR0 need no switching: the hypervisor itself never touches them.
+ *
+ * Masked, because the hypervisor does not provide them:
+ *  - APIC, x2APIC, TSC-deadline, ExtApicSpace, AltMovCr8: no local APIC
+ *    is emulated (the guest's interrupts come from the virtual 8259);
+ *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
+ *  - SVM, SKINIT, VMX, SMX: nested virtualization is not offered (yet);
+ *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
+ *  - PMU: PDCM, PerfCtrExtCore/NB/LLC, PerfTsc, IBS, LWP, leaf 0xa:
+ *    no performance counters are virtualized;
+ *  - MTRR, MCE, MCA: their MSRs are not emulated;
+ *  - RDTSCP, RDPID: TSC_AUX is not context-switched;
+ *  - PKU/OSPKE, WAITPKG, XSAVES and the AVX-512/MPX/PKRU XSAVE states;
+ *  - speculation-control bits (leaf 7 EDX, 0x80000008 EBX): their MSRs
+ *    are not emulated;
+ *  - topology (HTT, CmpLegacy, TopoExt, NodeId, leaves 0xb/0x1f,
+ *    0x8000001e): each VM sees single-threaded cores;
+ *  - thermal and power leaves (5, 6), except the invariant TSC.
+ * Set by the hypervisor: HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
+ * guest's CR4; the initial APIC ID (the vCPU's index); the guest-physical
+ * address width (the NPT's reach) in 0x80000008; and the hypervisor
+ * leaves 0x40000000 ("microhv", highest leaf 0x40000001) and 0x40000001
+ * (EAX: HV_RUN_ABI_VERSION, EBX: CPUID_HV_FEAT_*).
+ */
+#include <asm/cpuid_model.h>
+#include <hv/run.h>
+#include <lib/compiler.h>
+
+#define EAX	0
+#define EBX	1
+#define ECX	2
+#define EDX	3
+
+#define MAX_BASIC_LEAF		0xdu
+#define MAX_EXT_LEAF		0x80000008u
+#define ANY_SUBLEAF		(-1)
+
+/* Leaf 1 ECX */
+#define F1C_SSE3	BIT(0)
+#define F1C_PCLMUL	BIT(1)
+#define F1C_SSSE3	BIT(9)
+#define F1C_FMA		BIT(12)
+#define F1C_CX16	BIT(13)
+#define F1C_PCID	BIT(17)
+#define F1C_SSE41	BIT(19)
+#define F1C_SSE42	BIT(20)
+#define F1C_MOVBE	BIT(22)
+#define F1C_POPCNT	BIT(23)
+#define F1C_AES		BIT(25)
+#define F1C_XSAVE	BIT(26)
+#define F1C_OSXSAVE	BIT(27)
+#define F1C_AVX		BIT(28)
+#define F1C_F16C	BIT(29)
+#define F1C_RDRAND	BIT(30)
+#define F1C_HYPERVISOR	BIT(31)
+
+/* Leaf 1 EDX, and the same bits in leaf 0x80000001 EDX */
+#define F1D_FPU		BIT(0)
+#define F1D_VME		BIT(1)
+#define F1D_DE		BIT(2)
+#define F1D_PSE		BIT(3)
+#define F1D_TSC		BIT(4)
+#define F1D_MSR		BIT(5)
+#define F1D_PAE		BIT(6)
+#define F1D_CX8		BIT(8)
+#define F1D_SEP		BIT(11)
+#define F1D_PGE		BIT(13)
+#define F1D_CMOV	BIT(15)
+#define F1D_PAT		BIT(16)
+#define F1D_PSE36	BIT(17)
+#define F1D_CLFSH	BIT(19)
+#define F1D_MMX		BIT(23)
+#define F1D_FXSR	BIT(24)
+#define F1D_SSE		BIT(25)
+#define F1D_SSE2	BIT(26)
+
+/* Leaf 7.0 EBX, ECX */
+#define F7B_FSGSBASE	BIT(0)
+#define F7B_BMI1	BIT(3)
+#define F7B_AVX2	BIT(5)
+#define F7B_SMEP	BIT(7)
+#define F7B_BMI2	BIT(8)
+#define F7B_ERMS	BIT(9)
+#define F7B_INVPCID	BIT(10)
+#define F7B_RDSEED	BIT(18)
+#define F7B_ADX		BIT(19)
+#define F7B_SMAP	BIT(20)
+#define F7B_CLFLUSHOPT	BIT(23)
+#define F7B_CLWB	BIT(24)
+#define F7B_SHA		BIT(29)
+#define F7C_UMIP	BIT(2)
+#define F7C_VAES	BIT(9)
+#define F7C_VPCLMUL	BIT(10)
+
+/* Leaf 0xd */
+#define XSTATE_X87_SSE_AVX	0x7u
+#define FD1A_XSAVEOPT	BIT(0)
+#define FD1A_XSAVEC	BIT(1)
+#define FD1A_XGETBV1	BIT(2)
+
+/* Leaf 0x80000001 ECX, EDX */
+#define FX1C_LAHF	BIT(0)
+#define FX1C_ABM	BIT(5)
+#define FX1C_SSE4A	BIT(6)
+#define FX1C_MISALIGN	BIT(7)
+#define FX1C_PREFETCHW	BIT(8)
+#define FX1C_XOP	BIT(11)
+#define FX1C_FMA4	BIT(16)
+#define FX1C_TBM	BIT(21)
+#define FX1D_SYSCALL	BIT(11)
+#define FX1D_NX		BIT(20)
+#define FX1D_MMXEXT	BIT(22)
+#define FX1D_FFXSR	BIT(25)
+#define FX1D_1GB	BIT(26)
+#define FX1D_LM		BIT(29)
+#define FX1D_3DNOWEXT	BIT(30)
+#define FX1D_3DNOW	BIT(31)
+
+#define FX7D_INVTSC	BIT(8)
+#define FX8A_LINEAR	0xff00u
+#define ALL		0xffffffffu
+
+#define F1D_COMMON	(F1D_FPU | F1D_VME | F1D_DE | F1D_PSE | F1D_TSC | F1D_MSR | F1D_PAE | \
+			 F1D_CX8 | F1D_PGE | F1D_CMOV | F1D_PAT | F1D_PSE36 | F1D_MMX | F1D_FXSR)
+
+struct cpuid_rule {
+	u32 leaf;
+	int subleaf;			/* ANY_SUBLEAF: the leaf ignores ECX */
+	u32 keep[4];			/* host bits passed through: EAX, EBX, ECX, EDX */
+	void (*fixup)(const struct cpuid_guest *g, struct cpuid_regs *r);
+};
+
+static void fix_max_basic(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	r->eax = MIN(r->eax, MAX_BASIC_LEAF);
+}
+
+static void fix_max_ext(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	r->eax = MIN(r->eax, MAX_EXT_LEAF);
+}
+
+/* EBX[31:24] is the initial APIC ID; HTT is masked, so [23:16] is reserved (0). */
+static void fix_leaf1(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	r->ebx = (r->ebx & 0xffff) | g->vcpu_id << 24;
+	r->ecx |= F1C_HYPERVISOR | (g->osxsave ? F1C_OSXSAVE : 0);
+}
+
+/* Only subleaf 0 exists for the guest. */
+static void fix_leaf7(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	r->eax = 0;
+}
+
+static void fix_hv_base(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ CPUID_HV_MAX, CPUID_HV_SIG_EBX, CPUID_HV_SIG_ECX,
+				  CPUID_HV_SIG_EDX };
+}
+
+static void fix_hv_features(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ HV_RUN_ABI_VERSION, CPUID_HV_FEAT_CONSOLE, 0, 0 };
+}
+
+/* The guest's physical address width is the NPT's reach, not the host's. */
+static void fix_addr_sizes(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	r->eax = (r->eax & FX8A_LINEAR) | (g->phys_bits & 0xff);
+}
+
+/* Sorted by leaf, then subleaf: find_rule() searches it by halves. */
+static const struct cpuid_rule rules[] = {
+	{ 0x0, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, fix_max_basic },
+	{ 0x1, ANY_SUBLEAF,
+	  { ALL, 0xffff,
+	    F1C_SSE3 | F1C_PCLMUL | F1C_SSSE3 | F1C_FMA | F1C_CX16 | F1C_PCID | F1C_SSE41 |
+	    F1C_SSE42 | F1C_MOVBE | F1C_POPCNT | F1C_AES | F1C_XSAVE | F1C_AVX | F1C_F16C |
+	    F1C_RDRAND,
+	    F1D_COMMON | F1D_SEP | F1D_CLFSH | F1D_SSE | F1D_SSE2 },
+	  fix_leaf1 },
+	{ 0x7, 0,
+	  { 0,
+	    F7B_FSGSBASE | F7B_BMI1 | F7B_AVX2 | F7B_SMEP | F7B_BMI2 | F7B_ERMS | F7B_INVPCID |
+	    F7B_RDSEED | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_CLWB | F7B_SHA,
+	    F7C_UMIP | F7C_VAES | F7C_VPCLMUL, 0 },
+	  fix_leaf7 },
+	/* XSAVE: EBX/ECX are save-area sizes (for the enabled, and all, states). */
+	{ 0xd, 0, { XSTATE_X87_SSE_AVX, ALL, ALL, 0 }, NULL },
+	{ 0xd, 1, { FD1A_XSAVEOPT | FD1A_XSAVEC | FD1A_XGETBV1, ALL, 0, 0 }, NULL },
+	{ 0xd, 2, { ALL, ALL, 0, 0 }, NULL },
+	{ CPUID_HV_BASE, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_base },
+	{ CPUID_HV_FEATURES, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_features },
+	{ 0x80000000, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, fix_max_ext },
+	{ 0x80000001, ANY_SUBLEAF,
+	  { ALL, ALL,
+	    FX1C_LAHF | FX1C_ABM | FX1C_SSE4A | FX1C_MISALIGN | FX1C_PREFETCHW | FX1C_XOP |
+	    FX1C_FMA4 | FX1C_TBM,
+	    F1D_COMMON | FX1D_SYSCALL | FX1D_NX | FX1D_MMXEXT | FX1D_FFXSR | FX1D_1GB |
+	    FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
+	  NULL },
+	{ 0x80000002, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000003, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000004, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000005, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000006, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
+	{ 0x80000007, ANY_SUBLEAF, { 0, 0, 0, FX7D_INVTSC }, NULL },
+	{ 0x80000008, ANY_SUBLEAF, { ALL, 0, 0, 0 }, fix_addr_sizes },
+};
+
+/*
+ * The rules are sorted by leaf; the search is binary, so that a CPUID exit
+ * costs the same whatever the leaf (a guest's unknown leaves included).
+ */
+static int rule_cmp(const struct cpuid_rule *r, u32 leaf, u32 subleaf)
+{
+	if (r->leaf != leaf)
+		return r->leaf < leaf ? -1 : 1;
+	if (r->subleaf == ANY_SUBLEAF || (u32)r->subleaf == subleaf)
+		return 0;
+	return (u32)r->subleaf < subleaf ? -1 : 1;
+}
+
+/* Leaves beyond the three ranges the table covers need no search at all. */
+static bool in_model_range(u32 leaf)
+{
+	return leaf <= MAX_BASIC_LEAF || leaf - CPUID_HV_BASE <= CPUID_HV_MAX - CPUID_HV_BASE ||
+	       leaf - 0x80000000u <= MAX_EXT_LEAF - 0x80000000u;
+}
+
+static const struct cpuid_rule *find_rule(u32 leaf, u32 subleaf)
+{
+	unsigned int lo = 0, hi = ARRAY_SIZE(rules);
+
+	if (!in_model_range(leaf))
+		return NULL;
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		int c = rule_cmp(&rules[mid], leaf, subleaf);
+
+		if (!c)
+			return &rules[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 subleaf,
+		 struct cpuid_regs *out)
+{
+	const struct cpuid_rule *rule = find_rule(leaf, subleaf);
+	struct cpuid_regs h = { 0 };
+
+	*out = (struct cpuid_regs){ 0 };
+	if (!rule)
+		return;
+	/* The hypervisor's own leaves are not the host's business. */
+	if (rule->keep[EAX] | rule->keep[EBX] | rule->keep[ECX] | rule->keep[EDX])
+		host(leaf, subleaf, &h);
+	out->eax = h.eax & rule->keep[EAX];
+	out->ebx = h.ebx & rule->keep[EBX];
+	out->ecx = h.ecx & rule->keep[ECX];
+	out->edx = h.edx & rule->keep[EDX];
+	if (rule->fixup)
+		rule->fixup(g, out);
+}

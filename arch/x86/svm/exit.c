@@ -1,0 +1,325 @@
+/*
+ * The run loop's arch half: enter the guest, dispatch the exit by its
+ * EXITCODE through one table, and complete VMM exits on the next entry.
+ *
+ * An exit is handled in place (VCPU_RESUME), blocks the vCPU (VCPU_BLOCK,
+ * HLT with interrupts on), or goes to the VMM (0 with vcpu->run filled).
+ * Exits handled in place re-enter the guest at once, without a trip
+ * through core/vcpu.c, unless something may need core's attention: a
+ * physical interrupt or NMI (a timer may be due, a kick may carry a
+ * request) or a pending request. That keeps the CPUID and MSR paths short
+ * without delaying any request: a request is always followed by a kick,
+ * and a kick is an INTR exit.
+ */
+#include <asm/cpu.h>
+#include <asm/cpuid_model.h>
+#include <asm/svm.h>
+#include <core/console.h>
+#include <core/percpu.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <lib/errno.h>
+
+#define X86_VEC_UD		6
+#define X86_VEC_GP		13
+#define X86_CR4_OSXSAVE		BIT(18)
+#define LEN_CPUID		2
+#define LEN_INVD		2
+#define LEN_HLT			1
+#define LEN_VMMCALL		3
+#define EXITCODE_VMRUN_FAILED	0xffffffffu
+
+typedef int (*svm_exit_fn)(struct svm_vcpu *sv);
+
+int svm_internal_error(struct svm_vcpu *sv, u32 suberror, u64 d0, u64 d1)
+{
+	struct hv_run *run = &sv->vcpu->run;
+
+	run->exit_reason = HV_EXIT_INTERNAL_ERROR;
+	run->internal = (struct hv_run_internal){ .suberror = suberror, .ndata = 2 };
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+	return 0;
+}
+
+/*
+ * Past an intercepted instruction: NRIPS gives its end; without it (QEMU)
+ * the length is the one the opcode has.
+ */
+static void skip_insn(struct svm_vcpu *sv, u64 len)
+{
+	u64 next = sv->vmcb->control.next_rip;
+
+	if (svm_caps.nrips && next)
+		svm_skip(sv, next - sv->vmcb->save.rip);
+	else
+		svm_skip(sv, len);
+}
+
+static void host_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
+{
+	cpuid_count(leaf, subleaf, r);
+}
+
+int svm_exit_cpuid(struct svm_vcpu *sv)
+{
+	struct cpuid_guest g = {
+		.vcpu_id = sv->vcpu->id,
+		.phys_bits = svm_caps.gpa_bits,
+		.osxsave = sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
+	};
+	struct cpuid_regs r;
+
+	cpuid_model(&g, host_cpuid, (u32)svm_gpr_read(sv, GPR_RAX),
+		    (u32)svm_gpr_read(sv, GPR_RCX), &r);
+	svm_gpr_write(sv, GPR_RAX, r.eax);
+	svm_gpr_write(sv, GPR_RBX, r.ebx);
+	svm_gpr_write(sv, GPR_RCX, r.ecx);
+	svm_gpr_write(sv, GPR_RDX, r.edx);
+	skip_insn(sv, LEN_CPUID);
+	return VCPU_RESUME;
+}
+
+/* INTR, NMI: taken by the host at STGI in vmrun.S already. VINTR: svm_prepare_events(). */
+static int exit_resume(struct svm_vcpu *sv)
+{
+	return VCPU_RESUME;
+}
+
+/*
+ * HLT is a real wait when an interrupt can end it; with IF=0 nothing can
+ * (there is no NMI source), which is how a guest powers itself off
+ * without ACPI (Linux's poweroff -f ends in cli; hlt): the VMM decides.
+ */
+static int exit_hlt(struct svm_vcpu *sv)
+{
+	skip_insn(sv, LEN_HLT);
+	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF)) {
+		sv->vcpu->run.exit_reason = HV_EXIT_HLT;
+		return 0;
+	}
+	return svm_has_deliverable_interrupt(sv) ? VCPU_RESUME : VCPU_BLOCK;
+}
+
+/* After a shutdown intercept the guest state is undefined: the VM cannot go on. */
+static int exit_shutdown(struct svm_vcpu *sv)
+{
+	sv->vcpu->run.exit_reason = HV_EXIT_SHUTDOWN;
+	sv->final_exit = HV_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static u64 arg_mask(const struct svm_vcpu *sv)
+{
+	return svm_cpu_mode(sv->vmcb) == X86_MODE_64 ? ~0ULL : 0xffffffffULL;
+}
+
+/* The hypercall ABI of include/hv/run.h; from user mode it is #UD, as without a hypervisor. */
+static int exit_vmmcall(struct svm_vcpu *sv)
+{
+	static const u8 arg_regs[] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI, GPR_R8 };
+	struct hv_run_hypercall *hc = &sv->vcpu->run.hypercall;
+	u64 mask = arg_mask(sv);
+	unsigned int i;
+
+	if (sv->vmcb->save.cpl) {
+		svm_inject_exception(sv, X86_VEC_UD, false, 0);
+		return VCPU_RESUME;
+	}
+	sv->vcpu->run.exit_reason = HV_EXIT_HYPERCALL;
+	hc->nr = svm_gpr_read(sv, GPR_RAX) & mask;
+	/* None of them is RAX or RSP: all are in gprs[]. */
+	for (i = 0; i < ARRAY_SIZE(arg_regs); i++)
+		hc->args[i] = sv->gprs[arg_regs[i]] & mask;
+	hc->ret = 0;
+	sv->vcpu->completion = VCPU_COMPLETE_HYPERCALL;
+	return 0;
+}
+
+static int complete_hypercall(struct svm_vcpu *sv)
+{
+	svm_gpr_write(sv, GPR_RAX, sv->vcpu->run.hypercall.ret & arg_mask(sv));
+	skip_insn(sv, LEN_VMMCALL);
+	return 0;
+}
+
+/* The caches are coherent with everything the hypervisor does: INVD has nothing to drop. */
+static int exit_invd(struct svm_vcpu *sv)
+{
+	skip_insn(sv, LEN_INVD);
+	return VCPU_RESUME;
+}
+
+static int exit_ud(struct svm_vcpu *sv)
+{
+	svm_inject_exception(sv, X86_VEC_UD, false, 0);
+	return VCPU_RESUME;
+}
+
+static int exit_gp(struct svm_vcpu *sv)
+{
+	svm_inject_exception(sv, X86_VEC_GP, true, 0);
+	return VCPU_RESUME;
+}
+
+static int exit_unexpected(struct svm_vcpu *sv)
+{
+	return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT,
+				  sv->vmcb->control.exit_code, sv->vmcb->control.exit_info_1);
+}
+
+static const svm_exit_fn exit_handlers[SVM_EXIT_XSETBV + 1] = {
+	[SVM_EXIT_INTR] = exit_resume,
+	[SVM_EXIT_NMI] = exit_resume,
+	[SVM_EXIT_VINTR] = exit_resume,
+	[SVM_EXIT_CPUID] = svm_exit_cpuid,
+	[SVM_EXIT_HLT] = exit_hlt,
+	[SVM_EXIT_IOIO] = svm_exit_ioio,
+	[SVM_EXIT_MSR] = svm_exit_msr,
+	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[SVM_EXIT_VMMCALL] = exit_vmmcall,
+	[SVM_EXIT_INVD] = exit_invd,
+	[SVM_EXIT_RDPMC] = exit_gp,
+	[SVM_EXIT_VMRUN] = exit_ud,
+	[SVM_EXIT_VMLOAD] = exit_ud,
+	[SVM_EXIT_VMSAVE] = exit_ud,
+	[SVM_EXIT_STGI] = exit_ud,
+	[SVM_EXIT_CLGI] = exit_ud,
+	[SVM_EXIT_SKINIT] = exit_ud,
+	[SVM_EXIT_INVLPGA] = exit_ud,
+	[SVM_EXIT_MONITOR] = exit_ud,
+	[SVM_EXIT_MWAIT] = exit_ud,
+	[SVM_EXIT_MWAIT_COND] = exit_ud,
+	[SVM_EXIT_TASK_SWITCH] = exit_unexpected,
+};
+
+/*
+ * VMRUN refused the state (QEMU reports the low 32 bits of -1 only).
+ * The VMCB's save area now holds a mix of host and guest state: the vCPU
+ * is not entered again until it is booted anew.
+ */
+static int vmrun_failed(struct svm_vcpu *sv)
+{
+	const struct vmcb *v = sv->vmcb;
+	struct hv_run *run = &sv->vcpu->run;
+	u64 code = (u64)v->control.exit_code_hi << 32 | v->control.exit_code;
+
+	pr_err("vm %s vCPU %u: VMRUN refused the guest state: EXITCODE %#llx "
+	       "(CR0 %#llx CR4 %#llx EFER %#llx)\n", sv->vcpu->vm->name, sv->vcpu->id,
+	       code, v->save.cr0, v->save.cr4, v->save.efer);
+	sv->final_exit = HV_EXIT_FAIL_ENTRY;
+	sv->final_code = code;
+	run->exit_reason = HV_EXIT_FAIL_ENTRY;
+	run->fail_entry = (struct hv_run_fail_entry){
+		.hardware_entry_failure_reason = code, .cpu = cpu_id(),
+	};
+	return 0;
+}
+
+static int handle_exit(struct svm_vcpu *sv)
+{
+	u32 code = sv->vmcb->control.exit_code;
+
+	if (code == EXITCODE_VMRUN_FAILED)
+		return vmrun_failed(sv);
+	if (code == SVM_EXIT_NPF)
+		return svm_exit_npf(sv);
+	if (code < ARRAY_SIZE(exit_handlers) && exit_handlers[code])
+		return exit_handlers[code](sv);
+	return exit_unexpected(sv);
+}
+
+static void enter(struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	svm_prepare_events(sv);
+	c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID : TLB_CONTROL_DO_NOTHING;
+	sv->flush_tlb = false;
+	svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
+	svm_record_exit_events(sv);
+}
+
+static bool may_reenter(const struct svm_vcpu *sv)
+{
+	u32 code = sv->vmcb->control.exit_code;
+
+	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI &&
+	       !__atomic_load_n(&sv->vcpu->requests, __ATOMIC_ACQUIRE);
+}
+
+static bool floor_exit(const struct svm_vcpu *sv)
+{
+	return sv->vmcb->control.exit_code == SVM_EXIT_CPUID &&
+	       (u32)sv->vmcb->save.rax == CPUID_BENCH_FLOOR_LEAF;
+}
+
+/*
+ * x86-bench-floor: CPUID exits for the benchmark's leaf are answered with
+ * nothing but RIP += 2, the least any exit costs: the world switch of
+ * vmrun.S and this loop. The benchmark compares the real exit paths
+ * against it; every other exit (the guest library's own CPUIDs included)
+ * is handled as usual.
+ */
+static void bench_floor_loop(struct svm_vcpu *sv)
+{
+	if (!floor_exit(sv))
+		return;
+	do {
+		sv->vmcb->save.rip += LEN_CPUID;
+		svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
+	} while (floor_exit(sv));
+	svm_record_exit_events(sv);
+}
+
+/*
+ * A vCPU whose state is gone (VMRUN refused it, or it shut down) gives
+ * the same exit again until it is booted anew: entering it would run
+ * garbage.
+ */
+static int final_exit(struct svm_vcpu *sv)
+{
+	struct hv_run *run = &sv->vcpu->run;
+
+	run->exit_reason = sv->final_exit;
+	if (sv->final_exit == HV_EXIT_FAIL_ENTRY)
+		run->fail_entry = (struct hv_run_fail_entry){
+			.hardware_entry_failure_reason = sv->final_code, .cpu = cpu_id(),
+		};
+	return 0;
+}
+
+int svm_run_once(struct svm_vcpu *sv)
+{
+	struct vcpu *vcpu = sv->vcpu;
+	int r;
+
+	if (sv->mmio_pending_write)
+		return svm_mmio_pending(sv);
+	if (sv->final_exit)
+		return final_exit(sv);
+	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
+		vplat_sync(&sv->svm->plat);
+	for (;;) {
+		enter(sv);
+		if (sv->svm->bench_floor)
+			bench_floor_loop(sv);
+		r = handle_exit(sv);
+		if (r != VCPU_RESUME || !may_reenter(sv))
+			return r;
+		vcpu->exits++;
+	}
+}
+
+int svm_complete(struct svm_vcpu *sv, u32 completion)
+{
+	static int (*const completions[])(struct svm_vcpu *sv) = {
+		[VCPU_COMPLETE_IO] = svm_complete_io,
+		[VCPU_COMPLETE_MMIO] = svm_complete_mmio,
+		[VCPU_COMPLETE_HYPERCALL] = complete_hypercall,
+	};
+
+	if (completion >= ARRAY_SIZE(completions) || !completions[completion])
+		return -EINVAL;
+	return completions[completion](sv);
+}

@@ -1,0 +1,160 @@
+/*
+ * The guest's memory as its instructions see it: segment + offset ->
+ * linear (the guest's segmentation) -> guest-physical (the guest's page
+ * tables, asm/gwalk.h) -> guest RAM (the VM's map; never MMIO). Used to
+ * fetch the instruction behind an MMIO fault and for the memory operands
+ * of string IO and MOVS.
+ */
+#include <asm/gwalk.h>
+#include <asm/svm.h>
+#include <asm/svm_guest_mem.h>
+#include <core/page_alloc.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+
+/*
+ * Where @gpa's @len bytes are in the hypervisor, if they are guest RAM.
+ * The region of the last hit is tried first: a guest's tables and code
+ * are nearly always in one region, and the map does not change after
+ * FINALIZED, so the cached pointer stays valid for the VM's life.
+ */
+static const void *ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
+{
+	const struct vm_region *r = sv->last_ram;
+
+	if (!r || !range_within(gpa, len, r->gpa, r->size)) {
+		r = vm_find_region(sv->vcpu->vm, gpa);
+		if (!r || r->kind != VM_REGION_RAM || !range_within(gpa, len, r->gpa, r->size))
+			return NULL;
+		sv->last_ram = r;
+	}
+	return (const u8 *)r->hva + (gpa - r->gpa);
+}
+
+/*
+ * Table entries are naturally aligned, so one never straddles two
+ * regions, and a load of the entry's own width reads it (every walk of an
+ * MMIO exit comes through here).
+ */
+static int read_table_entry(void *ctx, u64 gpa, u32 size, u64 *val)
+{
+	const void *p = ram_at(ctx, gpa, size);
+
+	if (!p)
+		return -EFAULT;
+	*val = size == 8 ? *(const u64 *)p : *(const u32 *)p;
+	return 0;
+}
+
+static u32 access_of(const struct svm_vcpu *sv, u32 kind)
+{
+	return kind | (sv->vmcb->save.cpl == 3 ? GWALK_USER : 0);
+}
+
+int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	struct gwalk_regs r = { s->cr0, s->cr3, s->cr4, s->efer };
+	struct gwalk_mem m = { read_table_entry, sv };
+	u32 err = 0;
+
+	return gwalk_translate(&r, &m, la, access_of(sv, kind), gpa, pf_error ? pf_error : &err);
+}
+
+/*
+ * Copies between guest linear memory and @buf, a page at a time (each
+ * page has its own translation). -EFAULT: the guest would fault; -EIO:
+ * the bytes are not RAM.
+ */
+/* x86 loads and stores unaligned words: an instruction's 15 bytes in two, not fifteen. */
+static void copy_bytes(u8 *dst, const u8 *src, u32 n)
+{
+	for (; n >= 8; n -= 8, dst += 8, src += 8)
+		__builtin_memcpy(dst, src, 8);
+	while (n--)
+		*dst++ = *src++;
+}
+
+static int linear_copy(struct svm_vcpu *sv, u64 la, void *buf, u32 len, u32 kind)
+{
+	u8 *b = buf, *ram;
+	u64 gpa;
+	u32 n;
+	int err;
+
+	while (len) {
+		n = (u32)MIN((u64)len, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
+		err = svm_translate(sv, la, kind, &gpa, NULL);
+		if (err)
+			return err;
+		ram = (u8 *)ram_at(sv, gpa, n);
+		if (!ram)
+			return -EIO;
+		if (kind & GWALK_WRITE)
+			copy_bytes(ram, b, n);
+		else
+			copy_bytes(b, ram, n);
+		la += n;
+		b += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int svm_linear_read(struct svm_vcpu *sv, u64 la, void *buf, u32 len)
+{
+	return linear_copy(sv, la, buf, len, 0);
+}
+
+int svm_linear_write(struct svm_vcpu *sv, u64 la, const void *buf, u32 len)
+{
+	return linear_copy(sv, la, (void *)buf, len, GWALK_WRITE);
+}
+
+static const struct vmcb_seg *segment(const struct vmcb_save *s, unsigned int seg)
+{
+	const struct vmcb_seg *segs[] = {
+		[X86_SEG_ES] = &s->es, [X86_SEG_CS] = &s->cs, [X86_SEG_SS] = &s->ss,
+		[X86_SEG_DS] = &s->ds, [X86_SEG_FS] = &s->fs, [X86_SEG_GS] = &s->gs,
+	};
+
+	return segs[seg < ARRAY_SIZE(segs) ? seg : X86_SEG_DS];
+}
+
+/*
+ * In 64-bit mode only FS and GS have a base; elsewhere the linear address
+ * is 32 bits wide. Limits are not checked: the CPU checked them before
+ * the access faulted or exited.
+ */
+u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+
+	if (svm_cpu_mode(sv->vmcb) == X86_MODE_64)
+		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? offset + segment(s, seg)->base
+								 : offset;
+	return (u32)(segment(s, seg)->base + offset);
+}
+
+/*
+ * Up to 15 bytes at CS:RIP; fewer where the next page cannot be read (the
+ * decoder then says whether it needed them). -EFAULT/-EIO if not even the
+ * first byte can.
+ */
+int svm_fetch_insn(struct svm_vcpu *sv, u8 *buf, u32 *len)
+{
+	u64 la = svm_seg_linear(sv, X86_SEG_CS, sv->vmcb->save.rip);
+	u32 first = (u32)MIN((u64)X86_MAX_INSN_LEN, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
+	int err;
+
+	err = linear_copy(sv, la, buf, first, GWALK_FETCH);
+	if (err)
+		return err;
+	*len = first;
+	if (first < X86_MAX_INSN_LEN &&
+	    !linear_copy(sv, la + first, buf + first, X86_MAX_INSN_LEN - first, GWALK_FETCH))
+		*len = X86_MAX_INSN_LEN;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* The guest's registers as exit handlers see them: see svm_gpr_read(). */
+#include <asm/cpu.h>
+#include <asm/svm.h>
+
+/*
+ * IP wraps at the code size outside 64-bit mode. The shadow of a STI or
+ * MOV SS covers exactly one instruction: the one just emulated.
+ */
+void svm_skip(struct svm_vcpu *sv, u64 len)
+{
+	static const u64 ip_mask[] = {
+		[X86_MODE_16] = 0xffff, [X86_MODE_32] = 0xffffffff, [X86_MODE_64] = ~0ULL,
+	};
+	struct vmcb *vmcb = sv->vmcb;
+
+	vmcb->save.rip = (vmcb->save.rip + len) & ip_mask[svm_cpu_mode(vmcb)];
+	vmcb->control.int_state &= ~INT_SHADOW;
+}
+
+static u64 width_mask(unsigned int bytes)
+{
+	return bytes >= 8 ? ~0ULL : BIT(bytes * 8) - 1;
+}
+
+void svm_gpr_write_width(struct svm_vcpu *sv, unsigned int reg, u64 val, unsigned int bytes)
+{
+	u64 mask = width_mask(bytes);
+
+	if (bytes < 4)
+		val = (svm_gpr_read(sv, reg) & ~mask) | (val & mask);
+	else if (bytes == 4)
+		val &= mask;
+	svm_gpr_write(sv, reg, val);
+}
+
+u64 svm_string_count(const struct svm_vcpu *sv, unsigned int addr_size)
+{
+	return svm_gpr_read(sv, GPR_RCX) & width_mask(addr_size);
+}
+
+#define X86_RFLAGS_DF	BIT(10)
+
+bool svm_string_step(struct svm_vcpu *sv, u32 index_regs, unsigned int size,
+		     unsigned int addr_size, bool rep)
+{
+	s64 delta = (sv->vmcb->save.rflags & X86_RFLAGS_DF) ? -(s64)size : (s64)size;
+	unsigned int reg;
+	u64 count;
+
+	for (reg = 0; reg < NR_GPRS; reg++)
+		if (index_regs & BIT(reg))
+			svm_gpr_write_width(sv, reg, svm_gpr_read(sv, reg) + (u64)delta, addr_size);
+	if (!rep)
+		return true;
+	count = svm_string_count(sv, addr_size) - 1;
+	svm_gpr_write_width(sv, GPR_RCX, count, addr_size);
+	return count == 0;
+}

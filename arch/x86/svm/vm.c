@@ -1,0 +1,194 @@
+/*
+ * The arch_vm_* and arch_vcpu_* hooks of include/core/arch.h and the x86
+ * properties of a VM's configuration (include/core/config.h), on SVM.
+ */
+#include <asm/npt.h>
+#include <asm/svm.h>
+#include <core/arch.h>
+#include <core/config.h>
+#include <core/console.h>
+#include <core/heap.h>
+#include <core/page_alloc.h>
+#include <core/percpu.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <lib/errno.h>
+#include <lib/panic.h>
+#include <lib/string.h>
+
+u64 arch_vm_gpa_limit(void)
+{
+	return svm_gpa_limit();
+}
+
+int arch_vm_init(struct vm *vm)
+{
+	struct svm_vm *svm = kzalloc(sizeof(*svm));
+
+	if (!svm)
+		return -ENOMEM;
+	svm->npt_root = page_alloc();
+	if (!svm->npt_root) {
+		kfree(svm);
+		return -ENOMEM;
+	}
+	vplat_init(&svm->plat, vm);
+	vm->arch = svm;
+	return 0;
+}
+
+void arch_vm_destroy(struct vm *vm)
+{
+	struct svm_vm *svm = vm->arch;
+
+	if (!svm)
+		return;
+	/* A timer can only leave the list of the CPU it is armed on. */
+	if (svm->plat.pit_timer.armed && !WARN_ON_ONCE(svm->plat.pit_timer.cpu != cpu_id()))
+		timer_cancel(&svm->plat.pit_timer);
+	npt_free(svm->npt_root);
+	svm_asid_free(svm->asid);
+	kfree(svm);
+	vm->arch = NULL;
+}
+
+/* Nothing is emulated in place behind guest-physical addresses on x86. */
+int arch_vm_add_regions(struct vm *vm)
+{
+	return 0;
+}
+
+int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
+{
+	struct svm_vm *svm = vm->arch;
+
+	return npt_map(svm->npt_root, gpa, pa, size);
+}
+
+int arch_vm_finalize(struct vm *vm)
+{
+	struct svm_vm *svm = vm->arch;
+	int err = svm_asid_alloc(&svm->asid);
+
+	if (err)
+		pr_err("vm %s: no free ASID (the CPU has %u)\n", vm->name, svm_caps.nr_asids);
+	return err;
+}
+
+int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
+{
+	struct svm_vm *svm = vm->arch;
+
+	return vplat_irq_line(&svm->plat, irq, level);
+}
+
+static const struct {
+	const char *name;
+	u32 corrupt;
+} corruptions[] = {
+	{ "cr0-nw", SVM_CORRUPT_CR0_NW },
+};
+
+/*
+ * x86-test-corrupt-state = "cr0-nw": test-only, an initial state VMRUN
+ * must refuse, to check that a failed entry stops this VM alone.
+ * x86-bench-floor: benchmark-only, see exit.c.
+ */
+static int parse_test_props(struct vm *vm, const struct fdt *fdt, int node,
+			    struct config_error *err)
+{
+	struct svm_vm *svm = vm->arch;
+	const char *s;
+	unsigned int i;
+
+	svm->bench_floor = fdt_prop(fdt, node, "x86-bench-floor", NULL, NULL) == 0;
+	if (fdt_prop_string(fdt, node, "x86-test-corrupt-state", &s) < 0)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(corruptions); i++) {
+		if (!strcmp(s, corruptions[i].name)) {
+			svm->corrupt = corruptions[i].corrupt;
+			pr_warn("vm %s: test-only initial state \"%s\": VMRUN will refuse it\n",
+				vm->name, s);
+			return 0;
+		}
+	}
+	return fail_config(err, -EINVAL, "property 'x86-test-corrupt-state': unknown \"%s\"", s);
+}
+
+int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
+{
+	const char *why;
+
+	if (!svm_usable(&why))
+		return fail_config(err, -ENODEV, "%s; VM refused", why);
+	return parse_test_props(vm, fdt, node, err);
+}
+
+/* Nothing goes into guest RAM before the kernel on x86. */
+int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
+{
+	return 0;
+}
+
+int arch_vcpu_init(struct vcpu *vcpu)
+{
+	struct svm_vcpu *sv = kzalloc(sizeof(*sv));
+
+	if (!sv)
+		return -ENOMEM;
+	sv->vmcb = page_alloc();
+	if (!sv->vmcb) {
+		kfree(sv);
+		return -ENOMEM;
+	}
+	sv->vmcb_pa = (paddr_t)(uintptr_t)sv->vmcb;
+	sv->vcpu = vcpu;
+	sv->svm = vcpu->vm->arch;
+	sv->is_bsp = vcpu->id == 0;
+	vcpu->arch = sv;
+	return 0;
+}
+
+void arch_vcpu_destroy(struct vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->arch;
+
+	if (!sv)
+		return;
+	page_free(sv->vmcb);
+	kfree(sv);
+	vcpu->arch = NULL;
+}
+
+/*
+ * After vm_finalize(): the ASID and the NPT root are known. On the vCPU's
+ * own thread, on the physical CPU it stays on: its host state is this one's.
+ */
+int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
+{
+	struct svm_vcpu *sv = vcpu->arch;
+
+	sv->host_state_pa = svm_host_state_pa();
+	svm_vmcb_init(sv);
+	return svm_vmcb_boot(sv, boot->mode, boot->entry, boot->args);
+}
+
+int arch_vcpu_run_once(struct vcpu *vcpu)
+{
+	return svm_run_once(vcpu->arch);
+}
+
+int arch_vcpu_complete(struct vcpu *vcpu, u32 completion)
+{
+	return svm_complete(vcpu->arch, completion);
+}
+
+/* Called from vCPU 0's wait, on its CPU: the PIT's timer may need arming first. */
+bool arch_vcpu_has_event(struct vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->arch;
+
+	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
+		vplat_sync(&sv->svm->plat);
+	return svm_has_deliverable_interrupt(sv);
+}

@@ -1,0 +1,44 @@
+/*
+ * arch_timer_program(): the one host timer of each CPU, the local APIC's
+ * one-shot counter. Its interrupt only wakes the CPU from arch_cpu_wait()
+ * or ends guest mode; core/timer.c runs what expired at a safe point.
+ */
+#include <asm/x86.h>
+#include <core/arch.h>
+#include <core/percpu.h>
+
+#define NSEC_PER_SEC	1000000000ULL
+
+/* What this CPU's counter is counting towards; 0 once it fired or was stopped. */
+static u64 programmed[MAX_CPUS];
+
+/*
+ * Called on every exit through core's timer_run_expired(): re-arming the
+ * same deadline is skipped, which saves an APIC write per exit. Rounded
+ * up, so that the interrupt never comes before the deadline it is for.
+ */
+void arch_timer_program(u64 deadline_ns)
+{
+	unsigned int cpu = cpu_id();
+	u64 now, delta, ticks;
+
+	if (deadline_ns == programmed[cpu])
+		return;
+	programmed[cpu] = deadline_ns;
+	if (!deadline_ns) {
+		lapic_timer_start(0);
+		return;
+	}
+	now = arch_time_ns();
+	delta = deadline_ns > now ? deadline_ns - now : 0;
+	/* Split at whole seconds: delta * hz would overflow beyond ~4 s at 4 GHz. */
+	ticks = delta / NSEC_PER_SEC * lapic_timer_hz() +
+		delta % NSEC_PER_SEC * lapic_timer_hz() / NSEC_PER_SEC + 1;
+	lapic_timer_start((u32)MIN(ticks, 0xffffffffULL));
+}
+
+/* A spent one-shot must be armed again even for the same deadline (it fired early). */
+void x86_timer_fired(void)
+{
+	programmed[cpu_id()] = 0;
+}

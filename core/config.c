@@ -1,0 +1,260 @@
+#include <core/config.h>
+#include <core/console.h>
+#include <core/loader.h>
+#include <core/percpu.h>
+#include <core/vmm.h>
+#include <lib/bitmap.h>
+#include <lib/errno.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+
+extern const struct vmm_device_type vmm_device_types[];
+extern const unsigned int vmm_nr_device_types;
+
+/* Physical CPUs already given to a vCPU: the partitioning is static. */
+static DECLARE_BITMAP(cpus_taken, MAX_CPUS);
+
+int fail_config(struct config_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static u32 be32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
+}
+
+static u64 be64(const void *p)
+{
+	return (u64)be32(p) << 32 | be32((const u8 *)p + 4);
+}
+
+static int parse_cpus(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
+{
+	const void *val;
+	u32 len, i, cpu;
+	int r = fdt_prop(fdt, node, "cpus", &val, &len);
+
+	if (r)
+		return fail_config(err, r, "property 'cpus' is missing");
+	if (!len || len % 4 || len / 4 > VM_MAX_VCPUS)
+		return fail_config(err, -ERANGE, "property 'cpus' must list 1 to %u CPUs", VM_MAX_VCPUS);
+	for (i = 0; i < len / 4; i++) {
+		cpu = be32((const u8 *)val + 4 * i);
+		if (cpu >= MAX_CPUS || !__atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE))
+			return fail_config(err, -ENODEV, "property 'cpus': CPU %u is not online", cpu);
+		if (bitmap_test(cpus_taken, cpu))
+			return fail_config(err, -EBUSY, "property 'cpus': CPU %u is already taken", cpu);
+		bitmap_set(cpus_taken, cpu);
+		if (!vm_add_vcpu(vm, cpu))
+			return fail_config(err, -ENOMEM, "cannot create vCPU %u", i);
+	}
+	return 0;
+}
+
+static int parse_memory(struct vm *vm, const struct fdt *fdt, int node,
+			struct config_error *err)
+{
+	const u8 *val;
+	u32 len, i;
+	int r = fdt_prop(fdt, node, "memory", (const void **)&val, &len);
+
+	if (r)
+		return fail_config(err, r, "property 'memory' is missing");
+	if (!len || len % 16)
+		return fail_config(err, -ERANGE, "property 'memory' must be (address, size) pairs of "
+			    "two cells each");
+	for (i = 0; i < len; i += 16) {
+		u64 gpa = be64(val + i), size = be64(val + i + 8);
+
+		r = vm_add_ram(vm, gpa, size);
+		if (r)
+			return fail_config(err, r, "property 'memory': %#llx+%#llx: %s", gpa, size,
+				    r == -ENOMEM ? "not enough free RAM" : "not page aligned");
+	}
+	return 0;
+}
+
+static int parse_policy(struct vm *vm, const struct fdt *fdt, int node,
+			struct config_error *err)
+{
+	struct vmm_vm *v = vm->vmm;
+	const char *s;
+
+	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0) {
+		if (!strcmp(s, "stop"))
+			v->unknown_policy = VMM_UNKNOWN_STOP;
+		else if (!strcmp(s, "ignore"))
+			v->unknown_policy = VMM_UNKNOWN_IGNORE;
+		else
+			return fail_config(err, -EINVAL, "property 'unknown-access': \"%s\" is neither "
+				    "\"ignore\" nor \"stop\"", s);
+	}
+	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
+	    vmm_parse_outcome(s, &v->expect, &v->expect_code))
+		return fail_config(err, -EINVAL, "property 'expect': unknown outcome \"%s\"", s);
+	return 0;
+}
+
+static const struct vmm_device_type *device_type(const struct fdt *fdt, int node)
+{
+	unsigned int i;
+
+	for (i = 0; i < vmm_nr_device_types; i++)
+		if (fdt_is_compatible(fdt, node, vmm_device_types[i].compatible) == 1)
+			return &vmm_device_types[i];
+	return NULL;
+}
+
+static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
+			 struct config_error *err)
+{
+	int devs = fdt_subnode(fdt, node, "devices", 7), d, r;
+
+	if (devs < 0)
+		return 0;
+	for (d = fdt_first_subnode(fdt, devs); d >= 0; d = fdt_next_subnode(fdt, d)) {
+		const struct vmm_device_type *t = device_type(fdt, d);
+		const char *name = "?";
+
+		fdt_node_name(fdt, d, &name);
+		if (!fdt_is_enabled(fdt, d))
+			continue;
+		if (!t)
+			return fail_config(err, -ENODEV, "device '%s': no model is compatible with it", name);
+		r = t->create(vm, fdt, d, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi,
+			struct load_params *p, struct config_error *err)
+{
+	const struct boot_module *m;
+	const char *s;
+	u32 len;
+
+	if (!fdt_prop(fdt, k, "image", &p->image, &len)) {
+		p->size = len;
+		return 0;
+	}
+	if (fdt_prop_string(fdt, k, "module", &s) < 0)
+		return fail_config(err, -ENOENT, "kernel: neither 'image' nor 'module' is given");
+	m = boot_info_find_module(bi, s);
+	if (!m)
+		return fail_config(err, -ENOENT, "kernel: property 'module': no boot module \"%s\"", s);
+	p->image = (const void *)(uintptr_t)m->base;
+	p->size = m->size;
+	return 0;
+}
+
+static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
+			const struct boot_info *bi, struct config_error *err)
+{
+	struct load_params p = { 0 };
+	struct vcpu_boot boot;
+	const char *s;
+	int k = fdt_subnode(fdt, node, "kernel", 6), r;
+
+	if (k < 0)
+		return fail_config(err, -ENOENT, "node 'kernel' is missing");
+	if (fdt_prop_string(fdt, k, "format", &s) < 0 || loader_parse_format(s, &p.format))
+		return fail_config(err, -EINVAL, "kernel: property 'format' must be flat, elf, "
+			    "multiboot or linux");
+	r = kernel_image(fdt, k, bi, &p, err);
+	if (r)
+		return r;
+	fdt_prop_uint(fdt, k, "load-address", &p.load_addr);
+	fdt_prop_uint(fdt, k, "entry", &p.entry);
+	if (fdt_prop_string(fdt, k, "cmdline", &p.cmdline) < 0)
+		p.cmdline = "";
+	r = arch_vm_prepare_boot(vm, &p);
+	if (r)
+		return fail_config(err, r, "kernel: cannot prepare the boot data (%s)", errno_name(r));
+	r = loader_load(vm, &p, &boot);
+	if (r)
+		return fail_config(err, r, "kernel: the image does not load (%s)", errno_name(r));
+	return vcpu_power_on(vm->vcpus[0], &boot);
+}
+
+/* The order matters: devices and the arch's layout must exist before the kernel's boot data. */
+static int build_vm(struct vm *vm, const struct fdt *fdt, int node, const struct boot_info *bi,
+		    struct config_error *err)
+{
+	int r = parse_policy(vm, fdt, node, err);
+
+	if (!r)
+		r = parse_memory(vm, fdt, node, err);
+	if (!r)
+		r = parse_cpus(vm, fdt, node, err);
+	if (!r)
+		r = arch_vm_config(vm, fdt, node, err);
+	if (!r)
+		r = parse_devices(vm, fdt, node, err);
+	if (!r)
+		r = parse_kernel(vm, fdt, node, bi, err);
+	return r;
+}
+
+static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
+{
+	struct config_error err = { "" };
+	struct vm *vm;
+	int r;
+
+	char name[VM_NAME_MAX];
+	const char *node_name;
+	int len = fdt_node_name(fdt, node, &node_name);
+
+	/* The VM's name is its node's name, without a unit address. */
+	strlcpy_bounded(name, sizeof(name), node_name, (size_t)MAX(len, 0));
+	if (strchr(name, '@'))
+		*strchr(name, '@') = '\0';
+	vm = vm_create(name);
+	if (!vm || vmm_add_vm(vm)) {
+		pr_err("config: vm %s: out of memory\n", name);
+		return -ENOMEM;
+	}
+	r = build_vm(vm, fdt, node, bi, &err);
+	if (r) {
+		pr_err("config: vm %s: %s\n", vm->name, err.msg);
+		vm_mark_dead(vm, err.msg);
+	}
+	return 0;
+}
+
+int config_load(const void *blob, size_t size, const struct boot_info *bi)
+{
+	struct fdt fdt;
+	int node, n = 0, r = fdt_init(&fdt, blob, size);
+
+	if (r) {
+		pr_err("config: not a valid devicetree blob (%s)\n", errno_name(r));
+		return r;
+	}
+	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
+	     node = fdt_next_subnode(&fdt, node)) {
+		if (fdt_is_compatible(&fdt, node, "microhv,vm") != 1)
+			continue;
+		if (!load_vm(&fdt, node, bi))
+			n++;
+	}
+	return n;
+}
+
+extern const u8 builtin_config_start[], builtin_config_end[];
+
+const void *config_builtin(size_t *size)
+{
+	*size = (size_t)(builtin_config_end - builtin_config_start);
+	return builtin_config_start;
+}

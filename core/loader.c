@@ -1,0 +1,364 @@
+#include <core/loader.h>
+#include <lib/errno.h>
+#include <lib/string.h>
+
+#define ELF_MAGIC	0x464c457fu
+#define ELFCLASS32	1
+#define ELFCLASS64	2
+#define ELFDATA2LSB	1
+#define PT_LOAD		1
+#define ELF_MAX_PHDRS	64
+
+#define EM_386		3
+#define EM_X86_64	62
+#define EM_AARCH64	183
+
+#define MB1_INFO_MEM		BIT(0)
+#define MB1_INFO_CMDLINE	BIT(2)
+#define MB1_INFO_MMAP		BIT(6)
+#define MB1_INFO_LOADER		BIT(9)
+#define MB1_HDR_AOUT_KLUDGE	BIT(16)
+/* Page-aligned modules, memory info, video mode: all we may be asked for. */
+#define MB1_HDR_KNOWN		(BIT(0) | BIT(1) | BIT(2) | MB1_HDR_AOUT_KLUDGE)
+#define MB1_CMDLINE_MAX		1024
+
+#define ARM64_IMAGE_MAGIC	0x644d5241u
+#define ARM64_IMAGE_ALIGN	(2ULL << 20)
+
+/* The highest guest-physical byte the last load wrote, page aligned. */
+static u64 image_end;
+
+u64 loader_image_end(void)
+{
+	return image_end;
+}
+
+int loader_parse_format(const char *name, u32 *format)
+{
+	static const char *const names[] = {
+		[IMAGE_FLAT] = "flat", [IMAGE_ELF] = "elf",
+		[IMAGE_MULTIBOOT] = "multiboot", [IMAGE_LINUX] = "linux",
+	};
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(name, names[i])) {
+			*format = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static bool elf_machine_ok(u16 machine)
+{
+#if defined(__aarch64__)
+	return machine == EM_AARCH64;
+#else
+	return machine == EM_X86_64 || machine == EM_386;
+#endif
+}
+
+static u64 rd(const u8 *p, unsigned int n)
+{
+	u64 v = 0;
+
+	memcpy(&v, p, n);
+	return v;
+}
+
+/* Copies @filesz image bytes to @gpa and zeroes up to @memsz. */
+static int place(struct vm *vm, u64 gpa, const u8 *src, u64 filesz, u64 memsz)
+{
+	u8 *dst;
+
+	if (filesz > memsz)
+		return -EINVAL;
+	if (!memsz)
+		return 0;
+	dst = vm_gpa_to_hva(vm, gpa, memsz);
+	if (!dst)
+		return -EFAULT;
+	memcpy(dst, src, filesz);
+	memset(dst + filesz, 0, memsz - filesz);
+	image_end = MAX(image_end, ALIGN_UP(gpa + memsz, 4096));
+	return 0;
+}
+
+struct elf_info {
+	bool is64;
+	u16 machine;
+	u64 entry;
+	u64 phoff;
+	u16 phentsize;
+	u16 phnum;
+};
+
+static int elf_header(const u8 *img, u64 size, struct elf_info *e)
+{
+	if (size < 52 || rd(img, 4) != ELF_MAGIC || img[5] != ELFDATA2LSB)
+		return -ENOEXEC;
+	e->is64 = img[4] == ELFCLASS64;
+	if (!e->is64 && img[4] != ELFCLASS32)
+		return -ENOEXEC;
+	if (e->is64 && size < 64)
+		return -ENOEXEC;
+	e->machine = (u16)rd(img + 18, 2);
+	e->entry = e->is64 ? rd(img + 24, 8) : rd(img + 24, 4);
+	e->phoff = e->is64 ? rd(img + 32, 8) : rd(img + 28, 4);
+	e->phentsize = (u16)rd(img + (e->is64 ? 54 : 42), 2);
+	e->phnum = (u16)rd(img + (e->is64 ? 56 : 44), 2);
+	if (!elf_machine_ok(e->machine))
+		return -ENOEXEC;
+	if (e->phentsize < (e->is64 ? 56 : 32) || !e->phnum || e->phnum > ELF_MAX_PHDRS)
+		return -ENOEXEC;
+	if (e->phoff > size || (u64)e->phentsize * e->phnum > size - e->phoff)
+		return -ENOEXEC;
+	return 0;
+}
+
+static int elf_load(struct vm *vm, const u8 *img, u64 size, struct elf_info *e)
+{
+	unsigned int i, loaded = 0;
+	int err = elf_header(img, size, e);
+
+	if (err)
+		return err;
+	for (i = 0; i < e->phnum; i++) {
+		const u8 *ph = img + e->phoff + (u64)i * e->phentsize;
+		u64 off, paddr, filesz, memsz;
+
+		if (rd(ph, 4) != PT_LOAD)
+			continue;
+		off = e->is64 ? rd(ph + 8, 8) : rd(ph + 4, 4);
+		paddr = e->is64 ? rd(ph + 24, 8) : rd(ph + 12, 4);
+		filesz = e->is64 ? rd(ph + 32, 8) : rd(ph + 16, 4);
+		memsz = e->is64 ? rd(ph + 40, 8) : rd(ph + 20, 4);
+		if (off > size || filesz > size - off)
+			return -ENOEXEC;
+		err = place(vm, paddr, img + off, filesz, memsz);
+		if (err)
+			return err;
+		loaded++;
+	}
+	return loaded ? 0 : -ENOEXEC;
+}
+
+static int find_mb1_header(const u8 *img, u64 size, u64 *off)
+{
+	u64 o, limit = MIN(size, (u64)MB1_SEARCH_LIMIT);
+
+	for (o = 0; o + 12 <= limit; o += 4) {
+		u32 magic = (u32)rd(img + o, 4), flags = (u32)rd(img + o + 4, 4);
+
+		if (magic == MB1_HEADER_MAGIC && (u32)(magic + flags + (u32)rd(img + o + 8, 4)) == 0) {
+			*off = o;
+			return 0;
+		}
+	}
+	return -ENOEXEC;
+}
+
+/* The a.out kludge: the header says where the file goes and where it starts. */
+static int mb1_load_aout(struct vm *vm, const u8 *img, u64 size, u64 hoff, u64 *entry)
+{
+	u64 header_addr, load_addr, load_end, bss_end, file_off, filesz, memsz;
+
+	if (hoff + 32 > size)
+		return -ENOEXEC;
+	header_addr = rd(img + hoff + 12, 4);
+	load_addr = rd(img + hoff + 16, 4);
+	load_end = rd(img + hoff + 20, 4);
+	bss_end = rd(img + hoff + 24, 4);
+	*entry = rd(img + hoff + 28, 4);
+	if (header_addr < load_addr || header_addr - load_addr > hoff)
+		return -ENOEXEC;
+	file_off = hoff - (header_addr - load_addr);
+	filesz = load_end ? load_end - load_addr : size - file_off;
+	if (load_end && load_end < load_addr)
+		return -ENOEXEC;
+	if (filesz > size - file_off)
+		return -ENOEXEC;
+	memsz = bss_end > load_addr + filesz ? bss_end - load_addr : filesz;
+	return place(vm, load_addr, img + file_off, filesz, memsz);
+}
+
+struct mb1_info {
+	u32 flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
+	u32 syms[4];
+	u32 mmap_length, mmap_addr;
+	u32 drives_length, drives_addr, config_table, boot_loader_name;
+} __packed;
+
+struct mb1_mmap_entry {
+	u32 size;
+	u64 base;
+	u64 len;
+	u32 type;
+} __packed;
+
+/* KiB of RAM that is contiguous from @from. */
+static u64 contiguous_kib(const struct vm *vm, u64 from)
+{
+	u64 end = from;
+	bool grew = true;
+	u32 i;
+
+	while (grew) {
+		grew = false;
+		for (i = 0; i < vm->nr_regions; i++) {
+			const struct vm_region *r = &vm->regions[i];
+
+			if (r->kind == VM_REGION_RAM && r->gpa <= end && r->gpa + r->size > end) {
+				end = r->gpa + r->size;
+				grew = true;
+			}
+		}
+	}
+	return (end - from) >> 10;
+}
+
+/*
+ * The information a multiboot1 kernel finds in EBX: memory sizes, a map
+ * of the VM's RAM, the command line and our name, all placed right above
+ * the loaded image (which must leave room for them in RAM).
+ */
+static int mb1_build_info(struct vm *vm, const char *cmdline, u64 *info_gpa)
+{
+	struct mb1_mmap_entry mmap[VM_MAX_REGIONS];
+	struct mb1_info info = { 0 };
+	u64 at = image_end, n = 0, clen;
+	const char loader_name[] = "microhv";
+	u32 i;
+	int err;
+
+	for (i = 0; i < vm->nr_regions; i++) {
+		if (vm->regions[i].kind != VM_REGION_RAM)
+			continue;
+		mmap[n++] = (struct mb1_mmap_entry){ 20, vm->regions[i].gpa, vm->regions[i].size,
+						     1 };
+	}
+	clen = cmdline ? strnlen(cmdline, MB1_CMDLINE_MAX - 1) : 0;
+	info.flags = MB1_INFO_MEM | MB1_INFO_MMAP | MB1_INFO_CMDLINE | MB1_INFO_LOADER;
+	info.mem_lower = (u32)MIN(contiguous_kib(vm, 0), 640ULL);
+	info.mem_upper = (u32)MIN(contiguous_kib(vm, 1ULL << 20), 0xffffffffULL);
+	info.mmap_addr = (u32)(at + sizeof(info));
+	info.mmap_length = (u32)(n * sizeof(mmap[0]));
+	info.cmdline = info.mmap_addr + info.mmap_length;
+	info.boot_loader_name = (u32)(info.cmdline + clen + 1);
+	if (info.boot_loader_name + sizeof(loader_name) > 0xffffffffULL)
+		return -E2BIG;
+
+	err = vm_write_guest(vm, at, &info, sizeof(info));
+	if (!err)
+		err = vm_write_guest(vm, info.mmap_addr, mmap, info.mmap_length);
+	if (!err)
+		err = vm_write_guest(vm, info.cmdline, cmdline ? cmdline : "", clen);
+	if (!err)
+		err = vm_write_guest(vm, info.cmdline + clen, "", 1);
+	if (!err)
+		err = vm_write_guest(vm, info.boot_loader_name, loader_name, sizeof(loader_name));
+	*info_gpa = at;
+	return err;
+}
+
+static int load_multiboot(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	const u8 *img = p->image;
+	u64 hoff, entry, info;
+	struct elf_info e = { 0 };
+	u32 flags;
+	int err = find_mb1_header(img, p->size, &hoff);
+
+	if (err)
+		return err;
+	flags = (u32)rd(img + hoff + 4, 4);
+	if (flags & ~MB1_HDR_KNOWN)
+		return -EOPNOTSUPP;
+	if (flags & MB1_HDR_AOUT_KLUDGE) {
+		err = mb1_load_aout(vm, img, p->size, hoff, &entry);
+	} else {
+		err = elf_load(vm, img, p->size, &e);
+		entry = e.entry;
+	}
+	if (err)
+		return err;
+	err = mb1_build_info(vm, p->cmdline, &info);
+	if (err)
+		return err;
+	*boot = (struct vcpu_boot){
+		.mode = VCPU_BOOT_X86_PROTECTED,
+		.entry = entry,
+		.args = { MB1_BOOT_MAGIC_EAX, info },
+	};
+	return 0;
+}
+
+static int load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	const u8 *img = p->image;
+	u64 text_offset, image_size, base;
+	int err;
+
+	if (p->size < 64 || rd(img + 56, 4) != ARM64_IMAGE_MAGIC)
+		return -ENOEXEC;
+	text_offset = rd(img + 8, 8);
+	image_size = rd(img + 16, 8);
+	/* An image_size of 0 predates the field: the file is all there is. */
+	if (!image_size)
+		image_size = p->size;
+	if (image_size < p->size || text_offset >= ARM64_IMAGE_ALIGN)
+		return -ENOEXEC;
+	base = ALIGN_UP(p->load_addr, ARM64_IMAGE_ALIGN) + text_offset;
+	err = place(vm, base, img, p->size, image_size);
+	if (err)
+		return err;
+	*boot = (struct vcpu_boot){
+		.mode = VCPU_BOOT_ARM64_EL1,
+		.entry = base,
+		.args = { p->fdt_addr },
+	};
+	return 0;
+}
+
+static u32 default_boot_mode(void)
+{
+#if defined(__aarch64__)
+	return VCPU_BOOT_ARM64_EL1;
+#else
+	return VCPU_BOOT_X86_PROTECTED;
+#endif
+}
+
+int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	struct elf_info e = { 0 };
+	int err;
+
+	image_end = 0;
+	if (!p->image || !p->size)
+		return -EINVAL;
+	switch (p->format) {
+	case IMAGE_FLAT:
+		err = place(vm, p->load_addr, p->image, p->size, p->size);
+		*boot = (struct vcpu_boot){
+			.mode = default_boot_mode(),
+			.entry = p->entry ? p->entry : p->load_addr,
+		};
+		return err;
+	case IMAGE_ELF:
+		err = elf_load(vm, p->image, p->size, &e);
+		*boot = (struct vcpu_boot){
+			.mode = e.is64 && e.machine == EM_X86_64 ? VCPU_BOOT_X86_LONG
+								  : default_boot_mode(),
+			.entry = e.entry,
+		};
+		return err;
+	case IMAGE_MULTIBOOT:
+		return load_multiboot(vm, p, boot);
+	case IMAGE_LINUX:
+		return load_linux(vm, p, boot);
+	default:
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,460 @@
+#include <core/arch.h>
+#include <core/console.h>
+#include <core/heap.h>
+#include <core/hv.h>
+#include <core/percpu.h>
+#include <core/smp.h>
+#include <core/vmm.h>
+#include <lib/errno.h>
+#include <lib/printf.h>
+#include <lib/string.h>
+
+static struct vmm_vm *vmms[VMM_MAX_VMS];
+static u32 nr_vmms;
+static u32 vms_running;
+static u32 vms_failed;
+
+static const char *const outcome_names[VMM_OUTCOME_COUNT] = {
+	[VMM_OUTCOME_RUNNING] = "running",
+	[VMM_OUTCOME_EXIT_CODE] = "exit",
+	[VMM_OUTCOME_SYSTEM_OFF] = "system-off",
+	[VMM_OUTCOME_RESET] = "reset",
+	[VMM_OUTCOME_CRASH] = "crash",
+	[VMM_OUTCOME_SHUTDOWN] = "shutdown",
+	[VMM_OUTCOME_HALTED] = "halted",
+	[VMM_OUTCOME_FAIL_ENTRY] = "fail-entry",
+	[VMM_OUTCOME_INTERNAL_ERROR] = "internal-error",
+	[VMM_OUTCOME_ERROR] = "error",
+	[VMM_OUTCOME_UNHANDLED_ACCESS] = "unhandled-access",
+	[VMM_OUTCOME_DEAD] = "dead",
+};
+
+const char *vmm_outcome_name(u32 outcome)
+{
+	return outcome < VMM_OUTCOME_COUNT ? outcome_names[outcome] : "?";
+}
+
+int vmm_parse_outcome(const char *s, u32 *outcome, u64 *code)
+{
+	u32 i;
+
+	*code = 0;
+	if (!strncmp(s, "exit:", 5)) {
+		*outcome = VMM_OUTCOME_EXIT_CODE;
+		return parse_u64(s + 5, strlen(s + 5), code);
+	}
+	for (i = VMM_OUTCOME_SYSTEM_OFF; i < VMM_OUTCOME_COUNT; i++) {
+		if (!strcmp(s, outcome_names[i])) {
+			*outcome = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+u32 vmm_nr_vms(void)
+{
+	return nr_vmms;
+}
+
+struct vm *vmm_vm(u32 idx)
+{
+	return idx < nr_vmms ? vmms[idx]->vm : NULL;
+}
+
+int vmm_add_vm(struct vm *vm)
+{
+	struct vmm_vm *v;
+
+	if (nr_vmms == VMM_MAX_VMS)
+		return -ENOSPC;
+	v = kzalloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v->vm = vm;
+	v->expect = VMM_OUTCOME_EXIT_CODE;
+	spin_lock_init(&v->lock);
+	vm->vmm = v;
+	vmms[nr_vmms++] = v;
+	return 0;
+}
+
+struct vmm_device *vmm_add_device(struct vm *vm, const char *name, u32 space, u64 base,
+				  u64 size, const struct vmm_device_ops *ops, void *state)
+{
+	struct vmm_vm *v = vm->vmm;
+	struct vmm_device *dev;
+	u32 i;
+
+	if (!size || base + (size - 1) < base || v->nr_devices == VMM_MAX_DEVICES)
+		return NULL;
+	for (i = 0; i < v->nr_devices; i++)
+		if (v->devices[i].space == space &&
+		    ranges_overlap(base, size, v->devices[i].base, v->devices[i].size))
+			return NULL;
+	dev = &v->devices[v->nr_devices];
+	strlcpy(dev->name, name, sizeof(dev->name));
+	dev->space = space;
+	dev->base = base;
+	dev->size = size;
+	dev->ops = ops;
+	dev->state = state;
+	dev->vm = vm;
+	if (space == VMM_SPACE_MMIO) {
+		struct vm_region r = {
+			.gpa = base, .size = size, .kind = VM_REGION_VMM, .name = dev->name,
+		};
+
+		if (vm_add_region(vm, &r))
+			return NULL;
+	}
+	v->nr_devices++;
+	return dev;
+}
+
+void vmm_guest_print(struct vm *vm, const char *s, size_t n)
+{
+	printk("[%s] %.*s\n", vm->name, (int)n, s);
+}
+
+void vmm_stop_vm(struct vm *vm, u32 outcome, u64 code, const char *fmt, ...)
+{
+	struct vmm_vm *v = vm->vmm;
+	bool first = false;
+	va_list ap;
+
+	spin_lock(&v->lock);
+	if (v->outcome == VMM_OUTCOME_RUNNING) {
+		first = true;
+		v->outcome = outcome;
+		v->outcome_code = code;
+		va_start(ap, fmt);
+		vsnprintf(v->outcome_msg, sizeof(v->outcome_msg), fmt, ap);
+		va_end(ap);
+	}
+	spin_unlock(&v->lock);
+	if (first)
+		vm_request_stop(vm);
+}
+
+static struct vmm_device *find_device(struct vmm_vm *v, u32 space, u64 addr, u32 size)
+{
+	u32 i;
+
+	for (i = 0; i < v->nr_devices; i++) {
+		struct vmm_device *d = &v->devices[i];
+
+		if (d->space == space && range_within(addr, size, d->base, d->size))
+			return d;
+	}
+	return NULL;
+}
+
+/* Reads of nothing: a floating PC bus on x86 ports, RAZ on MMIO. */
+static u64 unknown_read_value(u32 space, u32 size)
+{
+	if (space == VMM_SPACE_MMIO)
+		return 0;
+	return size >= 8 ? ~0ULL : (1ULL << (size * 8)) - 1;
+}
+
+static int unknown_access(struct vcpu *vcpu, u32 space, u64 addr, u32 size, bool write,
+			  u64 *val)
+{
+	struct vmm_vm *v = vcpu->vm->vmm;
+	const char *what = space == VMM_SPACE_PIO ? "IO port" : "MMIO";
+
+	__atomic_fetch_add(&v->unknown_accesses, 1, __ATOMIC_RELAXED);
+	if (v->unknown_policy == VMM_UNKNOWN_STOP) {
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_UNHANDLED_ACCESS, addr,
+			    "%s %s of %u bytes at %#llx with no device", what,
+			    write ? "write" : "read", size, addr);
+		return 1;
+	}
+	if (!__atomic_exchange_n(&v->warned_unknown, 1, __ATOMIC_RELAXED))
+		printk("hv: vm %s: %s %s of %u bytes at %#llx with no device: ignored "
+		       "(reported once)\n", vcpu->vm->name, what, write ? "write" : "read", size,
+		       addr);
+	if (!write)
+		*val = unknown_read_value(space, size);
+	return 0;
+}
+
+static int device_access(struct vcpu *vcpu, u32 space, u64 addr, u32 size, bool write,
+			 u64 *val)
+{
+	struct vmm_device *d = find_device(vcpu->vm->vmm, space, addr, size);
+	int err;
+
+	if (!d)
+		return unknown_access(vcpu, space, addr, size, write, val);
+	err = write ? d->ops->write(d, addr - d->base, size, *val)
+		    : d->ops->read(d, addr - d->base, size, val);
+	if (err > 0)
+		return 1;	/* the device stopped the VM (debug-exit) */
+	if (err < 0) {
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, (u64)-err,
+			    "%s: %s of %u bytes at offset %#llx failed (%s)", d->name,
+			    write ? "write" : "read", size, addr - d->base, errno_name(err));
+		return 1;
+	}
+	return 0;
+}
+
+static int handle_io(struct vcpu *vcpu)
+{
+	struct hv_run_io *io = &vcpu->run.io;
+	u64 val = io->data;
+	int r;
+
+	r = device_access(vcpu, VMM_SPACE_PIO, io->port, io->size, io->direction == HV_IO_OUT,
+			  &val);
+	if (io->direction == HV_IO_IN)
+		io->data = val;
+	return r;
+}
+
+static int handle_mmio(struct vcpu *vcpu)
+{
+	struct hv_run_mmio *m = &vcpu->run.mmio;
+	u64 val = 0;
+	int r;
+
+	if (m->len != 1 && m->len != 2 && m->len != 4 && m->len != 8) {
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, m->len, "MMIO exit with length %u", m->len);
+		return 1;
+	}
+	memcpy(&val, m->data, m->len);
+	r = device_access(vcpu, VMM_SPACE_MMIO, m->phys_addr, m->len, m->is_write, &val);
+	if (!m->is_write)
+		memcpy(m->data, &val, m->len);
+	return r;
+}
+
+#define CONSOLE_WRITE_MAX	4096
+
+static u64 hypercall_console_write(struct vcpu *vcpu, u64 gpa, u64 len)
+{
+	const char *s;
+	u64 off = 0;
+
+	if (len > CONSOLE_WRITE_MAX)
+		return (u64)-EINVAL;
+	s = vm_gpa_to_hva(vcpu->vm, gpa, len);
+	if (!s)
+		return (u64)-EFAULT;
+	while (off < len) {
+		u64 n = 0;
+
+		while (off + n < len && s[off + n] != '\n' && n < VMM_LINE_MAX)
+			n++;
+		vmm_guest_print(vcpu->vm, s + off, (size_t)n);
+		off += n + (off + n < len && s[off + n] == '\n');
+	}
+	return len;
+}
+
+static int handle_hypercall(struct vcpu *vcpu)
+{
+	struct hv_run_hypercall *hc = &vcpu->run.hypercall;
+
+	switch (hc->nr) {
+	case HV_HC_CONSOLE_WRITE:
+		hc->ret = hypercall_console_write(vcpu, hc->args[0], hc->args[1]);
+		break;
+	default:
+		hc->ret = HV_HC_ENOSYS;
+		break;
+	}
+	return 0;
+}
+
+static int handle_system_event(struct vcpu *vcpu)
+{
+	static const u32 outcomes[] = {
+		[HV_SYSTEM_EVENT_SHUTDOWN] = VMM_OUTCOME_SYSTEM_OFF,
+		[HV_SYSTEM_EVENT_RESET] = VMM_OUTCOME_RESET,
+		[HV_SYSTEM_EVENT_CRASH] = VMM_OUTCOME_CRASH,
+	};
+	u32 type = vcpu->run.system_event.type;
+
+	if (type >= ARRAY_SIZE(outcomes) || !outcomes[type]) {
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, type, "unknown system event %u", type);
+		return 1;
+	}
+	/* A reset would need the VM rebuilt from its configuration: it ends the VM. */
+	vmm_stop_vm(vcpu->vm, outcomes[type], 0, "vCPU %u asked for %s", vcpu->id,
+		    outcome_names[outcomes[type]]);
+	return 1;
+}
+
+int vmm_handle_exit(struct vcpu *vcpu)
+{
+	struct hv_run *run = &vcpu->run;
+	struct vm *vm = vcpu->vm;
+
+	switch (run->exit_reason) {
+	case HV_EXIT_IO:
+		return handle_io(vcpu);
+	case HV_EXIT_MMIO:
+		return handle_mmio(vcpu);
+	case HV_EXIT_HYPERCALL:
+		return handle_hypercall(vcpu);
+	case HV_EXIT_SYSTEM_EVENT:
+		return handle_system_event(vcpu);
+	case HV_EXIT_INTR:
+		return vm_stop_requested(vm) ? 1 : 0;
+	case HV_EXIT_HLT:
+		vmm_stop_vm(vm, VMM_OUTCOME_HALTED, 0,
+			    "vCPU %u halted with interrupts disabled", vcpu->id);
+		return 1;
+	case HV_EXIT_SHUTDOWN:
+		vmm_stop_vm(vm, VMM_OUTCOME_SHUTDOWN, 0, "vCPU %u: triple fault (shutdown)",
+			    vcpu->id);
+		return 1;
+	case HV_EXIT_FAIL_ENTRY:
+		vmm_stop_vm(vm, VMM_OUTCOME_FAIL_ENTRY,
+			    run->fail_entry.hardware_entry_failure_reason,
+			    "vCPU %u: entry failed, hardware reason %#llx", vcpu->id,
+			    (u64)run->fail_entry.hardware_entry_failure_reason);
+		return 1;
+	case HV_EXIT_INTERNAL_ERROR:
+		vmm_stop_vm(vm, VMM_OUTCOME_INTERNAL_ERROR, run->internal.suberror,
+			    "vCPU %u: internal error, sub-code %u (data %#llx %#llx)", vcpu->id,
+			    run->internal.suberror, (u64)run->internal.data[0],
+			    (u64)run->internal.data[1]);
+		return 1;
+	default:
+		vmm_stop_vm(vm, VMM_OUTCOME_ERROR, run->exit_reason,
+			    "vCPU %u: unexpected exit reason %u", vcpu->id, run->exit_reason);
+		return 1;
+	}
+}
+
+static bool outcome_expected(const struct vmm_vm *v)
+{
+	return v->outcome == v->expect &&
+	       (v->outcome != VMM_OUTCOME_EXIT_CODE || v->outcome_code == v->expect_code);
+}
+
+static __noreturn void finish_all(void)
+{
+	pr_info("all VMs have stopped; %u did not end as expected\n", vms_failed);
+	if (hv_test_mode())
+		arch_test_exit(vms_failed ? HV_TEST_EXIT_FAIL : HV_TEST_EXIT_PASS);
+	arch_system_off();
+}
+
+/* Reports @v's end; the last VM to end turns the machine off. */
+static void vm_finished(struct vmm_vm *v)
+{
+	bool ok = outcome_expected(v);
+	u64 ms = (arch_time_ns() - v->start_ns) / 1000000;
+
+	pr_info("vm %s stopped after %llu ms: %s (%s%s)\n", v->vm->name, ms, v->outcome_msg,
+		vmm_outcome_name(v->outcome), ok ? "" : ", not what was expected");
+	if (!ok)
+		__atomic_fetch_add(&vms_failed, 1, __ATOMIC_RELAXED);
+	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
+		finish_all();
+}
+
+static int report_run_error(struct vcpu *vcpu, int r)
+{
+	struct hv_run *run = &vcpu->run;
+
+	if (run->exit_reason == HV_EXIT_MEMORY_FAULT)
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, run->memory_fault.gpa,
+			    "vCPU %u: memory fault at GPA %#llx (%llu bytes, flags %#llx): %s",
+			    vcpu->id, (u64)run->memory_fault.gpa, (u64)run->memory_fault.size,
+			    (u64)run->memory_fault.flags, errno_name(r));
+	else
+		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, (u64)-r, "vCPU %u: run failed (%s)",
+			    vcpu->id, errno_name(r));
+	return 1;
+}
+
+/*
+ * Whoever takes threads_running to zero reports the VM, exactly once: a
+ * vCPU thread that ends, or start_vm() for a thread that never started.
+ * Nobody may read the count to decide anything else, since a fast VM's
+ * threads can all have ended before start_vm() returns.
+ */
+static void vcpu_thread_done(struct vmm_vm *v)
+{
+	if (__atomic_sub_fetch(&v->threads_running, 1, __ATOMIC_ACQ_REL) == 0)
+		vm_finished(v);
+}
+
+static void vmm_vcpu_thread(void *arg)
+{
+	struct vcpu *vcpu = arg;
+	int r;
+
+	this_cpu()->current_vcpu = vcpu;
+	for (;;) {
+		r = vcpu_run(vcpu);
+		if (r < 0 ? report_run_error(vcpu, r) : vmm_handle_exit(vcpu))
+			break;
+	}
+	this_cpu()->current_vcpu = NULL;
+	vcpu_thread_done(vcpu->vm->vmm);
+}
+
+static void start_vm(struct vmm_vm *v, struct vcpu **own)
+{
+	struct vm *vm = v->vm;
+	u32 i;
+	int err;
+
+	v->start_ns = arch_time_ns();
+	err = vm_finalize(vm);
+	if (err) {
+		vmm_stop_vm(vm, VMM_OUTCOME_DEAD, (u64)-err, "%s", vm->dead_reason);
+		vm_finished(v);
+		return;
+	}
+	/* Counted in full before any thread starts, so that none sees zero early. */
+	v->threads_running = vm->nr_vcpus;
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu *vcpu = vm->vcpus[i];
+
+		if (vcpu->pcpu == cpu_id()) {
+			*own = vcpu;
+			continue;
+		}
+		pr_info("vm %s: vCPU %u on CPU %u\n", vm->name, i, vcpu->pcpu);
+		err = smp_call(vcpu->pcpu, vmm_vcpu_thread, vcpu, false);
+		if (err) {
+			/* Validated at configuration time; a failure here is a hypervisor bug. */
+			pr_err("vm %s: vCPU %u cannot start on CPU %u (%s)\n", vm->name, i,
+			       vcpu->pcpu, errno_name(err));
+			vmm_stop_vm(vm, VMM_OUTCOME_ERROR, (u64)-err, "vCPU %u did not start", i);
+			vcpu_thread_done(v);
+		}
+	}
+}
+
+__noreturn void vmm_run_all(void)
+{
+	struct vcpu *own = NULL;
+	u32 i;
+
+	if (!nr_vmms) {
+		pr_info("no VMs configured\n");
+		if (hv_test_mode())
+			arch_test_exit(HV_TEST_EXIT_FAIL);
+		arch_system_off();
+	}
+	/* Counted before any VM can finish, so that no early finisher sees zero. */
+	vms_running = nr_vmms;
+	for (i = 0; i < nr_vmms; i++) {
+		pr_info("starting vm %s\n", vmms[i]->vm->name);
+		start_vm(vmms[i], &own);
+	}
+	if (own) {
+		pr_info("vm %s: vCPU %u on CPU %u\n", own->vm->name, own->id, own->pcpu);
+		vmm_vcpu_thread(own);
+	}
+	cpu_idle_loop();
+}

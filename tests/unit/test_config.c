@@ -1,0 +1,171 @@
+/* SOURCES: core/config.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/debug_exit.c core/loader.c core/vm.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+#include "test_support.h"
+#include "fake_arch.h"
+#include "fdt_util.h"
+
+#include <core/config.h>
+#include <core/loader.h>
+#include <core/vmm.h>
+#include <lib/errno.h>
+
+/*
+ * The configuration parser against dtc's own output: one blob with a VM
+ * per way of getting it wrong, next to two good ones. A bad VM must end
+ * up DEAD with the offending property in its reason, and must not take
+ * the good ones with it.
+ */
+
+int smp_call(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
+{
+	return -ENODEV;
+}
+
+__noreturn void cpu_idle_loop(void)
+{
+	abort();
+}
+
+bool hv_test_mode(void)
+{
+	return true;
+}
+
+__noreturn void arch_test_exit(unsigned int code)
+{
+	abort();
+}
+
+__noreturn void arch_system_off(void)
+{
+	abort();
+}
+
+/* The arch's part of a configuration: "fake-arch-fail" makes it refuse the VM. */
+int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
+{
+	if (fdt_prop(fdt, node, "fake-arch-fail", NULL, NULL) == 0)
+		return fail_config(err, -EINVAL, "property 'fake-arch-fail' is set");
+	return 0;
+}
+
+int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
+{
+	return 0;
+}
+
+const u8 builtin_config_start[1], builtin_config_end[1];
+
+#define VM_COMMON							\
+	"compatible = \"microhv,vm\";"					\
+	"memory = <0x0 0x0 0x0 0x200000>;"
+
+#define KERNEL_OK							\
+	"kernel { format = \"flat\"; image = [f4 f4 f4 f4];"		\
+	"         load-address = <0x0 0x1000>; };"
+
+static const char dts[] =
+	"/dts-v1/; / {"
+	"good0 {" VM_COMMON "cpus = <1>; expect = \"shutdown\"; unknown-access = \"stop\";"
+	"  " KERNEL_OK
+	"  devices { #address-cells = <2>; #size-cells = <2>;"
+"            serial { compatible = \"ns16550a\"; io-port = <0x3f8>; interrupts = <4>; };"
+	"            exit { compatible = \"microhv,debug-exit\"; io-port = <0xf4>; };"
+	"            mmio { compatible = \"ns16550a\"; reg = <0x0 0x9000000 0x0 0x1000>; }; };"
+	"};"
+	"good1@7 {" VM_COMMON "cpus = <2 3>;" KERNEL_OK "};"
+	"bad-memory {" "compatible = \"microhv,vm\"; memory = <0x0 0x1000 0x0 0x800>;"
+	"  cpus = <4>;" KERNEL_OK "};"
+	"bad-cpus {" VM_COMMON "cpus = <2>;" KERNEL_OK "};"
+	"bad-device {" VM_COMMON "cpus = <5>;" KERNEL_OK
+	"  devices { #address-cells = <2>; #size-cells = <2>;"
+"            vga { compatible = \"pci-vga\"; reg = <0x0 0xa0000 0x0 0x1000>; }; };"
+	"};"
+	"bad-kernel {" VM_COMMON "cpus = <6>;"
+	"  kernel { format = \"bzimage\"; image = [00]; }; };"
+	"bad-module {" VM_COMMON "cpus = <7>; kernel { format = \"elf\"; module = \"nope\"; }; };"
+	"bad-arch {" VM_COMMON "cpus = <8>; fake-arch-fail;" KERNEL_OK "};"
+	"not-a-vm { cpus = <9>; };"
+	"};";
+
+static struct vm *find_vm(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < vmm_nr_vms(); i++)
+		if (!strcmp(vmm_vm(i)->name, name))
+			return vmm_vm(i);
+	fail_msg("no vm %s", name);
+	return NULL;
+}
+
+static void expect_dead(const char *name, const char *why)
+{
+	struct vm *vm = find_vm(name);
+
+	assert_int_equal(vm_state(vm), VM_DEAD);
+	if (!strstr(vm->dead_reason, why))
+		fail_msg("vm %s died of \"%s\", expected \"%s\"", name, vm->dead_reason, why);
+	assert_non_null(strstr(fake_console, name));
+}
+
+static void test_config(void **state)
+{
+	struct boot_info bi;
+	size_t size;
+	u8 *blob = dtc_compile(dts, &size);
+	struct vm *good0, *good1;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < 9; cpu++)
+		percpu_data[cpu].online = 1;
+	boot_info_init(&bi);
+	assert_int_equal(config_load(blob, size, &bi), 8);
+	assert_int_equal(vmm_nr_vms(), 8);
+
+	good0 = find_vm("good0");
+	if (vm_state(good0) != VM_CREATED)
+		fail_msg("good0: %s", good0->dead_reason);
+	assert_int_equal(vm_state(good0), VM_CREATED);
+	assert_int_equal(good0->nr_vcpus, 1);
+	assert_int_equal(good0->vcpus[0]->pcpu, 1);
+	assert_int_equal(good0->vmm->nr_devices, 3);
+	assert_int_equal(good0->vmm->expect, VMM_OUTCOME_SHUTDOWN);
+	assert_int_equal(good0->vmm->unknown_policy, VMM_UNKNOWN_STOP);
+	assert_true(vcpu_is_on(good0->vcpus[0]));
+	assert_true(good0->vcpus[0]->boot.entry == 0x1000);
+	assert_int_equal(*(u8 *)vm_gpa_to_hva(good0, 0x1003, 1), 0xf4);
+	assert_int_equal(vm_finalize(good0), 0);
+
+	/* The name drops the unit address; vCPU 1 stays off until started. */
+	good1 = find_vm("good1");
+	assert_int_equal(good1->nr_vcpus, 2);
+	assert_false(vcpu_is_on(good1->vcpus[1]));
+	assert_int_equal(good1->vmm->expect, VMM_OUTCOME_EXIT_CODE);
+
+	expect_dead("bad-memory", "property 'memory'");
+	expect_dead("bad-cpus", "CPU 2 is already taken");
+	expect_dead("bad-device", "device 'vga'");
+	expect_dead("bad-kernel", "property 'format'");
+	expect_dead("bad-module", "no boot module \"nope\"");
+	expect_dead("bad-arch", "fake-arch-fail");
+	free(blob);
+}
+
+static void test_not_a_devicetree(void **state)
+{
+	struct boot_info bi;
+	u8 junk[64] = "not a blob";
+
+	boot_info_init(&bi);
+	assert_true(config_load(junk, sizeof(junk), &bi) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_not_a_devicetree),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

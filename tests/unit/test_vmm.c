@@ -1,0 +1,250 @@
+/* SOURCES: core/vmm/vmm.c core/vmm/uart16550.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c lib/string.c lib/errno.c */
+#include "test_support.h"
+#include "fake_arch.h"
+
+#include <core/vmm.h>
+#include <lib/errno.h>
+
+/*
+ * The VMM's side of the ABI: what it does with each exit reason, and the
+ * device models behind the IO and MMIO exits.
+ */
+int smp_call(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
+{
+	return -ENODEV;
+}
+
+__noreturn void cpu_idle_loop(void)
+{
+	abort();
+}
+
+bool hv_test_mode(void)
+{
+	return true;
+}
+
+__noreturn void arch_test_exit(unsigned int code)
+{
+	abort();
+}
+
+__noreturn void arch_system_off(void)
+{
+	abort();
+}
+
+static struct vm *vm;
+static struct vcpu *vcpu;
+
+static int setup(void **state)
+{
+	fake_console_clear();
+	memset(fake_irq_level, 0, sizeof(fake_irq_level));
+	vm = vm_create("guest7");
+	assert_int_equal(vmm_add_vm(vm), 0);
+	assert_int_equal(vm_add_ram(vm, 0, 1 << 20), 0);
+	vcpu = vm_add_vcpu(vm, 0);
+	assert_int_equal(uart16550_create(vm, VMM_SPACE_PIO, 0x3f8, 4), 0);
+	assert_int_equal(debug_exit_create(vm, VMM_SPACE_PIO, 0xf4), 0);
+	assert_int_equal(uart16550_create(vm, VMM_SPACE_MMIO, 0x9000000, ~0u), 0);
+	assert_int_equal(vm_finalize(vm), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	vm_destroy(vm);
+	return 0;
+}
+
+static int io(u16 port, u8 dir, u8 size, u64 data)
+{
+	vcpu->run.exit_reason = HV_EXIT_IO;
+	vcpu->run.io = (struct hv_run_io){ dir, size, port, 1, data };
+	return vmm_handle_exit(vcpu);
+}
+
+static int mmio(u64 gpa, bool write, u32 len, u64 data)
+{
+	vcpu->run.exit_reason = HV_EXIT_MMIO;
+	vcpu->run.mmio = (struct hv_run_mmio){ .phys_addr = gpa, .len = len, .is_write = write };
+	memcpy(vcpu->run.mmio.data, &data, 8);
+	return vmm_handle_exit(vcpu);
+}
+
+static void test_uart_lines_prefixed(void **state)
+{
+	const char *s = "hello\r\nworld\n";
+
+	for (; *s; s++)
+		assert_int_equal(io(0x3f8, HV_IO_OUT, 1, (u8)*s), 0);
+	assert_non_null(strstr(fake_console, "[guest7] hello\n"));
+	assert_non_null(strstr(fake_console, "[guest7] world\n"));
+	/* LSR: the transmitter is always ready. */
+	assert_int_equal(io(0x3fd, HV_IO_IN, 1, 0), 0);
+	assert_int_equal(vcpu->run.io.data, 0x60);
+	/* The same model over MMIO. */
+	assert_int_equal(mmio(0x9000000, true, 1, 'x'), 0);
+	assert_int_equal(mmio(0x9000000, true, 1, '\n'), 0);
+	assert_non_null(strstr(fake_console, "[guest7] x\n"));
+}
+
+static void test_uart_registers(void **state)
+{
+	io(0x3fb, HV_IO_OUT, 1, 0x80);			/* DLAB */
+	io(0x3f8, HV_IO_OUT, 1, 0x0c);
+	io(0x3f9, HV_IO_OUT, 1, 0x00);
+	io(0x3f8, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x0c);	/* divisor latch, not a character */
+	io(0x3fb, HV_IO_OUT, 1, 0x03);
+	io(0x3ff, HV_IO_OUT, 1, 0x5a);
+	io(0x3ff, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x5a);	/* scratch */
+	io(0x3fa, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x01);	/* no interrupt pending */
+	assert_false(fake_irq_level[4]);
+	io(0x3f9, HV_IO_OUT, 1, 0x02);			/* ETBEI with an empty THR */
+	assert_true(fake_irq_level[4]);
+	io(0x3fa, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x02);	/* THR empty */
+	assert_false(fake_irq_level[4]);
+	io(0x3fa, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x01);	/* acknowledged by the read */
+	io(0x3f8, HV_IO_OUT, 1, 'a');			/* a new character, a new interrupt */
+	assert_true(fake_irq_level[4]);
+	assert_int_equal(fake_console_len, 0);
+}
+
+static void test_debug_exit_stops_with_code(void **state)
+{
+	assert_int_equal(io(0xf4, HV_IO_OUT, 1, 3), 1);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_EXIT_CODE);
+	assert_int_equal(vm->vmm->outcome_code, 3);
+	assert_true(vm_stop_requested(vm));
+	/* The first outcome wins. */
+	vmm_stop_vm(vm, VMM_OUTCOME_SHUTDOWN, 0, "later");
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_EXIT_CODE);
+}
+
+static void test_unknown_access_ignore_policy(void **state)
+{
+	assert_int_equal(io(0x80, HV_IO_IN, 2, 0), 0);
+	assert_int_equal(vcpu->run.io.data, 0xffff);
+	assert_int_equal(io(0x80, HV_IO_OUT, 1, 0), 0);
+	assert_int_equal(mmio(0xfee00000, false, 4, 0xdead), 0);
+	assert_int_equal(vcpu->run.mmio.data[0], 0);
+	/* One warning per VM, not one per access. */
+	assert_non_null(strstr(fake_console, "IO port read of 2 bytes at 0x80"));
+	assert_null(strstr(fake_console, "IO port write"));
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_RUNNING);
+	/* A port range the device only partly covers is not the device's. */
+	assert_int_equal(io(0x3ff, HV_IO_IN, 4, 0), 0);
+	assert_int_equal(vcpu->run.io.data, 0xffffffff);
+	/*
+	 * The test device that counts them (4 so far): its own reads are
+	 * device accesses, not counted; it has nothing to write, and a guest
+	 * that tries is stopped.
+	 */
+	assert_int_equal(access_counter_create(vm, VMM_SPACE_PIO, 0x510), 0);
+	assert_int_equal(access_counter_create(vm, VMM_SPACE_PIO, 0x512), -EBUSY);
+	assert_int_equal(io(0x510, HV_IO_IN, 4, 0), 0);
+	assert_int_equal(vcpu->run.io.data, 4);
+	mmio(0xfee00000, true, 8, 0);
+	assert_int_equal(io(0x510, HV_IO_IN, 4, 0), 0);
+	assert_int_equal(vcpu->run.io.data, 5);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_RUNNING);
+	assert_int_equal(io(0x510, HV_IO_OUT, 4, 0), 1);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_ERROR);
+}
+
+static void test_unknown_access_stop_policy(void **state)
+{
+	vm->vmm->unknown_policy = VMM_UNKNOWN_STOP;
+	assert_int_equal(mmio(0xfee00000, true, 4, 1), 1);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_UNHANDLED_ACCESS);
+	assert_non_null(strstr(vm->vmm->outcome_msg, "0xfee00000"));
+}
+
+static void test_bad_mmio_length_stops(void **state)
+{
+	assert_int_equal(mmio(0x9000000, true, 3, 0), 1);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_ERROR);
+}
+
+static void test_console_hypercall(void **state)
+{
+	struct hv_run_hypercall *hc = &vcpu->run.hypercall;
+
+	vm_write_guest(vm, 0x1000, "from a hypercall\nsecond", 23);
+	vcpu->run.exit_reason = HV_EXIT_HYPERCALL;
+	*hc = (struct hv_run_hypercall){ .nr = HV_HC_CONSOLE_WRITE, .args = { 0x1000, 23 } };
+	assert_int_equal(vmm_handle_exit(vcpu), 0);
+	assert_int_equal(hc->ret, 23);
+	assert_non_null(strstr(fake_console, "[guest7] from a hypercall\n[guest7] second\n"));
+
+	*hc = (struct hv_run_hypercall){ .nr = HV_HC_CONSOLE_WRITE, .args = { 0xff800, 0x1000 } };
+	vmm_handle_exit(vcpu);
+	assert_true(hc->ret == (u64)-EFAULT);
+	*hc = (struct hv_run_hypercall){ .nr = HV_HC_CONSOLE_WRITE, .args = { 0, 1 << 20 } };
+	vmm_handle_exit(vcpu);
+	assert_true(hc->ret == (u64)-EINVAL);
+	*hc = (struct hv_run_hypercall){ .nr = 999 };
+	vmm_handle_exit(vcpu);
+	assert_true(hc->ret == HV_HC_ENOSYS);
+}
+
+static void test_fatal_exits_stop_the_vm(void **state)
+{
+	static const struct {
+		u32 reason;
+		u32 outcome;
+	} cases[] = {
+		{ HV_EXIT_SHUTDOWN, VMM_OUTCOME_SHUTDOWN },
+		{ HV_EXIT_HLT, VMM_OUTCOME_HALTED },
+		{ HV_EXIT_FAIL_ENTRY, VMM_OUTCOME_FAIL_ENTRY },
+		{ HV_EXIT_INTERNAL_ERROR, VMM_OUTCOME_INTERNAL_ERROR },
+		{ HV_EXIT_UNKNOWN, VMM_OUTCOME_ERROR },
+		{ 12345, VMM_OUTCOME_ERROR },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		vm->vmm->outcome = VMM_OUTCOME_RUNNING;
+		vcpu->run.exit_reason = cases[i].reason;
+		assert_int_equal(vmm_handle_exit(vcpu), 1);
+		assert_int_equal(vm->vmm->outcome, cases[i].outcome);
+	}
+	vm->vmm->outcome = VMM_OUTCOME_RUNNING;
+	vcpu->run.exit_reason = HV_EXIT_SYSTEM_EVENT;
+	vcpu->run.system_event.type = HV_SYSTEM_EVENT_SHUTDOWN;
+	assert_int_equal(vmm_handle_exit(vcpu), 1);
+	assert_int_equal(vm->vmm->outcome, VMM_OUTCOME_SYSTEM_OFF);
+}
+
+static void test_outcome_names(void **state)
+{
+	u32 o;
+	u64 c;
+
+	assert_int_equal(vmm_parse_outcome("exit:5", &o, &c), 0);
+	assert_true(o == VMM_OUTCOME_EXIT_CODE && c == 5);
+	assert_int_equal(vmm_parse_outcome("dead", &o, &c), 0);
+	assert_int_equal(o, VMM_OUTCOME_DEAD);
+	assert_int_equal(vmm_parse_outcome("running", &o, &c), -EINVAL);
+	assert_int_equal(vmm_parse_outcome("exit:x", &o, &c), -EINVAL);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_uart_lines_prefixed), T(test_uart_registers),
+		T(test_debug_exit_stops_with_code), T(test_unknown_access_ignore_policy),
+		T(test_unknown_access_stop_policy), T(test_bad_mmio_length_stops),
+		T(test_console_hypercall), T(test_fatal_exits_stop_the_vm),
+		cmocka_unit_test(test_outcome_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
