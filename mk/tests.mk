@@ -34,7 +34,7 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 unit-build: $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
 
 unit: deps-ensure
-	$(Q)$(MAKE) --no-print-directory unit-build || \
+	$(Q)$(MAKE) --no-print-directory -k unit-build || \
 		echo "unit-build 0 1 0" >build/results/unit-build.res
 	$(Q)for t in $(UNIT_TESTS); do \
 		[ -x $(UNIT_BUILD)/test_$$t ] || { echo "unit-$$t 0 1 0" >build/results/unit-$$t.res; \
