@@ -20,8 +20,12 @@ void vgic_reset_irq(struct vgic_irq *irq, u32 intid, u32 target)
 	 * arrive as FIQs.
 	 */
 	irq->group1 = true;
-	/* PPIs are wired to level-sensitive sources (the timers); SGIs are edges. */
-	irq->level_cfg = intid >= VGIC_NR_SGIS && intid < VGIC_NR_PRIVATE;
+	/*
+	 * SGIs are edges; PPIs are wired to level-sensitive sources (the
+	 * timers); SPIs start level-sensitive as the VMM's devices are (the
+	 * guest may make them edges).
+	 */
+	irq->level_cfg = intid >= VGIC_NR_SGIS;
 }
 
 static bool frame_base_ok(u64 base)
