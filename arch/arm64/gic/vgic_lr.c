@@ -59,19 +59,23 @@ static u32 vgic_lr_select(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic
  * A pending edge moves into the LR (the latch is taken); a level stays
  * pending in memory through its line. EOI maintenance is asked for
  * level-sensitive interrupts so that their source is re-sampled as soon
- * as the guest deactivates them, not at some later exit.
+ * as the guest deactivates them, not at some later exit. The hardware
+ * raises it only when the LR becomes invalid, so such an interrupt never
+ * goes in active and pending at once: its deactivation must empty the LR.
+ * The pending state waits in memory and is offered at the next entry.
  */
 static u64 vgic_lr_make(struct vgic_dist *d, struct vgic_irq *irq)
 {
 	u64 lr = irq->intid | (u64)irq->priority << ICH_LR_PRIORITY_SHIFT;
+	bool resample = irq->level_cfg || irq->hw;
 
 	if (irq->group1)
 		lr |= ICH_LR_GROUP;
-	if (vgic_irq_deliverable(d, irq))
+	if (vgic_irq_deliverable(d, irq) && !(resample && irq->active))
 		lr |= ICH_LR_PENDING;
 	if (irq->active)
 		lr |= ICH_LR_ACTIVE;
-	if (irq->level_cfg || irq->hw)
+	if (resample)
 		lr |= ICH_LR_EOI;
 	irq->lr_latch = irq->latch && (lr & ICH_LR_PENDING);
 	if (lr & ICH_LR_PENDING)
@@ -168,6 +172,8 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 	vgic_ich_save(&cpu->ich, d->nr_lrs);
 	eoicount = (u32)(cpu->ich.hcr >> ICH_HCR_EOICOUNT_SHIFT) & 0x1f;
 	spin_lock(&d->lock);
+	/* First, while the interrupts in LRs are still marked so and cannot be picked. */
+	vgic_lr_eoicount(d, cpu, eoicount);
 	for (i = 0; i < cpu->nr_used; i++) {
 		struct vgic_irq *irq = cpu->lr_irq[i];
 		bool notify = irq->level_cfg || irq->hw;
@@ -176,7 +182,6 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
 		cpu->lr_irq[i] = NULL;
 	}
-	vgic_lr_eoicount(d, cpu, eoicount);
 	spin_unlock(&d->lock);
 	cpu->nr_used = 0;
 	cpu->ich.hcr = 0;
