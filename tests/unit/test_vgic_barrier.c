@@ -1,5 +1,6 @@
 /* SOURCES: core/vcpu.c core/vm.c lib/string.c lib/errno.c arch/arm64/gic/vgic.c arch/arm64/gic/vgic_dist.c arch/arm64/gic/vgic_redist.c arch/arm64/gic/vgic_mmio.c arch/arm64/gic/vgic_lr.c arch/arm64/gic/vgic_sgi.c arch/arm64/gic/vgic_phys.c */
 /* CFLAGS: -Iarch/arm64/include -Iarch/arm64/gic */
+/* TSAN: yes */
 #include "test_support.h"
 #include "fake_arm64.h"
 
