@@ -111,6 +111,7 @@ static struct vgic_cpu *vgic_cpu_alloc(struct vcpu *vcpu)
 		return NULL;
 	cpu->vcpu = vcpu;
 	cpu->id = vcpu->id;
+	cpu->dirty = true;
 	/* Asleep out of reset, as a real redistributor: the guest wakes it. */
 	cpu->waker = BIT(1) | BIT(2);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++)
@@ -198,11 +199,21 @@ u32 vgic_vcpu_by_affinity(const struct vgic_dist *d, u64 aff)
 	return id < d->nr_cpus ? (u32)id : VGIC_NO_VCPU;
 }
 
-void vgic_kick_mask(struct vgic_dist *d, u32 mask)
+/*
+ * The vCPUs of @mask are marked dirty before the lock is dropped, and
+ * kicked after. A flush that finds its vCPU clean may skip the scan of
+ * every interrupt (vgic_lr.c): a change it misses that way is one whose
+ * kick is still to come, and the kick forces the next exit and a scan.
+ */
+void vgic_unlock_kick(struct vgic_dist *d, u32 mask)
 {
-	u32 i;
+	u32 i, n = d->nr_cpus;
 
-	for (i = 0; i < d->nr_cpus; i++)
+	for (i = 0; i < n; i++)
+		if (mask & BIT(i))
+			__atomic_store_n(&d->cpus[i]->dirty, true, __ATOMIC_RELEASE);
+	spin_unlock(&d->lock);
+	for (i = 0; i < n; i++)
 		if (mask & BIT(i))
 			vcpu_request(d->cpus[i]->vcpu, VCPU_REQ_EVENT);
 }
@@ -249,8 +260,7 @@ int vgic_set_irq(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 	irq = vgic_get_irq(d, cpu, intid);
 	spin_lock(&d->lock);
 	kick = vgic_drive_irq(d, irq, level);
-	spin_unlock(&d->lock);
-	vgic_kick_mask(d, kick);
+	vgic_unlock_kick(d, kick);
 	return 0;
 }
 
@@ -276,6 +286,8 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	u32 i;
 
 	if (!cpu)
+		return false;
+	if (vgic_cpu_clean(cpu))
 		return false;
 	d = vgic_of(vcpu->vm);
 	spin_lock(&d->lock);

@@ -44,10 +44,17 @@ struct vgic_cpu {
 	u32 waker;
 	vgic_deactivate_fn notify[VGIC_NR_PRIVATE - VGIC_NR_SGIS];
 
+	/*
+	 * Set (atomic, under the lock) by any change that may alter what
+	 * this vCPU's LRs should hold; cleared by its flush, which scans.
+	 */
+	bool dirty;
+
 	/* Owned by the vCPU's thread. */
 	struct vgic_ich_state ich;
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	u32 nr_used;
+	u32 nr_candidates;	/* what the last scan found */
 };
 
 struct vgic_dist {
@@ -84,8 +91,17 @@ void vgic_reset_irq(struct vgic_irq *irq, u32 intid, u32 target);
 /* The vCPU whose affinity (Aff3.Aff2.Aff1.Aff0 in MPIDR layout) is @aff, or VGIC_NO_VCPU. */
 u32 vgic_vcpu_by_affinity(const struct vgic_dist *d, u64 aff);
 
-/* Kicks every vCPU of @mask (bit n: vCPU n). Called without the lock. */
-void vgic_kick_mask(struct vgic_dist *d, u32 mask);
+/* Drops d->lock and kicks every vCPU of @mask (bit n: vCPU n). */
+void vgic_unlock_kick(struct vgic_dist *d, u32 mask);
+
+/*
+ * Nothing for @cpu since its last scan found nothing: no interrupt can be
+ * pending or active for it. For its own thread only.
+ */
+static inline bool vgic_cpu_clean(const struct vgic_cpu *cpu)
+{
+	return !__atomic_load_n(&cpu->dirty, __ATOMIC_ACQUIRE) && !cpu->nr_candidates;
+}
 
 /* Routes SPI @irq to vCPU @target (and its physical twin to that vCPU's CPU). */
 void vgic_spi_set_target(struct vgic_dist *d, struct vgic_irq *irq, u32 target);

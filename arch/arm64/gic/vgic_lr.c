@@ -88,16 +88,21 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	struct vgic_cpu *cpu = vcpu->irqchip;
 	struct vgic_dist *d = vgic_of(vcpu->vm);
 	struct vgic_irq *best[VGIC_MAX_LRS];
-	u32 seen, n, i;
+	u32 seen = 0, n = 0, i = 0;
 
+	if (vgic_cpu_clean(cpu))
+		goto load;
 	spin_lock(&d->lock);
+	__atomic_store_n(&cpu->dirty, false, __ATOMIC_RELAXED);
 	seen = vgic_lr_select(d, cpu, best, d->nr_lrs, &n);
+	cpu->nr_candidates = seen;
 	for (i = 0; i < n; i++) {
 		cpu->ich.lr[i] = vgic_lr_make(d, best[i]);
 		best[i]->lr_vcpu = cpu->id;
 		cpu->lr_irq[i] = best[i];
 	}
 	spin_unlock(&d->lock);
+load:
 	for (; i < d->nr_lrs; i++)
 		cpu->ich.lr[i] = 0;
 	cpu->nr_used = n;
@@ -171,6 +176,10 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 
 	vgic_ich_save(&cpu->ich, d->nr_lrs);
 	eoicount = (u32)(cpu->ich.hcr >> ICH_HCR_EOICOUNT_SHIFT) & 0x1f;
+	cpu->ich.hcr = 0;
+	/* Nothing was in the LRs and the guest completed nothing: no state to bring back. */
+	if (!cpu->nr_used && !eoicount)
+		return;
 	spin_lock(&d->lock);
 	/* First, while the interrupts in LRs are still marked so and cannot be picked. */
 	vgic_lr_eoicount(d, cpu, eoicount);
@@ -182,8 +191,9 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
 		cpu->lr_irq[i] = NULL;
 	}
+	/* What came back from the LRs is to be scanned again at the next entry. */
+	__atomic_store_n(&cpu->dirty, true, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	cpu->nr_used = 0;
-	cpu->ich.hcr = 0;
 	vgic_notify(cpu, done, n);
 }

@@ -116,8 +116,7 @@ bool vgic_handle_phys_irq(u32 intid)
 		irq->latch = true;
 		if (irq->target != VGIC_NO_VCPU && d->nr_cpus)
 			kick = BIT(irq->target);
-		spin_unlock(&d->lock);
-		vgic_kick_mask(d, kick);
+		vgic_unlock_kick(d, kick);
 	}
 	spin_unlock(&owner_lock);
 	return vm != NULL;

@@ -51,7 +51,6 @@ int vgic_sgi1r_write(struct vcpu *vcpu, u64 val)
 		irq->latch = true;
 		kick |= BIT(i);
 	}
-	spin_unlock(&d->lock);
-	vgic_kick_mask(d, kick);
+	vgic_unlock_kick(d, kick);
 	return 0;
 }
