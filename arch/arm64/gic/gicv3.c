@@ -208,7 +208,10 @@ static int wake_redistributor(uintptr_t rd)
 	return poll_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP);
 }
 
-/* SGIs enabled in Group 1, PPIs disabled until a user (the vGIC's timer) asks. */
+/*
+ * SGIs and the hypervisor's own timer PPI enabled in Group 1, the other
+ * PPIs disabled until a user (the vGIC's timer) asks.
+ */
 static int setup_sgis_ppis(uintptr_t rd)
 {
 	unsigned int i;
@@ -220,7 +223,7 @@ static int setup_sgis_ppis(uintptr_t rd)
 		mmio_write32(rd + GICR_IPRIORITYR(i), 0x01010101u * GIC_PRIORITY_DEFAULT);
 	if (poll_clear(rd + GICR_CTLR, GICR_CTLR_RWP))
 		return -ETIMEDOUT;
-	mmio_write32(rd + GICR_ISENABLER0, (1u << GIC_NR_SGIS) - 1);
+	mmio_write32(rd + GICR_ISENABLER0, ((1u << GIC_NR_SGIS) - 1) | 1u << GIC_INTID_HYP_TIMER);
 	return 0;
 }
 

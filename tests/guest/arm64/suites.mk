@@ -1,5 +1,7 @@
 # arm64 guest suites: each boots the hypervisor in QEMU and scores TAP.
 
+include tests/guest/arm64/guests.mk
+
 # The same sources built with clang and ld.lld, kept apart from the gcc build.
 LLVM_BUILD := build/arm64-llvm
 # QEMU loads an Image at RAM base + text_offset (+ 2 MiB when it is 0):

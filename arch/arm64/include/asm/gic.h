@@ -17,6 +17,8 @@
 #define GIC_MAX_RDIST_REGIONS	8
 #define GIC_INTID_SPURIOUS	1023
 #define GIC_NR_SGIS		16
+/* The EL2 physical timer's PPI (arch_timer_program()): enabled on every CPU. */
+#define GIC_INTID_HYP_TIMER	26
 
 struct gic_region {
 	u64 base;
