@@ -1,6 +1,7 @@
 #include <core/arch.h>
 #include <core/percpu.h>
 #include <asm/gic.h>
+#include <asm/guest.h>
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <asm/time.h>
@@ -20,9 +21,10 @@ struct percpu *arch_this_cpu(void)
 /*
  * Acknowledges and completes what is pending at this CPU's interface: a
  * kick needs no handling (its sender posted a request that the woken
- * code re-checks), the stop SGI stops the CPU, and the EL2 timer, level
- * triggered, is disabled so that it stops asserting: the software timers
- * that programmed it run from timer_run_expired(), which re-arms it.
+ * code re-checks), the stop SGI stops the CPU, the EL2 timer, level
+ * triggered, is disabled so that it stops asserting (the software timers
+ * that programmed it run from timer_run_expired(), which re-arms it), and
+ * a guest's interrupt goes to its vGIC (arm64_guest_irq()).
  */
 void arm64_host_irqs(void)
 {
@@ -37,6 +39,8 @@ void arm64_host_irqs(void)
 			break;
 		if (intid == GIC_INTID_HYP_TIMER)
 			arm64_host_timer_stop();
+		else if (arm64_guest_irq(intid))
+			continue;
 		gic_eoi(intid);
 		if (intid == SGI_STOP)
 			arch_cpu_stop();

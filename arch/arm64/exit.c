@@ -17,6 +17,7 @@
 #include <asm/smp.h>
 #include <asm/guest.h>
 #include <asm/sysreg.h>
+#include <asm/vgic.h>
 
 #define INSN_LEN		4	/* A64; AArch32 guests are refused (HCR_EL2.RW) */
 #define HC_NR_MASK		0xffffu
@@ -154,6 +155,9 @@ static int exit_wfx(struct arm64_vcpu *av)
 
 /* ---- system registers ---- */
 
+/* The only CPU-interface register that traps (IMO): SGIs, routed by the vGIC. */
+#define SYSREG_ICC_SGI1R_EL1	SYSREG_KEY(3, 0, 12, 11, 5)
+
 /*
  * What traps and is not virtualised (the EL1 physical timer,
  * implementation defined registers, ...) is UNDEFINED for the guest, as
@@ -164,6 +168,15 @@ static int exit_sysreg(struct arm64_vcpu *av)
 	struct esr_sysreg s;
 
 	esr_decode_sysreg(av->regs.esr, &s);
+	if (esr_sysreg_key(&s) == SYSREG_ICC_SGI1R_EL1 && !s.read) {
+		int err = vgic_sgi1r_write(av->vcpu, arm64_reg_read(av, s.rt));
+
+		if (err)
+			return arm64_internal_error(av, HV_INTERNAL_ERROR_EMULATION,
+						    SYSREG_ICC_SGI1R_EL1, (u64)(s64)err);
+		skip_insn(av);
+		return VCPU_RESUME;
+	}
 	arm64_inject_undef(av);
 	return VCPU_RESUME;
 }

@@ -6,8 +6,10 @@
  */
 #include <core/percpu.h>
 #include <lib/string.h>
+#include <asm/gic.h>
 #include <asm/guest.h>
 #include <asm/sysreg.h>
+#include <asm/vgic.h>
 
 /* SCTLR_EL1's RES1 bits (ARMv8.0): MMU, caches and alignment checks off. */
 #define SCTLR_EL1_RESET		0x30d00800ULL
@@ -17,7 +19,6 @@
 #define PSTATE_EL1T		0x4ULL
 #define PSTATE_EL1H		0x5ULL
 #define PSTATE_DAIF		(0xfULL << 6)
-#define VMPIDR_RES1		BIT(31)
 
 #define VBAR_CURRENT_SP0	0x000
 #define VBAR_CURRENT_SPX	0x200
@@ -120,6 +121,8 @@ void arm64_vcpu_load(struct arm64_vcpu *av)
 	isb();
 	if (old && old != av)
 		unload(old);
+	/* The guest's virtual timer interrupts at EL2 (IMO) on whichever CPU it is loaded. */
+	gic_enable_ppi(VGIC_VTIMER_INTID);
 	el1_load(&av->el1);
 	arm64_fp_load(&av->fp);
 	write_sysreg(av->avm->vttbr, vttbr_el2);
@@ -150,9 +153,15 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
 	av->regs.pc = pc;
 	av->regs.pstate = PSTATE_EL1H_MASKED;
 	av->el1.sctlr = SCTLR_EL1_RESET;
-	av->vmpidr = VMPIDR_RES1 | arm64_vcpu_mpidr(av->vcpu->id);
+	av->vtimer_masked = false;
+	av->vmpidr = VGIC_VCPU_MPIDR(av->vcpu->id);
 	if (loaded[cpu_id()] == av)
 		reload[cpu_id()] = true;
+}
+
+struct arm64_vcpu *arm64_loaded_vcpu(void)
+{
+	return loaded[cpu_id()];
 }
 
 u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r)
@@ -190,11 +199,18 @@ void arm64_inject_undef(struct arm64_vcpu *av)
 #define CNTV_CTL_IMASK		BIT(1)
 #define CNTV_CTL_ISTATUS	BIT(2)
 
-/* The loaded vCPU's virtual timer asserts its interrupt (a WFI wake-up event). */
-bool arm64_vtimer_pending(void)
+/*
+ * The loaded vCPU's virtual timer has met its condition, its interrupt
+ * not masked by the guest: a WFI wake-up event even when the guest's GIC
+ * would not signal it (WFI may end early; a guest that polls its timer
+ * around WFI relies on no more).
+ */
+bool arm64_vtimer_pending(const struct arm64_vcpu *av)
 {
 	u64 ctl = read_sysreg(cntv_ctl_el0);
 
+	if (av->vtimer_masked)
+		ctl &= ~CNTV_CTL_IMASK;
 	return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
 	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
 }

@@ -13,6 +13,7 @@
 #include <lib/string.h>
 #include <asm/cache.h>
 #include <asm/exception.h>
+#include <asm/gic.h>
 #include <asm/guest.h>
 #include <asm/guest_dtb.h>
 #include <asm/sysreg.h>
@@ -79,6 +80,7 @@ void arch_vm_destroy(struct vm *vm)
 
 	if (!avm)
 		return;
+	vgic_vm_destroy(vm);
 	arm64_vmid_free(avm->vmid);
 	arm64_s2_free(avm->s2_root);
 	kfree(avm);
@@ -93,8 +95,16 @@ void arch_vm_destroy(struct vm *vm)
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	struct arm64_vm *avm = vm->arch;
+	struct vgic_config cfg = {
+		.dist_base = avm->gic_dist_base,
+		.redist_base = avm->gic_redist_base,
+	};
+	int r;
 
 	avm->bench_floor = fdt_prop(fdt, node, "arm64-bench-floor", NULL, NULL) == 0;
+	r = vgic_vm_init(vm, &cfg);
+	if (r)
+		return fail_config(err, r, "cannot set up the virtual GIC (%s)", errno_name(r));
 	return 0;
 }
 
@@ -176,7 +186,7 @@ int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 
 int arch_vm_add_regions(struct vm *vm)
 {
-	return 0;
+	return vgic_add_regions(vm);
 }
 
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
@@ -202,6 +212,75 @@ static void clean_guest_ram(struct vm *vm)
 	dsb(ish);
 }
 
+#define CNTV_CTL_ENABLE		BIT(0)
+#define CNTV_CTL_IMASK		BIT(1)
+#define CNTV_CTL_ISTATUS	BIT(2)
+
+/*
+ * The virtual timer's PPI is level triggered and fires at EL2 (IMO): its
+ * interrupt is masked at the timer (CNTV_CTL.IMASK) before the physical
+ * EOI, and the line is raised in the vGIC. When the guest has deactivated
+ * it, the mask goes and the line follows the timer's condition again.
+ * Both run on the vCPU's CPU, where its timer is loaded.
+ */
+static void vtimer_fired(struct arm64_vcpu *av)
+{
+	write_sysreg(read_sysreg(cntv_ctl_el0) | CNTV_CTL_IMASK, cntv_ctl_el0);
+	isb();
+	av->vtimer_masked = true;
+	vgic_set_irq(av->vcpu->vm, av->vcpu, VGIC_VTIMER_INTID, true);
+}
+
+static void vtimer_deactivated(struct vcpu *vcpu, u32 intid)
+{
+	struct arm64_vcpu *av = vcpu->arch;
+	u64 ctl = read_sysreg(cntv_ctl_el0);
+
+	/*
+	 * Lifts the mask set in vtimer_fired(). Known limit: a guest that
+	 * wrote CNTV_CTL with IMASK set in between loses its own mask here.
+	 */
+	if (av->vtimer_masked)
+		ctl &= ~CNTV_CTL_IMASK;
+	av->vtimer_masked = false;
+	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS)) != (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
+		vgic_set_irq(vcpu->vm, vcpu, VGIC_VTIMER_INTID, false);
+	write_sysreg(ctl, cntv_ctl_el0);
+	isb();
+}
+
+/*
+ * A physical interrupt for a guest, acknowledged at EL2 (in a guest exit
+ * or in a wait): true if it was EOIed here. The virtual timer's belongs to
+ * the vCPU loaded on this CPU; an SPI to the VM it is assigned to.
+ */
+bool arm64_guest_irq(u32 intid)
+{
+	struct arm64_vcpu *av = arm64_loaded_vcpu();
+
+	if (intid == VGIC_VTIMER_INTID) {
+		if (av)
+			vtimer_fired(av);
+		else
+			write_sysreg(CNTV_CTL_IMASK, cntv_ctl_el0);
+		return false;
+	}
+	if (intid >= VGIC_NR_PRIVATE && intid < GIC_INTID_SPURIOUS)
+		return vgic_handle_phys_irq(intid);
+	return false;
+}
+
+static int vgic_hooks(struct vm *vm)
+{
+	u32 i;
+	int err = vgic_finalize(vm);
+
+	for (i = 0; !err && i < vm->nr_vcpus; i++)
+		err = vgic_set_deactivate_notify(vm->vcpus[i], VGIC_VTIMER_INTID,
+						 vtimer_deactivated);
+	return err;
+}
+
 int arch_vm_finalize(struct vm *vm)
 {
 	struct arm64_vm *avm = vm->arch;
@@ -211,14 +290,23 @@ int arch_vm_finalize(struct vm *vm)
 		pr_err("vm %s: no free VMID\n", vm->name);
 		return err;
 	}
+	err = vgic_hooks(vm);
+	if (err) {
+		pr_err("vm %s: the virtual GIC cannot be finalized (%s)\n", vm->name,
+		       errno_name(err));
+		return err;
+	}
 	avm->vttbr = (u64)(uintptr_t)avm->s2_root | (u64)avm->vmid << VTTBR_VMID_SHIFT;
 	clean_guest_ram(vm);
 	return 0;
 }
 
+/* A VMM device's line: its "interrupts" property is the SPI number. */
 int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 {
-	return -ENODEV;
+	if (irq >= VGIC_NR_SPIS)
+		return -EINVAL;
+	return vgic_set_irq(vm, NULL, VGIC_NR_PRIVATE + irq, level);
 }
 
 int arch_vcpu_init(struct vcpu *vcpu)
@@ -264,10 +352,13 @@ int arch_vcpu_run_once(struct vcpu *vcpu)
 	u64 slot;
 
 	arm64_vcpu_load(av);
+	vgic_flush_lrs(vcpu);
 	slot = arm64_guest_enter(&av->regs);
 	if (av->avm->bench_floor)
 		while (bench_floor_hvc(av, slot))
 			slot = arm64_guest_enter(&av->regs);
+	/* Before the exit's physical interrupt is acknowledged: see asm/vgic.h. */
+	vgic_sync_lrs(vcpu);
 	return arm64_handle_exit(av, slot);
 }
 
@@ -279,5 +370,5 @@ int arch_vcpu_complete(struct vcpu *vcpu, u32 completion)
 /* On the vCPU's own CPU, where its timer is loaded. */
 bool arch_vcpu_has_event(struct vcpu *vcpu)
 {
-	return arm64_vtimer_pending();
+	return vgic_vcpu_pending(vcpu) || arm64_vtimer_pending(vcpu->arch);
 }

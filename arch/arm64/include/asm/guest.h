@@ -68,6 +68,7 @@ struct arm64_vcpu {
 	u64 vmpidr;
 	struct arm64_mmio_pending mmio;
 	struct timer wfi_timer;		/* wakes a WFI wait at the virtual timer's deadline */
+	bool vtimer_masked;		/* CNTV_CTL.IMASK is ours: its interrupt is in the vGIC */
 };
 
 /* guest_switch.S: enters the guest; returns the vector slot of the exit. */
@@ -81,7 +82,12 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4]);
 void arm64_inject_undef(struct arm64_vcpu *av);
 u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r);
 void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
-bool arm64_vtimer_pending(void);
+bool arm64_vtimer_pending(const struct arm64_vcpu *av);
+/* The vCPU whose context this CPU holds, or NULL. */
+struct arm64_vcpu *arm64_loaded_vcpu(void);
+
+/* vm.c: a physical interrupt for a guest; true if it was EOIed (asm/smp.h's caller). */
+bool arm64_guest_irq(u32 intid);
 
 /* exit.c */
 int arm64_handle_exit(struct arm64_vcpu *av, u64 slot);
@@ -97,10 +103,5 @@ void arm64_s2_free(u64 *root);
 int arm64_vmid_alloc(u16 *vmid);
 void arm64_vmid_free(u16 vmid);
 
-/* The vCPU's MPIDR affinity: Aff0 is its index (VM_MAX_VCPUS fits in Aff0). */
-static inline u64 arm64_vcpu_mpidr(u32 id)
-{
-	return id;
-}
 
 #endif
