@@ -288,6 +288,30 @@ static const exit_fn sync_exits[64] = {
 	[EC_DABT_LOW] = exit_dabt,
 };
 
+/*
+ * Exits that touch neither the vGIC nor anything core/ must see: PSCI
+ * and other SMCCC calls answered here, and system registers that become
+ * UNDEF. The world switch handles them with the list registers still
+ * loaded and enters the guest again at once (arch_vcpu_run_once()).
+ * Anything that needs core/ or the VMM (a request comes with a kick, an
+ * IRQ exit) leaves through the full path.
+ */
+bool arm64_exit_in_place(const struct arm64_vcpu *av, u64 slot)
+{
+	struct esr_sysreg s;
+	u32 ec = ESR_EC(av->regs.esr);
+
+	if (slot != VEC_LOW64_SYNC)
+		return false;
+	if (ec == EC_HVC64 || ec == EC_SMC64)
+		return !is_hv_hypercall((u32)av->regs.x[0]);
+	if (ec == EC_SYS64) {
+		esr_decode_sysreg(av->regs.esr, &s);
+		return esr_sysreg_key(&s) != SYSREG_ICC_SGI1R_EL1;
+	}
+	return false;
+}
+
 int arm64_handle_exit(struct arm64_vcpu *av, u64 slot)
 {
 	exit_fn fn;

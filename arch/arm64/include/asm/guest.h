@@ -91,6 +91,7 @@ bool arm64_guest_irq(u32 intid);
 
 /* exit.c */
 int arm64_handle_exit(struct arm64_vcpu *av, u64 slot);
+bool arm64_exit_in_place(const struct arm64_vcpu *av, u64 slot);
 int arm64_complete(struct arm64_vcpu *av, u32 completion);
 void arm64_wfi_timer_fired(struct timer *t);
 int arm64_internal_error(struct arm64_vcpu *av, u32 suberror, u64 d0, u64 d1);
