@@ -115,6 +115,78 @@ static void test_timer(void)
 	ok(t >= freq / 50, "WFI waits for the virtual timer: %llu us", t * 1000000 / freq);
 }
 
+/* ---- interrupts, through the vGIC ---- */
+
+#define VTIMER_INTID	27
+#define UART_INTID	33	/* SPI 1, the PL011's "interrupts" in devices.dtsi */
+#define UART_IMSC	(GUEST_UART + 0x38)
+#define UART_MIS	(GUEST_UART + 0x40)
+#define UART_ICR	(GUEST_UART + 0x44)
+#define UART_TX		BIT(5)
+
+static volatile unsigned int timer_irqs, uart_irqs, rearm;
+static volatile u32 uart_mis;
+
+static void irq_handler(u32 intid)
+{
+	if (intid == VTIMER_INTID) {
+		timer_irqs++;
+		if (rearm) {
+			rearm--;
+			write_sysreg(read_sysreg(cntfrq_el0) / 1000, cntv_tval_el0);
+		} else {
+			write_sysreg(0, cntv_ctl_el0);
+		}
+		isb();
+	} else if (intid == UART_INTID) {
+		uart_irqs++;
+		uart_mis = mmio_read32(UART_MIS);
+		mmio_write32(UART_IMSC, 0);
+		mmio_write32(UART_ICR, UART_TX);
+	}
+}
+
+static bool wait_irqs(volatile unsigned int *count, unsigned int n)
+{
+	u64 t0 = counter(), freq = read_sysreg(cntfrq_el0);
+
+	while (*count < n && counter() - t0 < 5 * freq)
+		__asm__ __volatile__("wfi" ::: "memory");
+	return *count >= n;
+}
+
+static void test_interrupts(void)
+{
+	u64 freq = read_sysreg(cntfrq_el0);
+
+	gic_init_dist();
+	gic_init_cpu(0);
+	guest_irq_handler = irq_handler;
+	gic_enable_irq(VTIMER_INTID, 0);
+	gic_enable_irq(UART_INTID, 0);
+
+	write_sysreg(freq / 200, cntv_tval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	local_irq_enable();
+	ok(wait_irqs(&timer_irqs, 1), "virtual timer interrupt (PPI 27) delivered after WFI");
+	rearm = 3;
+	write_sysreg(freq / 1000, cntv_tval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	ok(wait_irqs(&timer_irqs, 5), "and again each time the guest re-arms it (%u)", timer_irqs);
+
+	local_irq_disable();
+	mmio_write32(UART_IMSC, UART_TX);
+	__asm__ __volatile__("wfi" ::: "memory");
+	ok(uart_irqs == 0, "a pending interrupt ends WFI with PSTATE.I set, and is not taken");
+	local_irq_enable();
+	isb();
+	ok(uart_irqs == 1 && (uart_mis & UART_TX), "PL011 TX interrupt on SPI 1 (MIS %#x)",
+	   uart_mis);
+	local_irq_disable();
+}
+
 void keep_regs(u64 *out);
 
 /* Every GPR but x0 and every SIMD register d0-d31 with a pattern, through an HVC and MMIO. */
@@ -172,13 +244,14 @@ static void test_regs(void)
 
 int guest_main(const void *dtb)
 {
-	tap_plan(35);
+	tap_plan(39);
 	test_mmio();
 	test_psci();
 	test_hypercalls();
 	test_undef();
 	test_timer();
 	test_regs();
+	test_interrupts();
 	return tap_done();
 }
 

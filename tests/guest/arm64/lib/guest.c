@@ -166,8 +166,27 @@ static volatile u64 caught_esr;
 
 void guest_exception(struct frame *f, u64 slot);
 
+void (*guest_irq_handler)(u32 intid);
+
+/* An IRQ from EL1 (slot 5): acknowledged, handled, completed. */
+static bool guest_irq(u64 slot)
+{
+	u32 intid;
+
+	if (slot != 5 || !guest_irq_handler)
+		return false;
+	intid = gic_ack();
+	if (intid >= 1020)
+		return true;
+	guest_irq_handler(intid);
+	gic_eoi(intid);
+	return true;
+}
+
 void guest_exception(struct frame *f, u64 slot)
 {
+	if (guest_irq(slot))
+		return;
 	if (catching && (slot == 4 || slot == 0)) {
 		catching = false;
 		caught_esr = f->esr;
