@@ -35,4 +35,6 @@ run: deps-ensure $(IMAGE)
 
 include tests/guest/arm64/suites.mk
 
+DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.bin
+
 .PHONY: run

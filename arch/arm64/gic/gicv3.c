@@ -214,9 +214,10 @@ static int wake_redistributor(uintptr_t rd)
 }
 
 /*
- * SGIs and the vGIC's maintenance interrupt enabled in Group 1, the other
- * PPIs disabled until a user (the vGIC's timer) asks. The maintenance
- * interrupt only fires while a guest runs with ICH_HCR_EL2.En set.
+ * SGIs, the hypervisor's own timer PPI and the vGIC's maintenance
+ * interrupt enabled in Group 1, the other PPIs disabled until a user (the
+ * vGIC's timer) asks. The maintenance interrupt only fires while a guest
+ * runs with ICH_HCR_EL2.En set.
  */
 static int setup_sgis_ppis(uintptr_t rd)
 {
@@ -229,7 +230,8 @@ static int setup_sgis_ppis(uintptr_t rd)
 		mmio_write32(rd + GICR_IPRIORITYR(i), 0x01010101u * GIC_PRIORITY_DEFAULT);
 	if (poll_clear(rd + GICR_CTLR, GICR_CTLR_RWP))
 		return -ETIMEDOUT;
-	mmio_write32(rd + GICR_ISENABLER0, ((1u << GIC_NR_SGIS) - 1) | 1u << GIC_INTID_MAINTENANCE);
+	mmio_write32(rd + GICR_ISENABLER0, ((1u << GIC_NR_SGIS) - 1) |
+		     1u << GIC_INTID_MAINTENANCE | 1u << GIC_INTID_HYP_TIMER);
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #define GIC_NR_SGIS		16
 /* The virtual CPU interface's maintenance interrupt (a PPI, enabled on every CPU). */
 #define GIC_INTID_MAINTENANCE	25
+/* The EL2 physical timer's PPI (arch_timer_program()): enabled on every CPU. */
+#define GIC_INTID_HYP_TIMER	26
 
 struct gic_region {
 	u64 base;
