@@ -184,6 +184,27 @@ struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *cpu, u32 int
 	return NULL;
 }
 
+u32 vgic_live_irqs(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **out)
+{
+	u32 w, n = 0;
+
+	for (w = 0; w < ARRAY_SIZE(cpu->live); w++) {
+		u64 bits = cpu->live[w];
+
+		while (bits) {
+			u32 intid = w * BITS_PER_WORD + (u32)__builtin_ctzll(bits);
+			struct vgic_irq *irq = vgic_get_irq(d, cpu, intid);
+
+			bits &= bits - 1;
+			if (vgic_irq_live(cpu, irq))
+				out[n++] = irq;
+			else
+				bitmap_clear(cpu->live, intid);
+		}
+	}
+	return n;
+}
+
 bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
 	u32 grp = irq->group1 ? GICD_CTLR_GRP1 : GICD_CTLR_GRP0;
@@ -221,6 +242,7 @@ void vgic_unlock_kick(struct vgic_dist *d, u32 mask)
 void vgic_spi_set_target(struct vgic_dist *d, struct vgic_irq *irq, u32 target)
 {
 	irq->target = target;
+	vgic_irq_mark(d, irq);
 	if (irq->hw)
 		vgic_phys_route(d, irq);
 }
@@ -234,6 +256,7 @@ static u32 vgic_drive_irq(struct vgic_dist *d, struct vgic_irq *irq, bool level)
 		irq->latch = true;
 	/* An SGI is an event without a line: every call is an edge. */
 	irq->line = level && irq->intid >= VGIC_NR_SGIS;
+	vgic_irq_mark(d, irq);
 	if (irq->target == VGIC_NO_VCPU || d->nr_cpus == 0)
 		return 0;
 	/* A change of an interrupt sitting in an LR needs the LRs rebuilt too. */
@@ -281,22 +304,18 @@ static bool vgic_cpu_would_signal(const struct vgic_cpu *cpu, const struct vgic_
 bool vgic_vcpu_pending(struct vcpu *vcpu)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;
+	struct vgic_irq *live[VGIC_MAX_INTID];
 	struct vgic_dist *d;
 	bool found = false;
-	u32 i;
+	u32 i, n;
 
-	if (!cpu)
-		return false;
-	if (vgic_cpu_clean(cpu))
+	if (!cpu || vgic_cpu_clean(cpu))
 		return false;
 	d = vgic_of(vcpu->vm);
 	spin_lock(&d->lock);
-	for (i = 0; i < VGIC_MAX_INTID && !found; i++) {
-		const struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
-
-		found = irq->target == cpu->id && vgic_irq_deliverable(d, irq) &&
-			vgic_cpu_would_signal(cpu, irq);
-	}
+	n = vgic_live_irqs(d, cpu, live);
+	for (i = 0; i < n && !found; i++)
+		found = vgic_irq_deliverable(d, live[i]) && vgic_cpu_would_signal(cpu, live[i]);
 	spin_unlock(&d->lock);
 	return found;
 }

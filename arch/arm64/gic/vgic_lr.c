@@ -12,11 +12,10 @@
  */
 #include "vgic_internal.h"
 
-/* Caller holds d->lock. */
-static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_cpu *cpu,
-			      const struct vgic_irq *irq)
+/* Caller holds d->lock; @irq is one of @cpu's live interrupts. */
+static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
-	if (irq->target != cpu->id || irq->lr_vcpu != VGIC_NO_VCPU)
+	if (irq->lr_vcpu != VGIC_NO_VCPU)
 		return false;
 	return irq->active || vgic_irq_deliverable(d, irq);
 }
@@ -35,12 +34,14 @@ static bool vgic_lr_before(const struct vgic_irq *a, const struct vgic_irq *b)
 static u32 vgic_lr_select(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **best,
 			  u32 max, u32 *nr_best)
 {
-	u32 seen = 0, n = 0, i, j;
+	struct vgic_irq *live[VGIC_MAX_INTID];
+	u32 seen = 0, n = 0, nr_live, i, j;
 
-	for (i = 0; i < VGIC_MAX_INTID; i++) {
-		struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
+	nr_live = vgic_live_irqs(d, cpu, live);
+	for (i = 0; i < nr_live; i++) {
+		struct vgic_irq *irq = live[i];
 
-		if (!vgic_lr_candidate(d, cpu, irq))
+		if (!vgic_lr_candidate(d, irq))
 			continue;
 		seen++;
 		for (j = n; j > 0 && vgic_lr_before(irq, best[j - 1]); j--)
@@ -117,16 +118,19 @@ load:
  */
 static void vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count)
 {
-	struct vgic_irq *top;
-	u32 i;
+	struct vgic_irq *live[VGIC_MAX_INTID], *top;
+	u32 i, n;
 
+	if (!count)
+		return;
+	n = vgic_live_irqs(d, cpu, live);
 	for (; count; count--) {
 		top = NULL;
-		for (i = 0; i < VGIC_MAX_INTID; i++) {
-			struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
+		for (i = 0; i < n; i++) {
+			struct vgic_irq *irq = live[i];
 
-			if (irq->target == cpu->id && irq->active &&
-			    irq->lr_vcpu == VGIC_NO_VCPU && (!top || vgic_lr_before(irq, top)))
+			if (irq->active && irq->lr_vcpu == VGIC_NO_VCPU &&
+			    (!top || vgic_lr_before(irq, top)))
 				top = irq;
 		}
 		if (!top)
@@ -141,8 +145,12 @@ struct vgic_deactivated {
 	bool hw;
 };
 
-/* Caller holds d->lock. Returns true if the guest deactivated it. */
-static bool vgic_lr_drain(struct vgic_irq *irq, u64 lr)
+/*
+ * Caller holds d->lock. Returns true if the guest deactivated it. What
+ * stays pending or active goes back to its target's live set (which may
+ * no longer be this vCPU, if the guest re-routed it meanwhile).
+ */
+static bool vgic_lr_drain(struct vgic_dist *d, struct vgic_irq *irq, u64 lr)
 {
 	bool pending = lr & ICH_LR_PENDING, active = lr & ICH_LR_ACTIVE;
 
@@ -151,6 +159,7 @@ static bool vgic_lr_drain(struct vgic_irq *irq, u64 lr)
 		irq->latch = irq->latch || !irq->level_cfg || irq->lr_latch;
 	irq->lr_latch = false;
 	irq->lr_vcpu = VGIC_NO_VCPU;
+	vgic_irq_mark(d, irq);
 	return !pending && !active;
 }
 
@@ -187,7 +196,7 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 		struct vgic_irq *irq = cpu->lr_irq[i];
 		bool notify = irq->level_cfg || irq->hw;
 
-		if (vgic_lr_drain(irq, cpu->ich.lr[i]) && notify)
+		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]) && notify)
 			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
 		cpu->lr_irq[i] = NULL;
 	}

@@ -114,6 +114,7 @@ bool vgic_handle_phys_irq(u32 intid)
 		gic_eoi(intid);
 		spin_lock(&d->lock);
 		irq->latch = true;
+		vgic_irq_mark(d, irq);
 		if (irq->target != VGIC_NO_VCPU && d->nr_cpus)
 			kick = BIT(irq->target);
 		vgic_unlock_kick(d, kick);

@@ -49,6 +49,7 @@ int vgic_sgi1r_write(struct vcpu *vcpu, u64 val)
 		if (!(targets & BIT(i)))
 			continue;
 		irq->latch = true;
+		vgic_irq_mark(d, irq);
 		kick |= BIT(i);
 	}
 	vgic_unlock_kick(d, kick);
