@@ -89,12 +89,10 @@ static bool implemented(u32 fn)
 	}
 }
 
-/* FEATURES takes any SMCCC function ID; 0 (no feature flags) for ours. */
-static s64 features(u64 queried)
+/* FEATURES takes any SMCCC function ID (a W register); 0 (no feature flags) for ours. */
+static s64 features(u32 queried)
 {
-	if (queried >> 32)
-		return PSCI_RET_NOT_SUPPORTED;
-	return implemented((u32)queried) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+	return implemented(queried) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 }
 
 static int system_event(struct vcpu *vcpu, u32 type)
@@ -138,7 +136,7 @@ int psci_call(struct vcpu *vcpu, u32 fn, u64 a1, u64 a2, u64 a3, u64 *ret)
 	case PSCI_SYSTEM_RESET:
 		return system_event(vcpu, HV_SYSTEM_EVENT_RESET);
 	case PSCI_FEATURES:
-		r = features(a1);
+		r = features((u32)a1);
 		break;
 	default:
 		r = PSCI_RET_NOT_SUPPORTED;
