@@ -74,6 +74,7 @@ static bool implemented(u32 fn)
 {
 	switch (fn & ~PSCI_64BIT) {
 	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND:
 	case PSCI_CPU_OFF:
 	case PSCI_CPU_ON:
 	case PSCI_AFFINITY_INFO:
@@ -83,7 +84,8 @@ static bool implemented(u32 fn)
 	case PSCI_FEATURES:
 		/* Functions without arguments to widen exist in the 32-bit form only. */
 		return !is_64bit(fn) || (fn & ~PSCI_64BIT) == PSCI_CPU_ON ||
-		       (fn & ~PSCI_64BIT) == PSCI_AFFINITY_INFO;
+		       (fn & ~PSCI_64BIT) == PSCI_AFFINITY_INFO ||
+		       (fn & ~PSCI_64BIT) == PSCI_CPU_SUSPEND;
 	default:
 		return false;
 	}
@@ -120,6 +122,14 @@ int psci_call(struct vcpu *vcpu, u32 fn, u64 a1, u64 a2, u64 a3, u64 *ret)
 	case PSCI_VERSION:
 		r = PSCI_VERSION_1_0;
 		break;
+	case PSCI_CPU_SUSPEND:
+		/*
+		 * Every power state is entered as standby, which PSCI allows
+		 * for powerdown requests too: a wait for a wake-up event, as
+		 * WFI, returning SUCCESS with the caller's context intact.
+		 */
+		*ret = PSCI_RET_SUCCESS;
+		return VCPU_BLOCK;
 	case PSCI_CPU_OFF:
 		return VCPU_POWERED_OFF;
 	case PSCI_CPU_ON:

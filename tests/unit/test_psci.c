@@ -62,8 +62,12 @@ static void test_version_features(void **state)
 	assert_int_equal(call(v[0], PSCI_VERSION, 0, 0, 0, VCPU_RESUME), PSCI_VERSION_1_0);
 	assert_int_equal(call(v[0], PSCI_FEATURES, PSCI_CPU_ON | PSCI_64BIT, 0, 0, VCPU_RESUME), 0);
 	assert_int_equal(call(v[0], PSCI_FEATURES, PSCI_SYSTEM_RESET, 0, 0, VCPU_RESUME), 0);
-	assert_int_equal(call(v[0], PSCI_FEATURES, PSCI_CPU_SUSPEND, 0, 0, VCPU_RESUME),
-			 R(PSCI_RET_NOT_SUPPORTED));
+	assert_int_equal(call(v[0], PSCI_FEATURES, PSCI_CPU_SUSPEND | PSCI_64BIT, 0, 0,
+			      VCPU_RESUME), 0);
+	assert_int_equal(call(v[0], PSCI_FEATURES, 0x8400000b, 0, 0, VCPU_RESUME),
+			 R(PSCI_RET_NOT_SUPPORTED));	/* CPU_FREEZE */
+	/* CPU_SUSPEND waits like WFI and returns SUCCESS (standby). */
+	assert_int_equal(call(v[0], PSCI_CPU_SUSPEND, 0x10000, RAM_BASE, 0, VCPU_BLOCK), 0);
 	/* SYSTEM_OFF has no 64-bit form; neither has VERSION. */
 	assert_int_equal(call(v[0], PSCI_FEATURES, PSCI_SYSTEM_OFF | PSCI_64BIT, 0, 0,
 			      VCPU_RESUME), R(PSCI_RET_NOT_SUPPORTED));
