@@ -74,6 +74,7 @@ static bool implemented(u32 fn)
 {
 	switch (fn & ~PSCI_64BIT) {
 	case PSCI_VERSION:
+	case PSCI_CPU_SUSPEND:
 	case PSCI_CPU_OFF:
 	case PSCI_CPU_ON:
 	case PSCI_AFFINITY_INFO:
@@ -83,18 +84,17 @@ static bool implemented(u32 fn)
 	case PSCI_FEATURES:
 		/* Functions without arguments to widen exist in the 32-bit form only. */
 		return !is_64bit(fn) || (fn & ~PSCI_64BIT) == PSCI_CPU_ON ||
-		       (fn & ~PSCI_64BIT) == PSCI_AFFINITY_INFO;
+		       (fn & ~PSCI_64BIT) == PSCI_AFFINITY_INFO ||
+		       (fn & ~PSCI_64BIT) == PSCI_CPU_SUSPEND;
 	default:
 		return false;
 	}
 }
 
-/* FEATURES takes any SMCCC function ID; 0 (no feature flags) for ours. */
-static s64 features(u64 queried)
+/* FEATURES takes any SMCCC function ID (a W register); 0 (no feature flags) for ours. */
+static s64 features(u32 queried)
 {
-	if (queried >> 32)
-		return PSCI_RET_NOT_SUPPORTED;
-	return implemented((u32)queried) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+	return implemented(queried) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 }
 
 static int system_event(struct vcpu *vcpu, u32 type)
@@ -122,6 +122,14 @@ int psci_call(struct vcpu *vcpu, u32 fn, u64 a1, u64 a2, u64 a3, u64 *ret)
 	case PSCI_VERSION:
 		r = PSCI_VERSION_1_0;
 		break;
+	case PSCI_CPU_SUSPEND:
+		/*
+		 * Every power state is entered as standby, which PSCI allows
+		 * for powerdown requests too: a wait for a wake-up event, as
+		 * WFI, returning SUCCESS with the caller's context intact.
+		 */
+		*ret = PSCI_RET_SUCCESS;
+		return VCPU_BLOCK;
 	case PSCI_CPU_OFF:
 		return VCPU_POWERED_OFF;
 	case PSCI_CPU_ON:
@@ -138,7 +146,7 @@ int psci_call(struct vcpu *vcpu, u32 fn, u64 a1, u64 a2, u64 a3, u64 *ret)
 	case PSCI_SYSTEM_RESET:
 		return system_event(vcpu, HV_SYSTEM_EVENT_RESET);
 	case PSCI_FEATURES:
-		r = features(a1);
+		r = features((u32)a1);
 		break;
 	default:
 		r = PSCI_RET_NOT_SUPPORTED;

@@ -86,7 +86,7 @@ static int smccc_call(struct arm64_vcpu *av)
 		return VCPU_RESUME;
 	}
 	r = psci_call(av->vcpu, fn, av->regs.x[1], av->regs.x[2], av->regs.x[3], &ret);
-	if (r == VCPU_RESUME)
+	if (r == VCPU_RESUME || r == VCPU_BLOCK)
 		av->regs.x[0] = ret;
 	return r;
 }

@@ -32,9 +32,19 @@
  *		};
  *	};
  *
+ * On arm64 the kernel is usually format "linux" with load-address = the
+ * RAM base, and the devices are MMIO ("reg"):
+ *		serial { compatible = "arm,pl011"; reg = <0x0 0x09000000 0x0 0x1000>;
+ *			 interrupts = <1>; };		SPI 1 (INTID 33)
+ * The guest gets a generated DTB (arch/arm64/guest_dtb.c) in the last
+ * 2 MiB of its first RAM range, x0 pointing at it.
+ *
  * The access counter is a test device: a read returns how many of the
- * VM's accesses found no device. x86 VM properties (arch/x86/svm/vm.c),
- * for tests and benchmarks only:
+ * VM's accesses found no device. arm64 VM property (arch/arm64/vm.c),
+ * for benchmarks only:
+ *	arm64-bench-floor;			HVC 0xc600ffff answered by the bare
+ *						world switch
+ * x86 VM properties (arch/x86/svm/vm.c), for tests and benchmarks only:
  *	x86-test-corrupt-state = "cr0-nw";	an initial state VMRUN refuses
  *	x86-bench-floor;			the benchmark's CPUID leaf answered by
  *						the bare world switch

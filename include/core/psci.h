@@ -54,6 +54,7 @@ bool psci_is_call(u32 fn);
 /*
  * Handles PSCI call @fn with arguments @a1-@a3 from @vcpu:
  *  - VCPU_RESUME: *ret is the value for the guest's x0;
+ *  - VCPU_BLOCK: CPU_SUSPEND, the vCPU waits as in WFI, then x0 = *ret;
  *  - VCPU_POWERED_OFF: CPU_OFF, the vCPU stops (nothing returns to it);
  *  - 0: SYSTEM_OFF/SYSTEM_RESET, vcpu->run is a HV_EXIT_SYSTEM_EVENT.
  */

@@ -29,6 +29,34 @@ static u64 wfi_for_timer(u64 ticks)
 	return counter() - t0;
 }
 
+static volatile unsigned int timer_irqs;
+
+static void timer_irq(u32 intid)
+{
+	timer_irqs++;
+	write_sysreg(0, cntv_ctl_el0);
+	isb();
+}
+
+/* The same timer, its interrupt taken through the vGIC this time. */
+static bool timer_interrupt(u64 ticks)
+{
+	u64 t0 = counter();
+
+	gic_init_dist();
+	gic_init_cpu(0);
+	guest_irq_handler = timer_irq;
+	gic_enable_irq(27, 0);
+	write_sysreg(ticks, cntv_tval_el0);
+	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
+	isb();
+	local_irq_enable();
+	while (!timer_irqs && counter() - t0 < 100 * ticks)
+		__asm__ __volatile__("wfi" ::: "memory");
+	local_irq_disable();
+	return timer_irqs;
+}
+
 int guest_main(const void *dtb)
 {
 	const char *name = guest_bootargs(dtb);
@@ -47,6 +75,9 @@ int guest_main(const void *dtb)
 	printf("%s: CNTP_CTL_EL0 is not virtualised: ESR_EL1 %#llx (UNDEF)\n", name, esr);
 	v = wfi_for_timer(freq / 100);
 	printf("%s: WFI waited %llu us for the virtual timer\n", name, v * 1000000 / freq);
+	printf("%s: %s\n", name, timer_interrupt(freq / 200) ?
+	       "the virtual timer's interrupt (PPI 27) came through the vGIC" :
+	       "no virtual timer interrupt");
 	printf("%s: done; powering off through PSCI SYSTEM_OFF\n", name);
 	psci_system_off();
 }

@@ -59,8 +59,9 @@ static void test_psci(void)
 	ok(hvc(PSCI_VERSION, 0, 0, 0) == 0x10000, "PSCI_VERSION: 1.0");
 	ok(hvc(PSCI_FEATURES, PSCI_CPU_ON, 0, 0) == 0 &&
 	   hvc(PSCI_FEATURES, PSCI_SYSTEM_OFF, 0, 0) == 0, "PSCI_FEATURES: CPU_ON, SYSTEM_OFF");
-	ok(hvc(PSCI_FEATURES, PSCI_CPU_SUSPEND, 0, 0) == RET(-1),
-	   "PSCI_FEATURES: CPU_SUSPEND is NOT_SUPPORTED");
+	ok(hvc(PSCI_FEATURES, PSCI_CPU_SUSPEND, 0, 0) == 0 &&
+	   hvc(PSCI_FEATURES, 0x8400000b, 0, 0) == RET(-1),
+	   "PSCI_FEATURES: CPU_SUSPEND yes, CPU_FREEZE NOT_SUPPORTED");
 	ok(hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0) == 2, "MIGRATE_INFO_TYPE: no Trusted OS");
 	ok(hvc(PSCI_OWN_FN, 0, 0, 0) == RET(-1), "unknown PSCI function: NOT_SUPPORTED");
 	ok(hvc(SMCCC_OTHER_FN, 0, 0, 0) == RET(-1), "unknown SMCCC service: NOT_SUPPORTED");
@@ -100,7 +101,7 @@ static void test_undef(void)
 
 static void test_timer(void)
 {
-	u64 freq = read_sysreg(cntfrq_el0), t0, t;
+	u64 freq = read_sysreg(cntfrq_el0), t0, t, r = ~0ULL;
 
 	ok(counter() < 120 * freq, "the virtual counter started with the VM (%llu s)",
 	   counter() / freq);
@@ -113,6 +114,16 @@ static void test_timer(void)
 	t = counter() - t0;
 	write_sysreg(0, cntv_ctl_el0);
 	ok(t >= freq / 50, "WFI waits for the virtual timer: %llu us", t * 1000000 / freq);
+	t0 = counter();
+	write_sysreg(freq / 100, cntv_tval_el0);
+	write_sysreg(1, cntv_ctl_el0);
+	isb();
+	while (!(read_sysreg(cntv_ctl_el0) & 4))
+		r = hvc(PSCI_CPU_SUSPEND, 0, 0, 0);
+	t = counter() - t0;
+	write_sysreg(0, cntv_ctl_el0);
+	ok(r == 0 && t >= freq / 100, "CPU_SUSPEND waits as WFI does, then SUCCESS (%llu us)",
+	   t * 1000000 / freq);
 }
 
 /* ---- interrupts, through the vGIC ---- */
@@ -244,7 +255,7 @@ static void test_regs(void)
 
 int guest_main(const void *dtb)
 {
-	tap_plan(39);
+	tap_plan(40);
 	test_mmio();
 	test_psci();
 	test_hypercalls();

@@ -92,6 +92,7 @@ vm-suites:
 		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
 		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 is not virtualised: ESR_EL1 0x2000000' \
 		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
+		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
 		--expect $(call a64_stopped,demo0,system-off) \
 		--expect $(call a64_stopped,demo1,system-off) \
 		--expect $(A64_ALL_AS_EXPECTED) \

@@ -72,7 +72,7 @@ u16 esr_hvc_imm(u64 esr);
 
 /*
  * The guest-physical address of a stage-2 abort: HPFAR_EL2 gives the
- * page (FIPA[47:12] in bits [43:4]), FAR_EL2 the offset within it.
+ * page (FIPA, IPA[51:12], in bits [43:4]), FAR_EL2 the offset within it.
  */
 u64 esr_fault_ipa(u64 hpfar, u64 far);
 
