@@ -108,6 +108,33 @@ static int gic_base_prop(const struct fdt *fdt, int node, const char *name, u64 
 	return 0;
 }
 
+/*
+ * "passthrough-spis" lists physical SPIs (INTIDs 32-127) given to this VM
+ * with the same INTID: the host routes each to the CPU of the vCPU the
+ * guest routes it to, and no other VM may claim it.
+ */
+static int passthrough_spis(struct vm *vm, const struct fdt *fdt, int node,
+			    struct config_error *err)
+{
+	const u8 *cells;
+	u32 len, i, intid;
+	int r = fdt_prop(fdt, node, "passthrough-spis", (const void **)&cells, &len);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r || len % 4)
+		return fail_config(err, r ? r : -EINVAL, "property 'passthrough-spis' is malformed");
+	for (i = 0; i < len / 4; i++) {
+		intid = (u32)cells[4 * i] << 24 | (u32)cells[4 * i + 1] << 16 |
+			(u32)cells[4 * i + 2] << 8 | cells[4 * i + 3];
+		r = vgic_assign_spi(vm, intid);
+		if (r)
+			return fail_config(err, r, "property 'passthrough-spis': INTID %u (%s)", intid,
+					   errno_name(r));
+	}
+	return 0;
+}
+
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	struct arm64_vm *avm = vm->arch;
@@ -123,7 +150,7 @@ int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config
 	if (r)
 		return fail_config(err, r, "cannot set up the virtual GIC at %#llx/%#llx (%s)",
 				   avm->gic_dist_base, avm->gic_redist_base, errno_name(r));
-	return 0;
+	return passthrough_spis(vm, fdt, node, err);
 }
 
 static void collect_ram(const struct vm *vm, struct guest_dt *dt)

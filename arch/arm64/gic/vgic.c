@@ -58,7 +58,7 @@ int vgic_vm_init(struct vm *vm, const struct vgic_config *cfg)
 
 	if (!frame_base_ok(cfg->dist_base) || !frame_base_ok(cfg->redist_base))
 		return -EINVAL;
-	/* Allocated outside the lock: the heap may not be entered under a VM lock. */
+	/* Allocated before the lock, which then covers only the decision. */
 	d = vm->irqchip ? NULL : vgic_dist_alloc(vm);
 	spin_lock(&vm->lock);
 	if (vm->state != VM_CREATED) {
