@@ -362,8 +362,9 @@ static void test_sgi_every_pair(void **state)
 		rwr(i, GICR_ISENABLER0, 0xffff);
 	for (from = 0; from < 4; from++) {
 		for (to = 0; to < 4; to++) {
-			assert_int_equal(vgic_sgi1r_write(V(from), sgi1r(from * 4 + to,
-									 1u << to, 0, 0, false)), 0);
+			u64 val = sgi1r(from * 4 + to, 1u << to, 0, 0, false);
+
+			assert_int_equal(vgic_sgi1r_write(V(from), val), 0);
 			for (i = 0; i < 4; i++) {
 				u32 n = run_guest(V(i), seen, 4, &entries);
 
@@ -530,6 +531,121 @@ static void test_passthrough_spi(void **state)
 	vm_destroy(other);
 }
 
+/* An SPI driven while the VM is CREATED keeps its level and arrives once it is FINALIZED. */
+static void test_spi_before_finalize(void **state)
+{
+	struct vm *early = fake_vm_create(2, DIST, REDIST);
+	struct vm *save = vm;
+
+	assert_int_equal(arch_vm_irq_line(early, 5, true), 0);
+	assert_int_equal(vgic_set_irq(early, early->vcpus[0], 27, true), -ENODEV);
+	assert_int_equal(vm_finalize(early), 0);
+	vm = early;
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	dwr(GICD_ISENABLER(1), 1u << 5);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(LR_INTID(fake_ich.lr[0]), 37);
+	vgic_sync_lrs(V(0));
+	vm = save;
+	vm_destroy(early);
+}
+
+/* A level-sensitive interrupt that is active never shares its LR with a pending state. */
+static void test_level_active_not_pending_in_lr(void **state)
+{
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	dwr(GICD_ISENABLER(1), 1u << 2);
+	assert_int_equal(arch_vm_irq_line(vm, 2, true), 0);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_guest_ack(), 34);
+	vgic_sync_lrs(V(0));
+	vgic_flush_lrs(V(0));
+	assert_int_equal(LR_STATE(fake_ich.lr[0]), ICH_LR_ACTIVE);
+	fake_guest_eoi(34);
+	vgic_sync_lrs(V(0));
+	/* Deactivated with the line still high: offered again, pending. */
+	vgic_flush_lrs(V(0));
+	assert_int_equal(LR_STATE(fake_ich.lr[0]), ICH_LR_PENDING);
+	vgic_sync_lrs(V(0));
+}
+
+/* An edge while its previous instance is active: both states in one LR, taken again after. */
+static void test_edge_active_and_pending(void **state)
+{
+	u32 seen[4], entries;
+
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(41, 0x20, 0);
+	assert_int_equal(vgic_set_irq(vm, NULL, 41, true), 0);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_guest_ack(), 41);
+	vgic_sync_lrs(V(0));
+	assert_int_equal(vgic_set_irq(vm, NULL, 41, false), 0);
+	assert_int_equal(vgic_set_irq(vm, NULL, 41, true), 0);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(LR_STATE(fake_ich.lr[0]), ICH_LR_ACTIVE | ICH_LR_PENDING);
+	assert_int_equal(LR_PRIO(fake_ich.lr[0]), 0x20);
+	fake_guest_eoi(41);
+	vgic_sync_lrs(V(0));
+	assert_int_equal(run_guest(V(0), seen, 4, &entries), 1);
+	assert_int_equal(seen[0], 41);
+}
+
+/* Routed to an affinity no vCPU has: nobody gets it until it is routed back. */
+static void test_route_to_nobody(void **state)
+{
+	u64 route = 7, back = 1;
+	u32 i;
+
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(50, 0x10, 0);
+	for (i = 0; i < 4; i++)
+		guest_enables_group1(V(i));
+	assert_int_equal(vm_emulated_access(vm, V(0), DIST + GICD_IROUTER(50), 8, true, &route),
+			 0);
+	assert_int_equal(vgic_set_irq(vm, NULL, 50, true), 0);
+	for (i = 0; i < 4; i++)
+		assert_false(vgic_vcpu_pending(V(i)));
+	assert_int_equal(vm_emulated_access(vm, V(0), DIST + GICD_IROUTER(50), 8, false, &route),
+			 0);
+	assert_int_equal(route, 7);
+	assert_int_equal(vm_emulated_access(vm, V(0), DIST + GICD_IROUTER(50), 8, true, &back),
+			 0);
+	assert_true(vgic_vcpu_pending(V(1)));
+	assert_false(vgic_vcpu_pending(V(0)));
+}
+
+/* Turning the group off at the distributor takes a pending interrupt out of the LRs. */
+static void test_group_disable_withdraws(void **state)
+{
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(45, 0x10, 0);
+	dwr(GICD_ISPENDR(1), 1u << 13);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_valid_lrs(), 1);
+	vgic_sync_lrs(V(0));
+	dwr(GICD_CTLR, 0);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_valid_lrs(), 0);
+	vgic_sync_lrs(V(0));
+	/* Still pending, in memory, for when the group comes back. */
+	assert_int_equal(drd(GICD_ISPENDR(1)), 1u << 13);
+}
+
+/* Affinity levels above Aff0 and the RES0 bits of ICC_SGI1R_EL1 name no vCPU of ours. */
+static void test_sgi_upper_affinity(void **state)
+{
+	u64 aff2 = 1ULL << ICC_SGI1R_AFF2_SHIFT, aff3 = 1ULL << ICC_SGI1R_AFF3_SHIFT;
+
+	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff2), 0);
+	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff3), 0);
+	assert_int_equal(rrd(1, GICR_ISPENDR0), 0);
+	/* RES0 bits (28-31, 41-43) are ignored. */
+	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | 0xf0000000ULL |
+					  0x0e0000000000ULL), 0);
+	assert_int_equal(rrd(1, GICR_ISPENDR0), 1u << 4);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -549,6 +665,12 @@ int main(void)
 		T(test_vcpu_pending_follows_the_guest_mask),
 		T(test_wfi_woken_by_sgi),
 		T(test_passthrough_spi),
+		T(test_spi_before_finalize),
+		T(test_level_active_not_pending_in_lr),
+		T(test_edge_active_and_pending),
+		T(test_route_to_nobody),
+		T(test_group_disable_withdraws),
+		T(test_sgi_upper_affinity),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -189,7 +189,8 @@ static void check_widths(const struct row_test *t)
 		if (t->widths & s) {
 			assert_true(s < t->size);
 			assert_int_equal(rd(t->redist, t->off, s), before & ones_of(s));
-			assert_int_equal(rd(t->redist, t->off + s, s), (before >> (8 * s)) & ones_of(s));
+			assert_int_equal(rd(t->redist, t->off + s, s),
+					 (before >> (8 * s)) & ones_of(s));
 			continue;
 		}
 		if (rd(t->redist, t->off, s) != 0)

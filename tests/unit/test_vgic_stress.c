@@ -140,8 +140,8 @@ static void test_first_entry_races_finalization(void **state)
 		}
 	}
 	fake_console_quiet = false;
-	print_message("%u rounds (%u with a dead VM), %u guest entries, %u unhandled GIC accesses\n",
-		      rounds, dead, entered, unhandled);
+	print_message("%u rounds (%u with a dead VM), %u guest entries, "
+		      "%u unhandled GIC accesses\n", rounds, dead, entered, unhandled);
 	assert_int_equal(unhandled, 0);
 	assert_int_equal(entered, (rounds - dead) * NR_VCPUS);
 }

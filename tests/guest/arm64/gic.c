@@ -192,8 +192,9 @@ static void test_sgi_pairs(void)
 			stray += !want && recv[t][i];
 		}
 	}
-	ok(once == nr_cpus * nr_cpus, "SGIs between every ordered pair of the %u vCPUs: %u of %u once",
-	   nr_cpus, once, nr_cpus * nr_cpus);
+	ok(once == nr_cpus * nr_cpus,
+	   "SGIs between every ordered pair of the %u vCPUs: %u of %u once", nr_cpus, once,
+	   nr_cpus * nr_cpus);
 	ok(stray == 0, "no SGI went anywhere else (%u strays)", stray);
 }
 
