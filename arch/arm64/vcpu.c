@@ -159,6 +159,20 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
 		reload[cpu_id()] = true;
 }
 
+/*
+ * Before @av is freed (vm_destroy(), when none of its VM's vCPUs runs):
+ * no CPU may keep it as the owner of its registers, or the next load
+ * there would save into freed memory.
+ */
+void arm64_vcpu_forget(struct arm64_vcpu *av)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		__atomic_compare_exchange_n(&loaded[cpu], &(struct arm64_vcpu *){ av }, NULL, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 struct arm64_vcpu *arm64_loaded_vcpu(void)
 {
 	return loaded[cpu_id()];

@@ -8,8 +8,10 @@
 #include <core/heap.h>
 #include <core/loader.h>
 #include <core/page_alloc.h>
+#include <core/percpu.h>
 #include <core/vmm.h>
 #include <lib/errno.h>
+#include <lib/panic.h>
 #include <lib/string.h>
 #include <asm/cache.h>
 #include <asm/exception.h>
@@ -323,9 +325,17 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	return 0;
 }
 
+/* A timer can only leave the list of the CPU it is armed on: its vCPU's, whose thread has ended. */
 void arch_vcpu_destroy(struct vcpu *vcpu)
 {
-	kfree(vcpu->arch);
+	struct arm64_vcpu *av = vcpu->arch;
+
+	if (!av)
+		return;
+	if (av->wfi_timer.armed && !WARN_ON_ONCE(av->wfi_timer.cpu != cpu_id()))
+		timer_cancel(&av->wfi_timer);
+	arm64_vcpu_forget(av);
+	kfree(av);
 	vcpu->arch = NULL;
 }
 

@@ -83,6 +83,7 @@ void arm64_inject_undef(struct arm64_vcpu *av);
 u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r);
 void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
 bool arm64_vtimer_pending(const struct arm64_vcpu *av);
+void arm64_vcpu_forget(struct arm64_vcpu *av);
 /* The vCPU whose context this CPU holds, or NULL. */
 struct arm64_vcpu *arm64_loaded_vcpu(void);
 
