@@ -319,7 +319,7 @@ int arch_vcpu_init(struct vcpu *vcpu)
 		return -ENOMEM;
 	av->vcpu = vcpu;
 	av->avm = vcpu->vm->arch;
-	av->hcr = HCR_EL2_GUEST;
+	av->hcr = arm64_vcpu_hcr(HCR_EL2_GUEST);
 	timer_init(&av->wfi_timer, arm64_wfi_timer_fired);
 	vcpu->arch = av;
 	return 0;

@@ -37,6 +37,7 @@ struct arm64_el1_ctx {
 	u64 tpidr_el1, tpidr_el0, tpidrro_el0, sp_el0, sp_el1, elr_el1, spsr_el1;
 	u64 esr, far, afsr0, afsr1, par, cntkctl, csselr, mdscr;
 	u64 cntv_ctl, cntv_cval;
+	u64 pac_keys[10];	/* APIA, APIB, APDA, APDB, APGA, Lo then Hi: with PAuth only */
 };
 
 struct arm64_fp_ctx {
@@ -84,6 +85,8 @@ u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r);
 void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
 bool arm64_vtimer_pending(const struct arm64_vcpu *av);
 void arm64_vcpu_forget(struct arm64_vcpu *av);
+/* @base with what this CPU's features add (pointer authentication left to the guest). */
+u64 arm64_vcpu_hcr(u64 base);
 /* The vCPU whose context this CPU holds, or NULL. */
 struct arm64_vcpu *arm64_loaded_vcpu(void);
 
