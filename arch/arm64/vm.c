@@ -148,10 +148,30 @@ static u64 image_end(const struct load_params *p)
 	return p->format == IMAGE_FLAT ? p->load_addr + size : 0;
 }
 
+/* The initial RAM disk goes right below the DTB's slot, page aligned, above the kernel. */
+static int place_initrd(struct vm *vm, const struct load_params *p, u64 dtb_gpa,
+			struct guest_dt *dt)
+{
+	u64 gpa;
+	int err;
+
+	if (!p->initrd || !p->initrd_size)
+		return 0;
+	if (p->initrd_size > dtb_gpa - image_end(p))
+		return -E2BIG;
+	gpa = ALIGN_DOWN(dtb_gpa - p->initrd_size, PAGE_SIZE);
+	if (gpa < image_end(p))
+		return -E2BIG;
+	err = vm_write_guest(vm, gpa, p->initrd, p->initrd_size);
+	dt->initrd_start = gpa;
+	dt->initrd_end = gpa + p->initrd_size;
+	return err;
+}
+
 /*
  * The DTB is generated once the configuration has placed the vCPUs and
  * devices, and written into the last 2 MiB of the first RAM range, above
- * the kernel; the loader passes its address in x0.
+ * the kernel and its initrd; the loader passes its address in x0.
  */
 int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 {
@@ -174,6 +194,9 @@ int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 	gpa = dt.ram[0].base + dt.ram[0].size - DTB_SLOT;
 	if (image_end(p) > gpa)
 		return -E2BIG;
+	err = place_initrd(vm, p, gpa, &dt);
+	if (err)
+		return err;
 	buf = kzalloc(GUEST_DTB_MAX);
 	if (!buf)
 		return -ENOMEM;
