@@ -12,7 +12,7 @@
 #define IRQ_LEVEL_HIGH		4
 #define IRQ_LEVEL_LOW		8
 
-/* PPI numbers (INTID - 16) of the architected timer, as Linux's arm,armv8-timer binding lists them. */
+/* PPIs (INTID - 16) of the architected timer, in the order of the arm,armv8-timer binding. */
 #define PPI_SEC_PHYS		13
 #define PPI_NONSEC_PHYS		14
 #define PPI_VIRT		11

@@ -83,7 +83,10 @@ void arch_vm_destroy(struct vm *vm)
 	if (!avm)
 		return;
 	vgic_vm_destroy(vm);
-	arm64_vmid_free(avm->vmid);
+	if (avm->vmid) {
+		arm64_s2_flush_vmid(avm->vmid);
+		arm64_vmid_release(avm->vmid);
+	}
 	arm64_s2_free(avm->s2_root);
 	kfree(avm);
 	vm->arch = NULL;
@@ -217,8 +220,11 @@ int arch_vm_add_regions(struct vm *vm)
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 {
 	struct arm64_vm *avm = vm->arch;
+	int err = arm64_s2_map(avm->s2_root, gpa, pa, size);
 
-	return arm64_s2_map(avm->s2_root, gpa, pa, size);
+	/* The table writes complete before vm_finalize() publishes the VM to a walker. */
+	dsb(ishst);
+	return err;
 }
 
 /*
