@@ -51,6 +51,10 @@
  *	x86-bench-floor;			the benchmark's CPUID leaf answered by
  *						the bare world switch
  *
+ * arm64 VM properties (arch/arm64/vm.c):
+ *	gic-distributor = <0x0 0x08000000>;	the vGIC's GICD frame (64 KiB aligned)
+ *	gic-redistributor = <0x0 0x080a0000>;	its GICR range, 128 KiB per vCPU
+ *
  * A VM whose node is wrong is created DEAD with the property named in its
  * reason; the other VMs are unaffected.
  */

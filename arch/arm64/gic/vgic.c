@@ -111,6 +111,7 @@ static struct vgic_cpu *vgic_cpu_alloc(struct vcpu *vcpu)
 		return NULL;
 	cpu->vcpu = vcpu;
 	cpu->id = vcpu->id;
+	cpu->dirty = true;
 	/* Asleep out of reset, as a real redistributor: the guest wakes it. */
 	cpu->waker = BIT(1) | BIT(2);
 	for (i = 0; i < VGIC_NR_PRIVATE; i++)
@@ -183,6 +184,27 @@ struct vgic_irq *vgic_get_irq(struct vgic_dist *d, struct vgic_cpu *cpu, u32 int
 	return NULL;
 }
 
+u32 vgic_live_irqs(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **out)
+{
+	u32 w, n = 0;
+
+	for (w = 0; w < ARRAY_SIZE(cpu->live); w++) {
+		u64 bits = cpu->live[w];
+
+		while (bits) {
+			u32 intid = w * BITS_PER_WORD + (u32)__builtin_ctzll(bits);
+			struct vgic_irq *irq = vgic_get_irq(d, cpu, intid);
+
+			bits &= bits - 1;
+			if (vgic_irq_live(cpu, irq))
+				out[n++] = irq;
+			else
+				bitmap_clear(cpu->live, intid);
+		}
+	}
+	return n;
+}
+
 bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
 	u32 grp = irq->group1 ? GICD_CTLR_GRP1 : GICD_CTLR_GRP0;
@@ -198,11 +220,21 @@ u32 vgic_vcpu_by_affinity(const struct vgic_dist *d, u64 aff)
 	return id < d->nr_cpus ? (u32)id : VGIC_NO_VCPU;
 }
 
-void vgic_kick_mask(struct vgic_dist *d, u32 mask)
+/*
+ * The vCPUs of @mask are marked dirty before the lock is dropped, and
+ * kicked after. A flush that finds its vCPU clean may skip the scan of
+ * every interrupt (vgic_lr.c): a change it misses that way is one whose
+ * kick is still to come, and the kick forces the next exit and a scan.
+ */
+void vgic_unlock_kick(struct vgic_dist *d, u32 mask)
 {
-	u32 i;
+	u32 i, n = d->nr_cpus;
 
-	for (i = 0; i < d->nr_cpus; i++)
+	for (i = 0; i < n; i++)
+		if (mask & BIT(i))
+			__atomic_store_n(&d->cpus[i]->dirty, true, __ATOMIC_RELEASE);
+	spin_unlock(&d->lock);
+	for (i = 0; i < n; i++)
 		if (mask & BIT(i))
 			vcpu_request(d->cpus[i]->vcpu, VCPU_REQ_EVENT);
 }
@@ -210,6 +242,7 @@ void vgic_kick_mask(struct vgic_dist *d, u32 mask)
 void vgic_spi_set_target(struct vgic_dist *d, struct vgic_irq *irq, u32 target)
 {
 	irq->target = target;
+	vgic_irq_mark(d, irq);
 	if (irq->hw)
 		vgic_phys_route(d, irq);
 }
@@ -223,6 +256,7 @@ static u32 vgic_drive_irq(struct vgic_dist *d, struct vgic_irq *irq, bool level)
 		irq->latch = true;
 	/* An SGI is an event without a line: every call is an edge. */
 	irq->line = level && irq->intid >= VGIC_NR_SGIS;
+	vgic_irq_mark(d, irq);
 	if (irq->target == VGIC_NO_VCPU || d->nr_cpus == 0)
 		return 0;
 	/* A change of an interrupt sitting in an LR needs the LRs rebuilt too. */
@@ -249,8 +283,7 @@ int vgic_set_irq(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 	irq = vgic_get_irq(d, cpu, intid);
 	spin_lock(&d->lock);
 	kick = vgic_drive_irq(d, irq, level);
-	spin_unlock(&d->lock);
-	vgic_kick_mask(d, kick);
+	vgic_unlock_kick(d, kick);
 	return 0;
 }
 
@@ -271,20 +304,18 @@ static bool vgic_cpu_would_signal(const struct vgic_cpu *cpu, const struct vgic_
 bool vgic_vcpu_pending(struct vcpu *vcpu)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;
+	struct vgic_irq *live[VGIC_MAX_INTID];
 	struct vgic_dist *d;
 	bool found = false;
-	u32 i;
+	u32 i, n;
 
-	if (!cpu)
+	if (!cpu || vgic_cpu_clean(cpu))
 		return false;
 	d = vgic_of(vcpu->vm);
 	spin_lock(&d->lock);
-	for (i = 0; i < VGIC_MAX_INTID && !found; i++) {
-		const struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
-
-		found = irq->target == cpu->id && vgic_irq_deliverable(d, irq) &&
-			vgic_cpu_would_signal(cpu, irq);
-	}
+	n = vgic_live_irqs(d, cpu, live);
+	for (i = 0; i < n && !found; i++)
+		found = vgic_irq_deliverable(d, live[i]) && vgic_cpu_would_signal(cpu, live[i]);
 	spin_unlock(&d->lock);
 	return found;
 }

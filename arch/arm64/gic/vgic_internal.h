@@ -2,6 +2,7 @@
 #define ARM64_GIC_VGIC_INTERNAL_H
 
 #include <asm/vgic.h>
+#include <lib/bitmap.h>
 #include <lib/spinlock.h>
 #include "gicv3_regs.h"
 
@@ -44,10 +45,23 @@ struct vgic_cpu {
 	u32 waker;
 	vgic_deactivate_fn notify[VGIC_NR_PRIVATE - VGIC_NR_SGIS];
 
+	/*
+	 * Set (atomic, under the lock) by any change that may alter what
+	 * this vCPU's LRs should hold; cleared by its flush, which scans.
+	 */
+	bool dirty;
+	/*
+	 * Under the lock: the interrupts (private INTIDs and SPIs) that may
+	 * be pending or active for this vCPU, a superset that the scans of
+	 * vgic_lr.c trim, so that they look at these and not at all 128.
+	 */
+	u64 live[BITMAP_WORDS(VGIC_MAX_INTID)];
+
 	/* Owned by the vCPU's thread. */
 	struct vgic_ich_state ich;
 	struct vgic_irq *lr_irq[VGIC_MAX_LRS];
 	u32 nr_used;
+	u32 nr_candidates;	/* what the last scan found */
 };
 
 struct vgic_dist {
@@ -72,6 +86,30 @@ static inline bool vgic_irq_pending(const struct vgic_irq *irq)
 	return irq->latch || (irq->level_cfg && irq->line);
 }
 
+/*
+ * Caller holds d->lock, after any change to @irq: a pending or active
+ * interrupt is put in its target vCPU's live set.
+ */
+static inline void vgic_irq_mark(struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	if (irq->target < d->nr_cpus && (vgic_irq_pending(irq) || irq->active))
+		bitmap_set(d->cpus[irq->target]->live, irq->intid);
+}
+
+/* Still @cpu's to look at: routed to it, and pending, active or in some vCPU's LRs. */
+static inline bool vgic_irq_live(const struct vgic_cpu *cpu, const struct vgic_irq *irq)
+{
+	return irq->target == cpu->id &&
+	       (vgic_irq_pending(irq) || irq->active || irq->lr_vcpu != VGIC_NO_VCPU);
+}
+
+/*
+ * Fills @out (VGIC_MAX_INTID entries) with @cpu's live interrupts in
+ * INTID order, dropping from its set those no longer live; returns how
+ * many. Caller holds d->lock.
+ */
+u32 vgic_live_irqs(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **out);
+
 /* Pending, enabled, and its group enabled at the distributor: may go to an LR. */
 bool vgic_irq_deliverable(const struct vgic_dist *d, const struct vgic_irq *irq);
 
@@ -84,8 +122,17 @@ void vgic_reset_irq(struct vgic_irq *irq, u32 intid, u32 target);
 /* The vCPU whose affinity (Aff3.Aff2.Aff1.Aff0 in MPIDR layout) is @aff, or VGIC_NO_VCPU. */
 u32 vgic_vcpu_by_affinity(const struct vgic_dist *d, u64 aff);
 
-/* Kicks every vCPU of @mask (bit n: vCPU n). Called without the lock. */
-void vgic_kick_mask(struct vgic_dist *d, u32 mask);
+/* Drops d->lock and kicks every vCPU of @mask (bit n: vCPU n). */
+void vgic_unlock_kick(struct vgic_dist *d, u32 mask);
+
+/*
+ * Nothing for @cpu since its last scan found nothing: no interrupt can be
+ * pending or active for it. For its own thread only.
+ */
+static inline bool vgic_cpu_clean(const struct vgic_cpu *cpu)
+{
+	return !__atomic_load_n(&cpu->dirty, __ATOMIC_ACQUIRE) && !cpu->nr_candidates;
+}
 
 /* Routes SPI @irq to vCPU @target (and its physical twin to that vCPU's CPU). */
 void vgic_spi_set_target(struct vgic_dist *d, struct vgic_irq *irq, u32 target);

@@ -12,11 +12,10 @@
  */
 #include "vgic_internal.h"
 
-/* Caller holds d->lock. */
-static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_cpu *cpu,
-			      const struct vgic_irq *irq)
+/* Caller holds d->lock; @irq is one of @cpu's live interrupts. */
+static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_irq *irq)
 {
-	if (irq->target != cpu->id || irq->lr_vcpu != VGIC_NO_VCPU)
+	if (irq->lr_vcpu != VGIC_NO_VCPU)
 		return false;
 	return irq->active || vgic_irq_deliverable(d, irq);
 }
@@ -35,12 +34,14 @@ static bool vgic_lr_before(const struct vgic_irq *a, const struct vgic_irq *b)
 static u32 vgic_lr_select(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **best,
 			  u32 max, u32 *nr_best)
 {
-	u32 seen = 0, n = 0, i, j;
+	struct vgic_irq *live[VGIC_MAX_INTID];
+	u32 seen = 0, n = 0, nr_live, i, j;
 
-	for (i = 0; i < VGIC_MAX_INTID; i++) {
-		struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
+	nr_live = vgic_live_irqs(d, cpu, live);
+	for (i = 0; i < nr_live; i++) {
+		struct vgic_irq *irq = live[i];
 
-		if (!vgic_lr_candidate(d, cpu, irq))
+		if (!vgic_lr_candidate(d, irq))
 			continue;
 		seen++;
 		for (j = n; j > 0 && vgic_lr_before(irq, best[j - 1]); j--)
@@ -59,19 +60,23 @@ static u32 vgic_lr_select(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic
  * A pending edge moves into the LR (the latch is taken); a level stays
  * pending in memory through its line. EOI maintenance is asked for
  * level-sensitive interrupts so that their source is re-sampled as soon
- * as the guest deactivates them, not at some later exit.
+ * as the guest deactivates them, not at some later exit. The hardware
+ * raises it only when the LR becomes invalid, so such an interrupt never
+ * goes in active and pending at once: its deactivation must empty the LR.
+ * The pending state waits in memory and is offered at the next entry.
  */
 static u64 vgic_lr_make(struct vgic_dist *d, struct vgic_irq *irq)
 {
 	u64 lr = irq->intid | (u64)irq->priority << ICH_LR_PRIORITY_SHIFT;
+	bool resample = irq->level_cfg || irq->hw;
 
 	if (irq->group1)
 		lr |= ICH_LR_GROUP;
-	if (vgic_irq_deliverable(d, irq))
+	if (vgic_irq_deliverable(d, irq) && !(resample && irq->active))
 		lr |= ICH_LR_PENDING;
 	if (irq->active)
 		lr |= ICH_LR_ACTIVE;
-	if (irq->level_cfg || irq->hw)
+	if (resample)
 		lr |= ICH_LR_EOI;
 	irq->lr_latch = irq->latch && (lr & ICH_LR_PENDING);
 	if (lr & ICH_LR_PENDING)
@@ -84,16 +89,21 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	struct vgic_cpu *cpu = vcpu->irqchip;
 	struct vgic_dist *d = vgic_of(vcpu->vm);
 	struct vgic_irq *best[VGIC_MAX_LRS];
-	u32 seen, n, i;
+	u32 seen = 0, n = 0, i = 0;
 
+	if (vgic_cpu_clean(cpu))
+		goto load;
 	spin_lock(&d->lock);
+	__atomic_store_n(&cpu->dirty, false, __ATOMIC_RELAXED);
 	seen = vgic_lr_select(d, cpu, best, d->nr_lrs, &n);
+	cpu->nr_candidates = seen;
 	for (i = 0; i < n; i++) {
 		cpu->ich.lr[i] = vgic_lr_make(d, best[i]);
 		best[i]->lr_vcpu = cpu->id;
 		cpu->lr_irq[i] = best[i];
 	}
 	spin_unlock(&d->lock);
+load:
 	for (; i < d->nr_lrs; i++)
 		cpu->ich.lr[i] = 0;
 	cpu->nr_used = n;
@@ -108,16 +118,19 @@ void vgic_flush_lrs(struct vcpu *vcpu)
  */
 static void vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count)
 {
-	struct vgic_irq *top;
-	u32 i;
+	struct vgic_irq *live[VGIC_MAX_INTID], *top;
+	u32 i, n;
 
+	if (!count)
+		return;
+	n = vgic_live_irqs(d, cpu, live);
 	for (; count; count--) {
 		top = NULL;
-		for (i = 0; i < VGIC_MAX_INTID; i++) {
-			struct vgic_irq *irq = vgic_get_irq(d, cpu, i);
+		for (i = 0; i < n; i++) {
+			struct vgic_irq *irq = live[i];
 
-			if (irq->target == cpu->id && irq->active &&
-			    irq->lr_vcpu == VGIC_NO_VCPU && (!top || vgic_lr_before(irq, top)))
+			if (irq->active && irq->lr_vcpu == VGIC_NO_VCPU &&
+			    (!top || vgic_lr_before(irq, top)))
 				top = irq;
 		}
 		if (!top)
@@ -132,8 +145,12 @@ struct vgic_deactivated {
 	bool hw;
 };
 
-/* Caller holds d->lock. Returns true if the guest deactivated it. */
-static bool vgic_lr_drain(struct vgic_irq *irq, u64 lr)
+/*
+ * Caller holds d->lock. Returns true if the guest deactivated it. What
+ * stays pending or active goes back to its target's live set (which may
+ * no longer be this vCPU, if the guest re-routed it meanwhile).
+ */
+static bool vgic_lr_drain(struct vgic_dist *d, struct vgic_irq *irq, u64 lr)
 {
 	bool pending = lr & ICH_LR_PENDING, active = lr & ICH_LR_ACTIVE;
 
@@ -142,6 +159,7 @@ static bool vgic_lr_drain(struct vgic_irq *irq, u64 lr)
 		irq->latch = irq->latch || !irq->level_cfg || irq->lr_latch;
 	irq->lr_latch = false;
 	irq->lr_vcpu = VGIC_NO_VCPU;
+	vgic_irq_mark(d, irq);
 	return !pending && !active;
 }
 
@@ -167,18 +185,24 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 
 	vgic_ich_save(&cpu->ich, d->nr_lrs);
 	eoicount = (u32)(cpu->ich.hcr >> ICH_HCR_EOICOUNT_SHIFT) & 0x1f;
+	cpu->ich.hcr = 0;
+	/* Nothing was in the LRs and the guest completed nothing: no state to bring back. */
+	if (!cpu->nr_used && !eoicount)
+		return;
 	spin_lock(&d->lock);
+	/* First, while the interrupts in LRs are still marked so and cannot be picked. */
+	vgic_lr_eoicount(d, cpu, eoicount);
 	for (i = 0; i < cpu->nr_used; i++) {
 		struct vgic_irq *irq = cpu->lr_irq[i];
 		bool notify = irq->level_cfg || irq->hw;
 
-		if (vgic_lr_drain(irq, cpu->ich.lr[i]) && notify)
+		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]) && notify)
 			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
 		cpu->lr_irq[i] = NULL;
 	}
-	vgic_lr_eoicount(d, cpu, eoicount);
+	/* What came back from the LRs is to be scanned again at the next entry. */
+	__atomic_store_n(&cpu->dirty, true, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	cpu->nr_used = 0;
-	cpu->ich.hcr = 0;
 	vgic_notify(cpu, done, n);
 }

@@ -64,8 +64,10 @@ static u64 per_irq_access(const struct vgic_reg *row, struct vgic_access *a, u32
 		}
 		old = *irq;
 		row->field->set(a, irq, (val >> (i * row->bits)) & mask);
-		if (memcmp(&old, irq, sizeof(old)))
+		if (memcmp(&old, irq, sizeof(old))) {
+			vgic_irq_mark(a->d, irq);
 			note_change(a, irq);
+		}
 	}
 	return out;
 }

@@ -114,10 +114,10 @@ bool vgic_handle_phys_irq(u32 intid)
 		gic_eoi(intid);
 		spin_lock(&d->lock);
 		irq->latch = true;
+		vgic_irq_mark(d, irq);
 		if (irq->target != VGIC_NO_VCPU && d->nr_cpus)
 			kick = BIT(irq->target);
-		spin_unlock(&d->lock);
-		vgic_kick_mask(d, kick);
+		vgic_unlock_kick(d, kick);
 	}
 	spin_unlock(&owner_lock);
 	return vm != NULL;

@@ -89,8 +89,7 @@ static int redist_access(void *opaque, struct vcpu *vcpu, u64 off, u32 size, boo
 	spin_lock(&a.d->lock);
 	err = vgic_mmio_dispatch(vgic_redist_regs, vgic_nr_redist_regs, &a,
 				 off % VGIC_REDIST_SIZE, size, write, val);
-	spin_unlock(&a.d->lock);
-	vgic_kick_mask(a.d, a.kick);
+	vgic_unlock_kick(a.d, a.kick);
 	return err;
 }
 

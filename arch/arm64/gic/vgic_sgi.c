@@ -49,9 +49,9 @@ int vgic_sgi1r_write(struct vcpu *vcpu, u64 val)
 		if (!(targets & BIT(i)))
 			continue;
 		irq->latch = true;
+		vgic_irq_mark(d, irq);
 		kick |= BIT(i);
 	}
-	spin_unlock(&d->lock);
-	vgic_kick_mask(d, kick);
+	vgic_unlock_kick(d, kick);
 	return 0;
 }

@@ -107,6 +107,16 @@ vm-suites:
 		--expect $(call a64_stopped,smp,exit) --expect 'hv: vm smp: vCPU 3 on CPU 3$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,smp)
+	$(Q)tools/run-suite arm64-vm-gic --timeout 120 \
+		--expect $(call a64_stopped,gic,exit) --expect 'hv: vm gic: vCPU 3 on CPU 3$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,gic)
+	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
+		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
+		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect $(call a64_stopped,gic,exit) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,gicdead)
 	$(Q)tools/run-suite arm64-vm-isolation --timeout 300 \
 		--expect $(call a64_said,probe,vCPU 0: memory fault at GPA 0x41000000 \(4096 bytes$(comma) flags 0x1\): EFAULT \(error\)) \
 		--expect $(call a64_stopped,marker,exit) \
@@ -134,6 +144,9 @@ bench-arch: test-images
 	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench.dtb \
 		</dev/null >build/logs/arm64-bench.log 2>&1; \
 	tools/bench-table-arm64 build/logs/arm64-bench-floor.log build/logs/arm64-bench.log
+	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
+		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
+	tools/bench-table-vgic build/logs/arm64-bench-vgic.log
 
 comma := ,
 

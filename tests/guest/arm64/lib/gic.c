@@ -14,6 +14,7 @@
 #define GICD_CTLR		0x0000
 #define GICD_IGROUPR(n)		(0x0080 + 4 * (n))
 #define GICD_ISENABLER(n)	(0x0100 + 4 * (n))
+#define GICD_ISPENDR(n)		(0x0200 + 4 * (n))
 #define GICD_IPRIORITYR(n)	(0x0400 + (n))
 #define GICD_IROUTER(n)		(0x6000 + 8 * (n))
 #define GICD_CTLR_GRP1		(BIT(1) | BIT(0))
@@ -24,6 +25,7 @@
 #define GICR_WAKER_ASLEEP	BIT(2)
 #define GICR_IGROUPR0		0x0080
 #define GICR_ISENABLER0		0x0100
+#define GICR_ISPENDR0		0x0200
 #define GICR_IPRIORITYR(n)	(0x0400 + (n))
 
 #define PRIORITY		0x80
@@ -84,5 +86,30 @@ void gic_eoi(u32 intid)
 void gic_send_sgi(unsigned int cpu, unsigned int sgi)
 {
 	write_sysreg((u64)(sgi & 0xf) << 24 | 1ULL << cpu, S3_0_C12_C11_5);
+	isb();
+}
+
+/* The priority of @intid (SGIs and PPIs: @cpu's); lower is more urgent. */
+void gic_set_priority(u32 intid, unsigned int cpu, u8 prio)
+{
+	if (intid < 32)
+		mmio_write8(rdist(cpu) + GICR_SGI + GICR_IPRIORITYR(intid), prio);
+	else
+		mmio_write8(GICD + GICD_IPRIORITYR(intid), prio);
+}
+
+/* Makes @intid pending as software (ISPENDR); SGIs and PPIs: @cpu's. */
+void gic_set_pending(u32 intid, unsigned int cpu)
+{
+	if (intid < 32)
+		mmio_write32(rdist(cpu) + GICR_SGI + GICR_ISPENDR0, 1u << intid);
+	else
+		mmio_write32(GICD + GICD_ISPENDR(intid / 32), 1u << (intid % 32));
+}
+
+/* ICC_SGI1R_EL1 with IRM: @sgi to every vCPU but this one. */
+void gic_send_sgi_others(unsigned int sgi)
+{
+	write_sysreg((u64)(sgi & 0xf) << 24 | 1ULL << 40, S3_0_C12_C11_5);
 	isb();
 }

@@ -106,6 +106,9 @@ void gic_enable_irq(u32 intid, unsigned int cpu);
 u32 gic_ack(void);
 void gic_eoi(u32 intid);
 void gic_send_sgi(unsigned int cpu, unsigned int sgi);
+void gic_send_sgi_others(unsigned int sgi);
+void gic_set_priority(u32 intid, unsigned int cpu, u8 prio);
+void gic_set_pending(u32 intid, unsigned int cpu);
 extern void (*guest_irq_handler)(u32 intid);
 #define local_irq_enable()	__asm__ __volatile__("msr daifclr, #2" ::: "memory")
 #define local_irq_disable()	__asm__ __volatile__("msr daifset, #2" ::: "memory")
