@@ -12,7 +12,7 @@
 #define IRQ_LEVEL_HIGH		4
 #define IRQ_LEVEL_LOW		8
 
-/* PPI numbers (INTID - 16) of the architected timer, as Linux's arm,armv8-timer binding lists them. */
+/* PPIs (INTID - 16) of the architected timer, in the order of the arm,armv8-timer binding. */
 #define PPI_SEC_PHYS		13
 #define PPI_NONSEC_PHYS		14
 #define PPI_VIRT		11
@@ -143,6 +143,13 @@ static void chosen_node(struct fdt_writer *w, const struct guest_dt *dt)
 
 	fdtw_begin_node(w, "chosen");
 	fdtw_prop_string(w, "bootargs", dt->bootargs ? dt->bootargs : "");
+	if (dt->initrd_end > dt->initrd_start) {
+		const u32 start[] = { (u32)(dt->initrd_start >> 32), (u32)dt->initrd_start };
+		const u32 end[] = { (u32)(dt->initrd_end >> 32), (u32)dt->initrd_end };
+
+		fdtw_prop_cells(w, "linux,initrd-start", start, 2);
+		fdtw_prop_cells(w, "linux,initrd-end", end, 2);
+	}
 	if (dt->nr_uarts) {
 		snprintf(path, sizeof(path), "/pl011@%llx", dt->uart[0].base);
 		fdtw_prop_string(w, "stdout-path", path);

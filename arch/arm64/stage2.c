@@ -1,6 +1,8 @@
 /*
- * Stage-2 translation: IPA -> PA for a VM, 4 KiB granules, the largest
- * block that fits (1 GiB, 2 MiB, else 4 KiB pages), and VMIDs.
+ * Stage-2 translation tables: IPA -> PA for a VM, 4 KiB granules, the
+ * largest block that fits (1 GiB, 2 MiB, else 4 KiB pages), and VMIDs.
+ * No system register is touched here (stage2_regs.c does that), so the
+ * tables are unit-tested on the host.
  *
  * The tables come from the page allocator, which hands out memory the
  * EL2 identity map covers as Normal write-back, inner shareable. The
@@ -17,11 +19,9 @@
 #include <lib/spinlock.h>
 #include <lib/string.h>
 #include <asm/guest.h>
-#include <asm/sysreg.h>
 
 #define S2_ENTRIES		512
-#define S2_IPA_BITS		39	/* one 4 KiB table at level 1: 512 GiB */
-#define S2_START_LEVEL		1
+#define S2_START_LEVEL		1	/* S2_IPA_BITS (asm/guest.h): one 4 KiB table at level 1 */
 
 #define S2_VALID		BIT(0)
 #define S2_TABLE		BIT(1)	/* levels 0-2; at level 3 it makes a page */
@@ -32,38 +32,10 @@
 #define S2_ADDR_MASK		GENMASK(47, 12)
 #define S2_RAM_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 
-#define VTCR_RES1		BIT(31)
-#define VTCR_T0SZ(bits)		((u64)(64 - (bits)))
-#define VTCR_SL0_LEVEL1		(1ULL << 6)
-#define VTCR_IRGN0_WBWA		(1ULL << 8)
-#define VTCR_ORGN0_WBWA		(1ULL << 10)
-#define VTCR_SH0_INNER		(3ULL << 12)
-#define VTCR_TG0_4K		(0ULL << 14)
-#define VTCR_PS_SHIFT		16
-
 #define NR_VMIDS		256	/* 8-bit VMIDs; 0 is never given out */
 
 static DECLARE_BITMAP(vmids_used, NR_VMIDS);
 static spinlock_t vmid_lock = SPINLOCK_INIT;
-
-/* The smaller of our 39 bits and the CPU's PA range: an IPA beyond PARange faults at walk. */
-u64 arm64_s2_ipa_limit(void)
-{
-	static const u8 bits[] = { 32, 36, 40, 42, 44, 48 };
-	unsigned int range = read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK;
-
-	if (range >= ARRAY_SIZE(bits))
-		range = ARRAY_SIZE(bits) - 1;
-	return 1ULL << MIN((unsigned int)bits[range], (unsigned int)S2_IPA_BITS);
-}
-
-u64 arm64_vtcr(void)
-{
-	u64 ps = MIN(read_sysreg(id_aa64mmfr0_el1) & ID_AA64MMFR0_PARANGE_MASK, 5ULL);
-
-	return VTCR_RES1 | VTCR_T0SZ(S2_IPA_BITS) | VTCR_SL0_LEVEL1 | VTCR_IRGN0_WBWA |
-	       VTCR_ORGN0_WBWA | VTCR_SH0_INNER | VTCR_TG0_4K | ps << VTCR_PS_SHIFT;
-}
 
 static unsigned int level_shift(int level)
 {
@@ -119,8 +91,6 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 		pa += (u64)step;
 		size -= (u64)step;
 	}
-	/* The tables are complete before any walker can see them (vm_finalize's release). */
-	dsb(ishst);
 	return 0;
 }
 
@@ -159,19 +129,11 @@ int arm64_vmid_alloc(u16 *vmid)
 	return err;
 }
 
-/*
- * The VM's translations may still be cached under its VMID on any CPU:
- * they go before the VMID can name another VM's tables. TLBI by VMID
- * needs VTTBR_EL2 to hold it, so the whole EL1&0 regime is flushed, which
- * only happens when a VM is destroyed.
- */
-void arm64_vmid_free(u16 vmid)
+/* The caller has flushed the VMID's translations (arm64_s2_flush_vmid()). */
+void arm64_vmid_release(u16 vmid)
 {
 	if (!vmid)
 		return;
-	dsb(ishst);
-	__asm__ __volatile__("tlbi alle1is" ::: "memory");
-	dsb(ish);
 	spin_lock(&vmid_lock);
 	bitmap_clear(vmids_used, vmid);
 	spin_unlock(&vmid_lock);

@@ -29,6 +29,55 @@
 
 #define CPTR_EL2_GUEST		(CPTR_EL2_RES1)
 
+/*
+ * Pointer authentication: with it, the guest uses its keys freely
+ * (HCR_EL2.APK/API set, arm64_vcpu_hcr()) and they are part of the EL1
+ * context. ID_AA64ISAR1_EL1 APA, API, GPA, GPI and ISAR2 APA3/GPA3.
+ */
+#define ISAR1_PAUTH_MASK	(GENMASK(11, 4) | GENMASK(31, 24))
+#define ISAR2_PAUTH_MASK	(GENMASK(15, 8))
+#define HCR_APK			BIT(40)
+#define HCR_API			BIT(41)
+
+static bool cpu_has_pauth(void)
+{
+	return (read_sysreg(id_aa64isar1_el1) & ISAR1_PAUTH_MASK) ||
+	       (read_sysreg(S3_0_C0_C6_2) & ISAR2_PAUTH_MASK);
+}
+
+u64 arm64_vcpu_hcr(u64 base)
+{
+	return cpu_has_pauth() ? base | HCR_APK | HCR_API : base;
+}
+
+static void pac_save(u64 *k)
+{
+	k[0] = read_sysreg(S3_0_C2_C1_0);
+	k[1] = read_sysreg(S3_0_C2_C1_1);
+	k[2] = read_sysreg(S3_0_C2_C1_2);
+	k[3] = read_sysreg(S3_0_C2_C1_3);
+	k[4] = read_sysreg(S3_0_C2_C2_0);
+	k[5] = read_sysreg(S3_0_C2_C2_1);
+	k[6] = read_sysreg(S3_0_C2_C2_2);
+	k[7] = read_sysreg(S3_0_C2_C2_3);
+	k[8] = read_sysreg(S3_0_C2_C3_0);
+	k[9] = read_sysreg(S3_0_C2_C3_1);
+}
+
+static void pac_load(const u64 *k)
+{
+	write_sysreg(k[0], S3_0_C2_C1_0);
+	write_sysreg(k[1], S3_0_C2_C1_1);
+	write_sysreg(k[2], S3_0_C2_C1_2);
+	write_sysreg(k[3], S3_0_C2_C1_3);
+	write_sysreg(k[4], S3_0_C2_C2_0);
+	write_sysreg(k[5], S3_0_C2_C2_1);
+	write_sysreg(k[6], S3_0_C2_C2_2);
+	write_sysreg(k[7], S3_0_C2_C2_3);
+	write_sysreg(k[8], S3_0_C2_C3_0);
+	write_sysreg(k[9], S3_0_C2_C3_1);
+}
+
 /* Whose EL1 context is in each CPU's registers; only that CPU reads or writes its slot. */
 static struct arm64_vcpu *loaded[MAX_CPUS];
 static bool reload[MAX_CPUS];
@@ -62,6 +111,8 @@ static void el1_save(struct arm64_el1_ctx *c)
 	c->mdscr = read_sysreg(mdscr_el1);
 	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
 	c->cntv_cval = read_sysreg(cntv_cval_el0);
+	if (cpu_has_pauth())
+		pac_save(c->pac_keys);
 }
 
 static void el1_load(const struct arm64_el1_ctx *c)
@@ -94,6 +145,8 @@ static void el1_load(const struct arm64_el1_ctx *c)
 	/* The comparator first: enabling with a stale one could fire at once. */
 	write_sysreg(c->cntv_cval, cntv_cval_el0);
 	write_sysreg(c->cntv_ctl, cntv_ctl_el0);
+	if (cpu_has_pauth())
+		pac_load(c->pac_keys);
 }
 
 /* The previous owner's context to memory, FP/SIMD included. */
@@ -157,6 +210,20 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
 	av->vmpidr = VGIC_VCPU_MPIDR(av->vcpu->id);
 	if (loaded[cpu_id()] == av)
 		reload[cpu_id()] = true;
+}
+
+/*
+ * Before @av is freed (vm_destroy(), when none of its VM's vCPUs runs):
+ * no CPU may keep it as the owner of its registers, or the next load
+ * there would save into freed memory.
+ */
+void arm64_vcpu_forget(struct arm64_vcpu *av)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		__atomic_compare_exchange_n(&loaded[cpu], &(struct arm64_vcpu *){ av }, NULL, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
 struct arm64_vcpu *arm64_loaded_vcpu(void)

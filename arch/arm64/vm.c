@@ -8,8 +8,10 @@
 #include <core/heap.h>
 #include <core/loader.h>
 #include <core/page_alloc.h>
+#include <core/percpu.h>
 #include <core/vmm.h>
 #include <lib/errno.h>
+#include <lib/panic.h>
 #include <lib/string.h>
 #include <asm/cache.h>
 #include <asm/exception.h>
@@ -81,7 +83,10 @@ void arch_vm_destroy(struct vm *vm)
 	if (!avm)
 		return;
 	vgic_vm_destroy(vm);
-	arm64_vmid_free(avm->vmid);
+	if (avm->vmid) {
+		arm64_s2_flush_vmid(avm->vmid);
+		arm64_vmid_release(avm->vmid);
+	}
 	arm64_s2_free(avm->s2_root);
 	kfree(avm);
 	vm->arch = NULL;
@@ -191,10 +196,30 @@ static u64 image_end(const struct load_params *p)
 	return p->format == IMAGE_FLAT ? p->load_addr + size : 0;
 }
 
+/* The initial RAM disk goes right below the DTB's slot, page aligned, above the kernel. */
+static int place_initrd(struct vm *vm, const struct load_params *p, u64 dtb_gpa,
+			struct guest_dt *dt)
+{
+	u64 gpa;
+	int err;
+
+	if (!p->initrd || !p->initrd_size)
+		return 0;
+	if (p->initrd_size > dtb_gpa - image_end(p))
+		return -E2BIG;
+	gpa = ALIGN_DOWN(dtb_gpa - p->initrd_size, PAGE_SIZE);
+	if (gpa < image_end(p))
+		return -E2BIG;
+	err = vm_write_guest(vm, gpa, p->initrd, p->initrd_size);
+	dt->initrd_start = gpa;
+	dt->initrd_end = gpa + p->initrd_size;
+	return err;
+}
+
 /*
  * The DTB is generated once the configuration has placed the vCPUs and
  * devices, and written into the last 2 MiB of the first RAM range, above
- * the kernel; the loader passes its address in x0.
+ * the kernel and its initrd; the loader passes its address in x0.
  */
 int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 {
@@ -217,6 +242,9 @@ int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 	gpa = dt.ram[0].base + dt.ram[0].size - DTB_SLOT;
 	if (image_end(p) > gpa)
 		return -E2BIG;
+	err = place_initrd(vm, p, gpa, &dt);
+	if (err)
+		return err;
 	buf = kzalloc(GUEST_DTB_MAX);
 	if (!buf)
 		return -ENOMEM;
@@ -237,8 +265,11 @@ int arch_vm_add_regions(struct vm *vm)
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 {
 	struct arm64_vm *avm = vm->arch;
+	int err = arm64_s2_map(avm->s2_root, gpa, pa, size);
 
-	return arm64_s2_map(avm->s2_root, gpa, pa, size);
+	/* The table writes complete before vm_finalize() publishes the VM to a walker. */
+	dsb(ishst);
+	return err;
 }
 
 /*
@@ -362,15 +393,23 @@ int arch_vcpu_init(struct vcpu *vcpu)
 		return -ENOMEM;
 	av->vcpu = vcpu;
 	av->avm = vcpu->vm->arch;
-	av->hcr = HCR_EL2_GUEST;
+	av->hcr = arm64_vcpu_hcr(HCR_EL2_GUEST);
 	timer_init(&av->wfi_timer, arm64_wfi_timer_fired);
 	vcpu->arch = av;
 	return 0;
 }
 
+/* A timer can only leave the list of the CPU it is armed on: its vCPU's, whose thread has ended. */
 void arch_vcpu_destroy(struct vcpu *vcpu)
 {
-	kfree(vcpu->arch);
+	struct arm64_vcpu *av = vcpu->arch;
+
+	if (!av)
+		return;
+	if (av->wfi_timer.armed && !WARN_ON_ONCE(av->wfi_timer.cpu != cpu_id()))
+		timer_cancel(&av->wfi_timer);
+	arm64_vcpu_forget(av);
+	kfree(av);
 	vcpu->arch = NULL;
 }
 

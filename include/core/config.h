@@ -22,6 +22,8 @@
  *			load-address = <0x0 0x100000>;	flat; linux: RAM base
  *			entry = <0x0 0x100000>;		flat only
  *			cmdline = "...";
+ *			initrd = /incbin/("initrd.cpio.gz");	arm64 "linux" only, optional;
+ *							or initrd-module = "name";
  *		};
  *		devices {
  *			#address-cells = <2>;		for the "reg" of MMIO devices

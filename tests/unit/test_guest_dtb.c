@@ -162,6 +162,21 @@ static void test_errors(void **state)
 	build(&dt);
 	assert_string(node("/chosen"), "bootargs", "");
 	assert_true(fdt_path(&f, "/pl011@9000000", 14) < 0);
+	assert_int_equal(fdt_prop(&f, node("/chosen"), "linux,initrd-start", NULL, NULL), -ENOENT);
+}
+
+static void test_initrd(void **state)
+{
+	struct guest_dt dt = two_cpus;
+	u64 start, end;
+
+	dt.initrd_start = 0x43c00000;
+	dt.initrd_end = 0x43d00123;
+	build(&dt);
+	assert_int_equal(fdt_prop_uint(&f, node("/chosen"), "linux,initrd-start", &start), 0);
+	assert_int_equal(fdt_prop_uint(&f, node("/chosen"), "linux,initrd-end", &end), 0);
+	assert_int_equal(start, 0x43c00000);
+	assert_int_equal(end, 0x43d00123);
 }
 
 /* The writer alone: unbalanced nodes and a full buffer are reported at the end. */
@@ -198,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_cpus_psci),
 		cmocka_unit_test(test_gic_timer_uart),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_writer),
 	};
 

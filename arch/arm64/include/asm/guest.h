@@ -37,6 +37,7 @@ struct arm64_el1_ctx {
 	u64 tpidr_el1, tpidr_el0, tpidrro_el0, sp_el0, sp_el1, elr_el1, spsr_el1;
 	u64 esr, far, afsr0, afsr1, par, cntkctl, csselr, mdscr;
 	u64 cntv_ctl, cntv_cval;
+	u64 pac_keys[10];	/* APIA, APIB, APDA, APDB, APGA, Lo then Hi: with PAuth only */
 };
 
 struct arm64_fp_ctx {
@@ -83,6 +84,9 @@ void arm64_inject_undef(struct arm64_vcpu *av);
 u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r);
 void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
 bool arm64_vtimer_pending(const struct arm64_vcpu *av);
+void arm64_vcpu_forget(struct arm64_vcpu *av);
+/* @base with what this CPU's features add (pointer authentication left to the guest). */
+u64 arm64_vcpu_hcr(u64 base);
 /* The vCPU whose context this CPU holds, or NULL. */
 struct arm64_vcpu *arm64_loaded_vcpu(void);
 
@@ -96,13 +100,18 @@ int arm64_complete(struct arm64_vcpu *av, u32 completion);
 void arm64_wfi_timer_fired(struct timer *t);
 int arm64_internal_error(struct arm64_vcpu *av, u32 suberror, u64 d0, u64 d1);
 
-/* stage2.c */
-u64 arm64_s2_ipa_limit(void);
-u64 arm64_vtcr(void);
+/* stage2.c: the tables (no system registers) */
+#define S2_IPA_BITS		39	/* one 4 KiB level-1 table: 512 GiB of IPA space */
+/* Maps [ipa, ipa + size) to [pa, ...): page aligned, below arm64_s2_ipa_limit(), unmapped. */
 int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size);
 void arm64_s2_free(u64 *root);
 int arm64_vmid_alloc(u16 *vmid);
-void arm64_vmid_free(u16 vmid);
+void arm64_vmid_release(u16 vmid);
+
+/* stage2_regs.c */
+u64 arm64_s2_ipa_limit(void);
+u64 arm64_vtcr(void);
+void arm64_s2_flush_vmid(u16 vmid);
 
 
 #endif

@@ -27,6 +27,7 @@ struct guest_dt {
 	struct guest_dt_uart uart[GUEST_DT_MAX_UARTS];
 	u32 nr_uarts;
 	const char *bootargs;
+	u64 initrd_start, initrd_end;	/* /chosen's linux,initrd-*; none if equal */
 };
 
 /* 0 with the blob's size in *@len; -ENOSPC if @size is too small, -EINVAL on a bad @dt. */
