@@ -28,6 +28,12 @@ u32 vgic_ich_nr_lrs(void)
 	return fake_nr_lrs;
 }
 
+/* QEMU's: ICH_VTR_EL2 = 0x90b80003. */
+u32 vgic_ich_pre_bits(void)
+{
+	return 5;
+}
+
 void vgic_ich_load(const struct vgic_ich_state *s, u32 nr_lrs)
 {
 	fake_ich = *s;

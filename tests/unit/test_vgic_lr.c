@@ -446,6 +446,29 @@ static void test_vcpu_pending_follows_the_guest_mask(void **state)
 	assert_false(vgic_vcpu_pending(V(1)));
 }
 
+/* In a handler of priority 0x40, only what could preempt it ends a WFI. */
+static void test_vcpu_pending_follows_running_priority(void **state)
+{
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(71, 0x40, 1);
+	dwr(GICD_ISPENDR(2), 1u << 7);
+	vgic_flush_lrs(V(1));
+	fake_ich.vmcr = ICH_VMCR_ENG1 | 0xffULL << ICH_VMCR_PMR_SHIFT;
+	fake_ich.ap1r[0] = BIT(0x40 >> 3);
+	vgic_sync_lrs(V(1));
+	assert_false(vgic_vcpu_pending(V(1)));
+	/* Same priority group, lower subpriority bits: still no preemption. */
+	set_prio(71, 0x38);
+	assert_true(vgic_vcpu_pending(V(1)));
+	set_prio(71, 0x47);
+	assert_false(vgic_vcpu_pending(V(1)));
+	/* The handler's EOI dropped the priority: it may come. */
+	vgic_flush_lrs(V(1));
+	fake_ich.ap1r[0] = 0;
+	vgic_sync_lrs(V(1));
+	assert_true(vgic_vcpu_pending(V(1)));
+}
+
 static int block_then_halt(struct vcpu *vcpu)
 {
 	static __thread int calls;
@@ -663,6 +686,7 @@ int main(void)
 		T(test_kicks),
 		T(test_reroute_while_in_lr),
 		T(test_vcpu_pending_follows_the_guest_mask),
+		T(test_vcpu_pending_follows_running_priority),
 		T(test_wfi_woken_by_sgi),
 		T(test_passthrough_spi),
 		T(test_spi_before_finalize),

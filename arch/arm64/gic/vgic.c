@@ -133,6 +133,7 @@ int vgic_finalize(struct vm *vm)
 	if (!d)
 		return -ENODEV;
 	d->nr_lrs = MIN(vgic_ich_nr_lrs(), VGIC_MAX_LRS);
+	d->pre_bits = MIN(MAX(vgic_ich_pre_bits(), 5u), 7u);
 	if (!d->nr_lrs)
 		return -ENODEV;
 	for (i = 0; i < vm->nr_vcpus; i++) {
@@ -288,17 +289,40 @@ int vgic_set_irq(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 }
 
 /*
- * What the guest's virtual CPU interface would signal: its group enabled
- * in ICH_VMCR_EL2 and its priority above the guest's PMR. Interrupts
- * that sit in LRs are back in memory while the vCPU waits (synced).
+ * The guest's running priority, from its active priority registers: the
+ * most urgent priority group with a bit set (bit n of the APRs is group
+ * n, priority n << (8 - preemption bits)); 0x100 when nothing is active.
  */
-static bool vgic_cpu_would_signal(const struct vgic_cpu *cpu, const struct vgic_irq *irq)
+static u32 vgic_running_priority(const struct vgic_dist *d, const struct vgic_cpu *cpu)
+{
+	u32 nr_regs = 1u << (d->pre_bits - 5), i;
+
+	for (i = 0; i < nr_regs; i++) {
+		u32 bits = (u32)(cpu->ich.ap0r[i] | cpu->ich.ap1r[i]);
+
+		if (bits)
+			return (i * 32 + (u32)__builtin_ctz(bits)) << (8 - d->pre_bits);
+	}
+	return 0x100;
+}
+
+/*
+ * What the guest's virtual CPU interface would signal: its group enabled
+ * in ICH_VMCR_EL2, its priority above the guest's PMR, and its priority
+ * group above the running priority (a guest that waits in a handler is
+ * not woken by what could not preempt it). Interrupts that sit in LRs
+ * are back in memory while the vCPU waits (synced).
+ */
+static bool vgic_cpu_would_signal(const struct vgic_dist *d, const struct vgic_cpu *cpu,
+				  const struct vgic_irq *irq)
 {
 	u64 vmcr = cpu->ich.vmcr;
 	u32 pmr = (u32)(vmcr >> ICH_VMCR_PMR_SHIFT) & 0xff;
 	u64 grp = irq->group1 ? ICH_VMCR_ENG1 : ICH_VMCR_ENG0;
+	u32 group_prio = irq->priority & (0xffu << (8 - d->pre_bits));
 
-	return (vmcr & grp) && irq->priority < pmr;
+	return (vmcr & grp) && irq->priority < pmr &&
+	       group_prio < vgic_running_priority(d, cpu);
 }
 
 bool vgic_vcpu_pending(struct vcpu *vcpu)
@@ -315,7 +339,8 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	spin_lock(&d->lock);
 	n = vgic_live_irqs(d, cpu, live);
 	for (i = 0; i < n && !found; i++)
-		found = vgic_irq_deliverable(d, live[i]) && vgic_cpu_would_signal(cpu, live[i]);
+		found = vgic_irq_deliverable(d, live[i]) &&
+			vgic_cpu_would_signal(d, cpu, live[i]);
 	spin_unlock(&d->lock);
 	return found;
 }

@@ -47,7 +47,7 @@ static u64 ich_lr_access(u32 n, bool write, u64 val)
 /* 5 preemption bits need one APR per group, 6 two, 7 four. */
 static u32 ich_nr_aprs(void)
 {
-	u32 pre = ICH_VTR_PREBITS(read_sysreg(ICH_VTR_EL2));
+	u32 pre = vgic_ich_pre_bits();
 
 	return pre <= 5 ? 1 : pre == 6 ? 2 : 4;
 }
@@ -88,6 +88,11 @@ static void ich_save_aprs(struct vgic_ich_state *s, u32 n)
 		s->ap0r[0] = read_sysreg(ICH_AP0R0_EL2);
 		s->ap1r[0] = read_sysreg(ICH_AP1R0_EL2);
 	}
+}
+
+u32 vgic_ich_pre_bits(void)
+{
+	return ICH_VTR_PREBITS(read_sysreg(ICH_VTR_EL2));
 }
 
 u32 vgic_ich_nr_lrs(void)

@@ -72,6 +72,7 @@ struct vgic_dist {
 	u32 ctlr;
 	u32 nr_cpus;
 	u32 nr_lrs;
+	u32 pre_bits;
 	struct vgic_irq spis[VGIC_NR_SPIS];
 	struct vgic_cpu *cpus[VM_MAX_VCPUS];
 };

@@ -149,6 +149,8 @@ struct vgic_ich_state {
  * raised while the hypervisor runs.
  */
 u32 vgic_ich_nr_lrs(void);
+/* Preemption bits (ICH_VTR_EL2.PREbits + 1): 5 to 7, one APR bit per priority group. */
+u32 vgic_ich_pre_bits(void);
 void vgic_ich_load(const struct vgic_ich_state *s, u32 nr_lrs);
 void vgic_ich_save(struct vgic_ich_state *s, u32 nr_lrs);
 
