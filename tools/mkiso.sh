@@ -25,7 +25,11 @@ cp "$elf" "$tmp/boot/hv.elf"
 	echo '	boot'
 	echo '}'
 } >"$tmp/boot/grub/grub.cfg"
-grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" "$tmp" >"$tmp/log" 2>&1 || {
-	cat "$tmp/log" >&2
+# The log stays out of the tree being packed: xorriso fails the build
+# (MISHAP) when a file in it changes size while it is read.
+log=$(mktemp)
+trap 'rm -rf "$tmp" "$log"' EXIT
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$out" "$tmp" >"$log" 2>&1 || {
+	cat "$log" >&2
 	exit 1
 }

@@ -2,7 +2,6 @@
  * The vGIC's lifecycle (tied to the VM's barrier, see asm/vgic.h) and the
  * interrupt state every other vgic*.c file works on.
  */
-#include <core/console.h>
 #include <core/heap.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -49,7 +48,8 @@ static struct vgic_dist *vgic_dist_alloc(struct vm *vm)
 
 /*
  * Called while the VM is CREATED; the addresses may change until
- * vm_finalize() and never after, which the VM lock makes one decision.
+ * vm_finalize() and never after: the state check and the change are
+ * made under the VM lock, which vm_finalize() holds throughout.
  */
 int vgic_vm_init(struct vm *vm, const struct vgic_config *cfg)
 {
@@ -162,7 +162,7 @@ void vgic_vm_destroy(struct vm *vm)
 	if (!d)
 		return;
 	vgic_phys_release_all(d);
-	/* vm_destroy() has freed the vCPUs already: only our own objects are touched. */
+	/* Our own objects only: the vCPUs are vm_destroy()'s to free, after this. */
 	for (i = 0; i < VM_MAX_VCPUS; i++)
 		kfree(d->cpus[i]);
 	vm->irqchip = NULL;
