@@ -34,15 +34,23 @@ u32 vgic_ich_pre_bits(void)
 	return 5;
 }
 
+/* Like the hardware: LRs past @nr_lrs keep what they held. */
 void vgic_ich_load(const struct vgic_ich_state *s, u32 nr_lrs)
 {
-	fake_ich = *s;
+	struct vgic_ich_state hw = *s;
+
+	memcpy(&hw.lr[nr_lrs], &fake_ich.lr[nr_lrs], (VGIC_MAX_LRS - nr_lrs) * sizeof(u64));
+	fake_ich = hw;
 	fake_ich_loads++;
 }
 
 void vgic_ich_save(struct vgic_ich_state *s, u32 nr_lrs)
 {
+	u64 lr[VGIC_MAX_LRS];
+
+	memcpy(lr, s->lr, sizeof(lr));
 	*s = fake_ich;
+	memcpy(&s->lr[nr_lrs], &lr[nr_lrs], (VGIC_MAX_LRS - nr_lrs) * sizeof(u64));
 	fake_ich.hcr = 0;
 }
 

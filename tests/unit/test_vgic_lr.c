@@ -655,6 +655,42 @@ static void test_group_disable_withdraws(void **state)
 	assert_int_equal(drd(GICD_ISPENDR(1)), 1u << 13);
 }
 
+static void *stale_lrs_thread(void *arg)
+{
+	u32 i;
+
+	fake_cpu = 5;
+	/* Whatever the LRs of a CPU hold before its first load (UNKNOWN), or a previous VM left. */
+	for (i = 0; i < VGIC_MAX_LRS; i++)
+		fake_ich.lr[i] = ICH_LR_PENDING | ICH_LR_GROUP | (32 + i);
+	vgic_flush_lrs(V(3));
+	*(u32 *)arg = fake_valid_lrs();
+	vgic_sync_lrs(V(3));
+	return NULL;
+}
+
+/* Only the LRs that may hold something are rewritten, and on a new CPU that is all of them. */
+static void test_stale_lrs_cleared(void **state)
+{
+	pthread_t t;
+	u32 valid = ~0u;
+
+	assert_int_equal(pthread_create(&t, NULL, stale_lrs_thread, &valid), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(valid, 0);
+	/* On this CPU, vCPU 0 leaves two LRs pending; vCPU 1, clean, must not see them. */
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(40, 0x10, 0);
+	spi_edge(41, 0x10, 0);
+	dwr(GICD_ISPENDR(1), 3u << 8);
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_valid_lrs(), 2);
+	vgic_sync_lrs(V(0));
+	vgic_flush_lrs(V(1));
+	assert_int_equal(fake_valid_lrs(), 0);
+	vgic_sync_lrs(V(1));
+}
+
 /* Affinity levels above Aff0 and the RES0 bits of ICC_SGI1R_EL1 name no vCPU of ours. */
 static void test_sgi_upper_affinity(void **state)
 {
@@ -695,6 +731,7 @@ int main(void)
 		T(test_route_to_nobody),
 		T(test_group_disable_withdraws),
 		T(test_sgi_upper_affinity),
+		T(test_stale_lrs_cleared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

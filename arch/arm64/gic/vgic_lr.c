@@ -10,7 +10,37 @@
  * interrupt once at most one LR is left valid, and the next entry puts
  * in the next most urgent ones: each is delivered once, in priority order.
  */
+#include <core/percpu.h>
 #include "vgic_internal.h"
+
+/*
+ * Per physical CPU: how many of its LRs may hold something since the
+ * last load there, by whichever vCPU; all of them until the first (their
+ * reset value is UNKNOWN). Only that CPU uses its entry, between entry
+ * and exit, with interrupts masked.
+ */
+struct vgic_hw_lrs {
+	bool known;
+	u32 nr;
+};
+static struct vgic_hw_lrs cpu_lrs[MAX_CPUS];
+
+static u32 vgic_lrs_to_write(const struct vgic_dist *d, u32 n)
+{
+	u32 cpu = cpu_id();
+
+	if (cpu >= MAX_CPUS || !cpu_lrs[cpu].known)
+		return d->nr_lrs;
+	return MAX(n, cpu_lrs[cpu].nr);
+}
+
+static void vgic_lrs_written(u32 n)
+{
+	u32 cpu = cpu_id();
+
+	if (cpu < MAX_CPUS)
+		cpu_lrs[cpu] = (struct vgic_hw_lrs){ true, n };
+}
 
 /* Caller holds d->lock; @irq is one of @cpu's live interrupts. */
 static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_irq *irq)
@@ -89,7 +119,7 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	struct vgic_cpu *cpu = vcpu->irqchip;
 	struct vgic_dist *d = vgic_of(vcpu->vm);
 	struct vgic_irq *best[VGIC_MAX_LRS];
-	u32 seen = 0, n = 0, i = 0;
+	u32 seen = 0, n = 0, i = 0, nr_write;
 
 	if (vgic_cpu_clean(cpu))
 		goto load;
@@ -104,11 +134,19 @@ void vgic_flush_lrs(struct vcpu *vcpu)
 	}
 	spin_unlock(&d->lock);
 load:
-	for (; i < d->nr_lrs; i++)
+	/*
+	 * The LRs past those the last load on this CPU filled are zero
+	 * already (the guest cannot make an invalid LR valid): only the ones
+	 * that may still hold something are rewritten, which saves most of
+	 * the LR accesses of an exit with nothing to deliver.
+	 */
+	nr_write = vgic_lrs_to_write(d, n);
+	for (; i < nr_write; i++)
 		cpu->ich.lr[i] = 0;
-	cpu->nr_used = n;
 	cpu->ich.hcr = ICH_HCR_EN | ICH_HCR_LRENPIE | (seen > n ? ICH_HCR_UIE : 0);
-	vgic_ich_load(&cpu->ich, d->nr_lrs);
+	vgic_ich_load(&cpu->ich, nr_write);
+	vgic_lrs_written(n);
+	cpu->nr_used = n;
 }
 
 /*
@@ -183,7 +221,8 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 	struct vgic_deactivated done[VGIC_MAX_LRS];
 	u32 i, n = 0, eoicount;
 
-	vgic_ich_save(&cpu->ich, d->nr_lrs);
+	/* Only the LRs this entry filled can hold anything. */
+	vgic_ich_save(&cpu->ich, cpu->nr_used);
 	eoicount = (u32)(cpu->ich.hcr >> ICH_HCR_EOICOUNT_SHIFT) & 0x1f;
 	cpu->ich.hcr = 0;
 	/* Nothing was in the LRs and the guest completed nothing: no state to bring back. */
