@@ -33,8 +33,8 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
 # Tests with threads also declare /* TSAN: yes */ and get a second build
 # under ThreadSanitizer (which cannot be combined with ASan), run after
-# the ASan one. The vGIC stress test's 10,000 rounds take 3-4 minutes
-# under TSan on a loaded 2-core machine: hence the longer timeout.
+# the ASan one. The vGIC stress test's 10,000 rounds take about a minute
+# under TSan here, several on a loaded machine: hence the longer timeout.
 UNIT_TSAN_BUILD := build/host-tsan
 UNIT_TSAN_CFLAGS := $(filter-out -fsanitize=address%,$(UNIT_CFLAGS)) -fsanitize=thread
 UNIT_TSAN_TESTS := $(foreach t,$(UNIT_TESTS),$(if $(call unit_field,$(t),TSAN),$(t)))

@@ -19,7 +19,9 @@
  * (unordered accesses) must stay silent. One round in 16 has a GICR
  * range that overlaps RAM, so that finalization fails under the waiters;
  * in one round in 3 the last vCPU's run ends in an error of its own
- * while the others still use the vGIC.
+ * while the others still use the vGIC. The vCPU threads are one per
+ * physical CPU and live through all rounds, as in the hypervisor, so the
+ * LRs a round's VM leaves on a CPU meet the next round's VM there.
  */
 
 #define DIST		0x08000000ULL
@@ -82,12 +84,28 @@ static struct vm *make_vm(bool broken)
 	return vm;
 }
 
-static void *vcpu_thread(void *arg)
-{
-	struct vcpu *vcpu = arg;
+static pthread_barrier_t go, done;
+static struct vm *round_vm;		/* written by the main thread before "go" */
+static int results[NR_VCPUS];
 
-	fake_cpu = vcpu->pcpu;
-	return (void *)(intptr_t)vcpu_run(vcpu);
+/*
+ * One thread per physical CPU, as in the hypervisor: in each round, the
+ * first entry of its vCPU of that round's VM, started at once with the
+ * others and with the main thread's finalization. Its fake ICH keeps
+ * what the previous round's VM left in it, as a CPU's LRs would.
+ */
+static void *pcpu_thread(void *arg)
+{
+	u32 cpu = (u32)(uintptr_t)arg;
+
+	fake_cpu = cpu;
+	for (;;) {
+		pthread_barrier_wait(&go);
+		if (!round_vm)
+			return NULL;
+		results[cpu] = vcpu_run(round_vm->vcpus[cpu]);
+		pthread_barrier_wait(&done);
+	}
 }
 
 /* Finalization lands anywhere from before the first thread starts to after all wait. */
@@ -104,27 +122,24 @@ static void one_round(unsigned int round)
 {
 	bool broken = round % 16 == 15;
 	struct vm *vm = make_vm(broken);
-	pthread_t t[NR_VCPUS];
 	bool early = round % 4 == 0;
 	u32 i;
 
 	last_vcpu_fails = round % 3 == 1;
 	if (early)
 		finalize_after(vm, round, broken ? -EINVAL : 0);
-	for (i = 0; i < NR_VCPUS; i++)
-		assert_int_equal(pthread_create(&t[i], NULL, vcpu_thread, vm->vcpus[i]), 0);
+	round_vm = vm;
+	pthread_barrier_wait(&go);
 	if (!early)
 		finalize_after(vm, round, broken ? -EINVAL : 0);
 	/* A device raises and lowers its line while the vCPUs run. */
 	for (i = 0; i < 4; i++)
 		assert_int_equal(arch_vm_irq_line(vm, i, !(i & 1)), 0);
+	pthread_barrier_wait(&done);
 	for (i = 0; i < NR_VCPUS; i++) {
-		void *ret;
-
 		bool fails = broken || (last_vcpu_fails && i == NR_VCPUS - 1);
 
-		pthread_join(t[i], &ret);
-		assert_int_equal((intptr_t)ret, fails ? -EIO : 0);
+		assert_int_equal(results[i], fails ? -EIO : 0);
 		assert_int_equal(vm->vcpus[i]->run.exit_reason,
 				 fails ? HV_EXIT_UNKNOWN : HV_EXIT_HLT);
 	}
@@ -139,8 +154,15 @@ static void test_first_entry_races_finalization(void **state)
 	const char *env = getenv("VGIC_STRESS_ROUNDS");
 	unsigned int rounds = env ? (unsigned int)atoi(env) : 10000, r, dead = 0;
 
+	pthread_t t[NR_VCPUS];
+	u32 i;
+
 	fake_run_once = touch_gic;
 	fake_console_quiet = true;
+	assert_int_equal(pthread_barrier_init(&go, NULL, NR_VCPUS + 1), 0);
+	assert_int_equal(pthread_barrier_init(&done, NULL, NR_VCPUS + 1), 0);
+	for (i = 0; i < NR_VCPUS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, pcpu_thread, (void *)(uintptr_t)i), 0);
 	for (r = 0; r < rounds; r++) {
 		one_round(r);
 		dead += r % 16 == 15;
@@ -149,6 +171,10 @@ static void test_first_entry_races_finalization(void **state)
 			print_message("%u rounds\n", r + 1);
 		}
 	}
+	round_vm = NULL;
+	pthread_barrier_wait(&go);
+	for (i = 0; i < NR_VCPUS; i++)
+		pthread_join(t[i], NULL);
 	fake_console_quiet = false;
 	print_message("%u rounds (%u with a dead VM), %u guest entries, "
 		      "%u unhandled GIC accesses\n", rounds, dead, entered, unhandled);
