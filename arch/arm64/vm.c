@@ -93,11 +93,6 @@ void arch_vm_destroy(struct vm *vm)
 }
 
 /*
- * arm64-bench-floor: benchmark-only; HVC with function ID 0xc600ffff is
- * answered by the bare world switch (arch_vcpu_run_once()), the floor
- * the other round trips are compared with.
- */
-/*
  * "gic-distributor" and "gic-redistributor" (one or two cells each) move
  * the vGIC's frames from QEMU virt's addresses; the GICR range's size
  * follows from the vCPU count, and only vm_finalize() checks it against
@@ -140,6 +135,11 @@ static int passthrough_spis(struct vm *vm, const struct fdt *fdt, int node,
 	return 0;
 }
 
+/*
+ * arm64-bench-floor: benchmark-only; HVC with function ID 0xc600ffff is
+ * answered by the bare world switch (arch_vcpu_run_once()), the floor
+ * the other round trips are compared with.
+ */
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	struct arm64_vm *avm = vm->arch;

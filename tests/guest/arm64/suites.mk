@@ -103,6 +103,10 @@ vm-suites:
 		--expect '^\[image\] image: hello from EL1, 1 vCPU\(s\)' \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,exits)
+	$(Q)tools/run-suite arm64-llvm-vm-exits --timeout 120 \
+		--expect $(call a64_stopped,exits,exit) --expect $(A64_ALL_AS_EXPECTED) \
+		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=vm" \
+		-initrd $(BUILD)/tests/configs/exits.dtb
 	$(Q)tools/run-suite arm64-vm-smp --timeout 120 \
 		--expect $(call a64_stopped,smp,exit) --expect 'hv: vm smp: vCPU 3 on CPU 3$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
