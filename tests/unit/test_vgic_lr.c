@@ -655,6 +655,37 @@ static void test_group_disable_withdraws(void **state)
 	assert_int_equal(drd(GICD_ISPENDR(1)), 1u << 13);
 }
 
+/* One LR only: the refill is asked for when no LR is pending, not at underflow. */
+static void test_single_lr_refills_on_no_pending(void **state)
+{
+	struct vm *one, *save = vm;
+	int id;
+
+	fake_nr_lrs = 1;
+	one = fake_vm_create(1, DIST, REDIST);
+	assert_int_equal(vm_finalize(one), 0);
+	vm = one;
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	spi_edge(40, 0x20, 0);
+	spi_edge(41, 0x10, 0);
+	dwr(GICD_ISPENDR(1), 3u << 8);
+	vgic_flush_lrs(V(0));
+	assert_false(fake_ich.hcr & ICH_HCR_UIE);
+	assert_true(fake_ich.hcr & ICH_HCR_NPIE);
+	id = fake_guest_ack();
+	assert_int_equal(id, 41);
+	fake_guest_eoi(41);
+	vgic_sync_lrs(V(0));
+	vgic_flush_lrs(V(0));
+	assert_int_equal(fake_guest_ack(), 40);
+	assert_false(fake_ich.hcr & (ICH_HCR_UIE | ICH_HCR_NPIE));
+	fake_guest_eoi(40);
+	vgic_sync_lrs(V(0));
+	vm = save;
+	vm_destroy(one);
+	fake_nr_lrs = 4;
+}
+
 static void *stale_lrs_thread(void *arg)
 {
 	u32 i;
@@ -732,6 +763,7 @@ int main(void)
 		T(test_group_disable_withdraws),
 		T(test_sgi_upper_affinity),
 		T(test_stale_lrs_cleared),
+		T(test_single_lr_refills_on_no_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -114,6 +114,16 @@ static u64 vgic_lr_make(struct vgic_dist *d, struct vgic_irq *irq)
 	return lr;
 }
 
+/*
+ * How the guest is made to exit for more: underflow (at most one LR left
+ * valid). With a single LR that would hold at once and never let the
+ * guest run, so there it is "no LR pending" instead.
+ */
+static u64 vgic_lr_refill(const struct vgic_dist *d)
+{
+	return d->nr_lrs > 1 ? ICH_HCR_UIE : ICH_HCR_NPIE;
+}
+
 void vgic_flush_lrs(struct vcpu *vcpu)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;
@@ -143,7 +153,7 @@ load:
 	nr_write = vgic_lrs_to_write(d, n);
 	for (; i < nr_write; i++)
 		cpu->ich.lr[i] = 0;
-	cpu->ich.hcr = ICH_HCR_EN | ICH_HCR_LRENPIE | (seen > n ? ICH_HCR_UIE : 0);
+	cpu->ich.hcr = ICH_HCR_EN | ICH_HCR_LRENPIE | (seen > n ? vgic_lr_refill(d) : 0);
 	vgic_ich_load(&cpu->ich, nr_write);
 	vgic_lrs_written(n);
 	cpu->nr_used = n;

@@ -126,6 +126,7 @@ bool vgic_handle_phys_irq(u32 intid);
 #define ICH_HCR_EN			BIT(0)
 #define ICH_HCR_UIE			BIT(1)		/* maintenance when <= 1 LR is valid */
 #define ICH_HCR_LRENPIE			BIT(2)		/* ... while EOIcount != 0 */
+#define ICH_HCR_NPIE			BIT(3)		/* ... while no LR is pending */
 #define ICH_HCR_EOICOUNT_SHIFT		27
 
 /* ICH_VMCR_EL2 */
