@@ -37,8 +37,25 @@ void arch_timer_program(u64 deadline_ns)
 	lapic_timer_start((u32)MIN(ticks, 0xffffffffULL));
 }
 
+/* Set by the timer's interrupt, cleared once core has had the chance to run the timers. */
+static bool fired[MAX_CPUS];
+
 /* A spent one-shot must be armed again even for the same deadline (it fired early). */
 void x86_timer_fired(void)
 {
 	programmed[cpu_id()] = 0;
+	fired[cpu_id()] = true;
+}
+
+bool x86_timer_take_fired(void)
+{
+	bool f = fired[cpu_id()];
+
+	fired[cpu_id()] = false;
+	return f;
+}
+
+bool x86_timer_has_fired(void)
+{
+	return fired[cpu_id()];
 }

@@ -231,7 +231,6 @@ static void return_to_l1(struct svm_vcpu *sv)
 	/* Events in flight were L2's: EXITINTINFO told L1 about them. */
 	sv->reinject = 0;
 	sv->pending_event = 0;
-	sv->window_requested = false;
 	l1->save.dr7 = DR7_RESET;
 	l1->save.cpl = 0;
 }

@@ -125,6 +125,9 @@ vm-suites:
 		--expect $(call stopped,probe,exit) --expect $(call stopped,marker,halted) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,isolation)
+	$(Q)tools/run-suite x86-vm-nested --timeout 120 \
+		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,nested)
 	$(Q)tools/run-suite x86-vm-no-npt --plain --timeout 60 \
 		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
 		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \

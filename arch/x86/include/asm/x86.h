@@ -48,6 +48,14 @@ u64 lapic_timer_hz(void);
 void lapic_timer_start(u32 ticks);
 /* VECTOR_TIMER's handler: the one-shot is spent (arch/x86/timer.c). */
 void x86_timer_fired(void);
+/*
+ * Whether the timer interrupt came since the last x86_timer_take_fired():
+ * it may be taken after any exit (in vmrun.S's STGI window), not only an
+ * INTR exit, and its timers run only in core, so the run loop must go
+ * back there.
+ */
+bool x86_timer_has_fired(void);
+bool x86_timer_take_fired(void);
 
 void tsc_calibrate(void);
 u64 tsc_hz(void);
