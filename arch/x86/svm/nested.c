@@ -122,6 +122,8 @@ static void compute_limits(struct svm_vcpu *sv)
 /* ------------------------------------------------------------------ */
 /* vCPU life. */
 
+static void find_merged_bits(struct svm_nested *n);
+
 int svm_nested_vcpu_init(struct svm_vcpu *sv)
 {
 	struct svm_nested *n = &sv->nested;
@@ -137,8 +139,12 @@ int svm_nested_vcpu_init(struct svm_vcpu *sv)
 		return -ENOMEM;
 	}
 	n->vmcb02_pa = (paddr_t)(uintptr_t)n->vmcb02;
+	memset(n->vmcb02, 0, PAGE_SIZE);
+	memset(n->cache, 0, PAGE_SIZE);
 	/* L0's bits never change: only the passed-through MSRs are merged per VMRUN. */
 	memcpy(n->msrpm02, svm_msrpm(), MSRPM_SIZE);
+	n->msrpm02_is_l0s = true;
+	find_merged_bits(n);
 	compute_limits(sv);
 	return 0;
 }
@@ -225,6 +231,7 @@ static void return_to_l1(struct svm_vcpu *sv)
 
 	sv->nested.guest_mode = false;
 	sv->nested.vmcb12_gpa = 0;
+	sv->nested.vmcb12 = NULL;
 	sv->vmcb = l1;
 	sv->vmcb_pa = sv->vmcb01_pa;
 	sv->gif = false;
@@ -310,8 +317,8 @@ static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info
 	 */
 	if (WARN_ON_ONCE(!guest_mode(sv)))
 		return;
-	v12 = vm_gpa_to_hva(sv->vcpu->vm, sv->nested.vmcb12_gpa, PAGE_SIZE);
 	/* VMRUN checked it, and the memory map is fixed once the VM runs. */
+	v12 = sv->nested.vmcb12;
 	if (!WARN_ON_ONCE(!v12)) {
 		save_l2_state(&v12->save, &v02->save);
 		v12->control.int_ctl = (v12->control.int_ctl & ~INT_CTL_TO_L1) |
@@ -343,13 +350,17 @@ static u64 l2_event_in_flight(const struct svm_vcpu *sv)
 /* ------------------------------------------------------------------ */
 /* VMRUN: checks, L2's CR3, the permission maps, and only then VMCB02. */
 
-/* L1 may rewrite VMCB12 under us: everything after this reads the cache. */
+/*
+ * L1 may rewrite VMCB12 under us: everything after this reads the cache,
+ * which holds what VMRUN reads: the control area up to nCR3 and the
+ * guest state VMRUN loads (the rest is never looked at).
+ */
 static void cache_vmcb12(struct svm_vcpu *sv, const struct vmcb *v12)
 {
 	struct vmcb *c = sv->nested.cache;
 
-	memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, reserved_0e0));
-	memcpy(&c->save, &v12->save, offsetof(struct vmcb_save, reserved_698));
+	memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, nested_cr3) + 8);
+	save_l2_state(&c->save, &v12->save);
 }
 
 static bool legacy_pae_paging(const struct vmcb_save *s)
@@ -394,23 +405,46 @@ static u8 l1_map_byte(struct svm_vcpu *sv, u64 base, u32 byte)
  * it. L0 intercepts all but a few MSRs, so only their bits can differ
  * from L0's map: each VMRUN copies L1's bits for those, as L1 may have
  * changed its map since the last one. An L1 that does not intercept MSRs
- * at all leaves L0's bits, which are clear for them.
+ * at all gets L0's bits, which are clear for them; that needs no work
+ * if the last VMRUN left them so.
  */
 static void merge_msrpm(struct svm_vcpu *sv)
 {
-	const struct vmcb_control *c = &sv->nested.cache->control;
+	struct svm_nested *n = &sv->nested;
+	const struct vmcb_control *c = &n->cache->control;
 	bool l1_maps = c->intercept_misc1 & INTERCEPT_MSR_PROT;
+	const u8 *l1 = NULL;
+	unsigned int i;
+	u8 bits;
+
+	if (!l1_maps && n->msrpm02_is_l0s)
+		return;
+	if (l1_maps)
+		l1 = vm_gpa_to_hva(sv->vcpu->vm, c->msrpm_base_pa & ~(u64)(PAGE_SIZE - 1),
+				   MSRPM_SIZE);
+	for (i = 0; i < n->nr_merged; i++) {
+		const struct nested_msrpm_bits *m = &n->merged[i];
+
+		bits = !l1_maps ? 0 : l1 ? l1[m->byte] : l1_map_byte(sv, c->msrpm_base_pa, m->byte);
+		n->msrpm02[m->byte] = (u8)((n->msrpm02[m->byte] & ~m->mask) | (bits & m->mask));
+	}
+	n->msrpm02_is_l0s = !l1_maps;
+}
+
+/* Where the bits of the MSRs L0 lets through are: found once, used at every VMRUN. */
+static void find_merged_bits(struct svm_nested *n)
+{
 	unsigned int nr, i;
 	const u32 *msrs = svm_passthrough_msrs(&nr);
 	u32 byte, shift;
-	u8 l1;
 
-	for (i = 0; i < nr; i++) {
+	n->nr_merged = 0;
+	for (i = 0; i < nr && n->nr_merged < ARRAY_SIZE(n->merged); i++) {
 		if (svm_msrpm_offset(msrs[i], &byte, &shift))
 			continue;
-		l1 = l1_maps ? l1_map_byte(sv, c->msrpm_base_pa, byte) : 0;
-		sv->nested.msrpm02[byte] = (u8)((sv->nested.msrpm02[byte] & ~(3u << shift)) |
-						(l1 & (3u << shift)));
+		n->merged[n->nr_merged++] = (struct nested_msrpm_bits){
+			.byte = (u16)byte, .mask = (u8)(3u << shift),
+		};
 	}
 }
 
@@ -446,13 +480,18 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 	const struct vmcb_control *c01 = &vmcb01(sv)->control;
 	struct vmcb_control *c = &sv->nested.vmcb02->control;
 
-	memset(c, 0, offsetof(struct vmcb_control, reserved_0e0));
+	/*
+	 * Every input field is written here; the others (pause filter, AVIC,
+	 * clean bits...) stay as svm_nested_vcpu_init() zeroed them, and
+	 * the CPU writes only exit information, which no VMRUN reads.
+	 */
 	svm_vmcb_l0_intercepts(c);
 	c->intercept_cr = c12->intercept_cr;
 	c->intercept_dr = c12->intercept_dr;
 	c->intercept_exceptions = c12->intercept_exceptions;
 	c->intercept_misc1 |= c12->intercept_misc1;
 	c->intercept_misc2 |= c12->intercept_misc2;
+	c->intercept_misc3 = 0;
 	c->iopm_base_pa = svm_iopm_pa();
 	c->msrpm_base_pa = (u64)(uintptr_t)sv->nested.msrpm02;
 	/* L2's TSC is L1's plus L1's offset for it; L1's is the host's plus ours. */
@@ -495,7 +534,7 @@ static void nested_tlb(struct svm_vcpu *sv)
 	sv->nested.l1_asid = c12->asid;
 }
 
-static void enter_guest_mode(struct svm_vcpu *sv, u64 vmcb12_gpa)
+static void enter_guest_mode(struct svm_vcpu *sv, u64 vmcb12_gpa, struct vmcb *v12)
 {
 	prepare_vmcb02_control(sv);
 	prepare_vmcb02_save(sv);
@@ -503,6 +542,7 @@ static void enter_guest_mode(struct svm_vcpu *sv, u64 vmcb12_gpa)
 	/* L1's window, if one was open, belongs to VMCB01 and would fire in L1. */
 	svm_close_window(sv);
 	sv->nested.vmcb12_gpa = vmcb12_gpa;
+	sv->nested.vmcb12 = v12;
 	sv->nested.guest_mode = true;
 	sv->vmcb = sv->nested.vmcb02;
 	sv->vmcb_pa = sv->nested.vmcb02_pa;
@@ -534,7 +574,7 @@ int svm_nested_exit_vmrun(struct svm_vcpu *sv)
 		nested_synthesize_vmrun_error_vmexit(sv, v12);
 		return VCPU_RESUME;
 	}
-	enter_guest_mode(sv, gpa);
+	enter_guest_mode(sv, gpa, v12);
 	return VCPU_RESUME;
 }
 
@@ -685,7 +725,7 @@ static bool is_svm_insn_exit(u32 code)
  */
 static int vmcb02_refused(struct svm_vcpu *sv)
 {
-	struct vmcb *v12 = vm_gpa_to_hva(sv->vcpu->vm, sv->nested.vmcb12_gpa, PAGE_SIZE);
+	struct vmcb *v12 = sv->nested.vmcb12;
 
 	pr_warn("vm %s vCPU %u: the CPU refused VMCB02 that passed the nested checks\n",
 		sv->vcpu->vm->name, sv->vcpu->id);

@@ -44,6 +44,14 @@ bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits);
 /* EVENTINJ as the APM allows it (also a row of nested_checks). */
 bool nested_event_inj_valid(u64 event_inj);
 
+/* Where one MSR's two bits are in the MSR permission map. */
+struct nested_msrpm_bits {
+	u16 byte;
+	u8 mask;
+};
+
+#define NESTED_MAX_MERGED_MSRS	16
+
 /* The L1 view of SVM a VM's vCPU carries. */
 struct svm_nested {
 	bool offered;		/* the VM's configuration has nested-svm */
@@ -53,11 +61,15 @@ struct svm_nested {
 
 	bool guest_mode;	/* L2 runs: sv->vmcb is vmcb02 */
 	u64 vmcb12_gpa;		/* of the running L2's VMCB12; 0 outside guest mode */
+	struct vmcb *vmcb12;	/* where it is in the hypervisor, checked by VMRUN */
 	u32 l1_asid;		/* the ASID L1 gave the last L2: a change flushes the L2 ASID */
 	struct vmcb *cache;	/* VMCB12 as VMRUN read it: checked, then used */
 	struct vmcb *vmcb02;
 	paddr_t vmcb02_pa;
 	u8 *msrpm02;		/* L0's MSR map OR'ed with L1's */
+	bool msrpm02_is_l0s;	/* no L1 bit merged in: it equals L0's map */
+	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
+	unsigned int nr_merged;
 	struct nested_limits limits;
 };
 
