@@ -629,6 +629,29 @@ static void test_intr_reflected_to_l1(void **state)
 	svm.plat.intr = 0;
 }
 
+/* L2 halts with IF=0 while L1 intercepts INTR: a wait for L1's interrupt, not the VM's end. */
+static void test_l2_hlt_waits_for_l1_interrupt(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_INTR;
+	vmcb01->save.rflags = 0x202;
+	sv.gif = false;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_HLT });
+	assert_int_equal(run(), VCPU_BLOCK);
+	assert_int_equal(sv.nested.vmcb02->save.rip, L2_RIP + 1);
+	assert_false(svm_has_deliverable_interrupt(&sv));
+	svm.plat.intr = 1;
+	assert_true(svm_has_deliverable_interrupt(&sv));
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[0], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_INTR);
+	assert_int_equal(v12->save.rip, L2_RIP + 1);
+	svm.plat.intr = 0;
+}
+
 /* ---- VMLOAD, VMSAVE, INVLPGA ---- */
 
 static void test_vmload_vmsave_invlpga(void **state)
@@ -688,6 +711,7 @@ int main(void)
 		T(test_io_and_msr_maps),
 		T(test_gif_holds_interrupts),
 		T(test_intr_reflected_to_l1),
+		T(test_l2_hlt_waits_for_l1_interrupt),
 		T(test_vmload_vmsave_invlpga),
 		T(test_reset_leaves_guest_mode),
 	};

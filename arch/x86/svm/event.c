@@ -57,7 +57,7 @@ static bool interrupt_pending(const struct svm_vcpu *sv)
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv)
 {
 	if (svm_l1_intercepts_intr(sv))
-		return svm_intr_pending(sv);
+		return svm_nested_intr_for_l1(sv);
 	return interrupt_pending(sv) && (sv->vmcb->save.rflags & X86_RFLAGS_IF);
 }
 

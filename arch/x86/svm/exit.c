@@ -97,7 +97,11 @@ static int exit_resume(struct svm_vcpu *sv)
 static int exit_hlt(struct svm_vcpu *sv)
 {
 	skip_insn(sv, LEN_HLT);
-	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF)) {
+	/*
+	 * An L2 halted with IF=0 is still woken by an interrupt L1
+	 * intercepts: that is L1's #VMEXIT(INTR), not the VM's end.
+	 */
+	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF) && !svm_l1_intercepts_intr(sv)) {
 		sv->vcpu->run.exit_reason = HV_EXIT_HLT;
 		return 0;
 	}

@@ -766,6 +766,13 @@ static bool l1_interrupt_unmasked(struct svm_vcpu *sv)
 	return s->rflags & X86_RFLAGS_IF;
 }
 
+/* An interrupt of L1's that would end L2's run now (L1 intercepts INTR). */
+bool svm_nested_intr_for_l1(struct svm_vcpu *sv)
+{
+	return (sv->nested.cache->control.intercept_misc1 & INTERCEPT_INTR) &&
+	       svm_intr_pending(sv) && l1_interrupt_unmasked(sv);
+}
+
 /*
  * An exception L0 raised for L2 (emulating an instruction L1 left to
  * it) is L1's if L1 intercepts the vector; a pending interrupt of L1's
@@ -783,7 +790,6 @@ void svm_nested_before_entry(struct svm_vcpu *sv)
 				  vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0, l2_event_in_flight(sv));
 		return;
 	}
-	if ((c12->intercept_misc1 & INTERCEPT_INTR) && svm_intr_pending(sv) &&
-	    l1_interrupt_unmasked(sv))
+	if (svm_nested_intr_for_l1(sv))
 		nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, l2_event_in_flight(sv));
 }

@@ -88,6 +88,8 @@ int svm_nested_exit_invlpga(struct svm_vcpu *sv);
 int svm_nested_exit(struct svm_vcpu *sv);
 /* In guest mode, before each entry: L1's interrupt or an exception L1 intercepts. */
 void svm_nested_before_entry(struct svm_vcpu *sv);
+/* In guest mode: an interrupt of L1's that would end L2's run now. */
+bool svm_nested_intr_for_l1(struct svm_vcpu *sv);
 
 /* nested_msr.c: VM_CR and VM_HSAVE_PA, and EFER.SVME as L1 sees it. */
 int svm_nested_vm_cr_read(struct svm_vcpu *sv, u64 *val);
