@@ -540,7 +540,8 @@ static void test_io_and_msr_maps(void **state)
 	msrpm[byte] = 1 << shift;
 	l1_vmrun_at(V12);
 	/* Port 0x21 is clear in L1's map: L0's 8259 answers in place. A word at 0x3f7 is not. */
-	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_IOIO, IOIO(0x21, IOIO_SZ8 | IOIO_TYPE_IN), L2_RIP + 1 },
+	SCRIPT({ SVM_EXIT_VMRUN },
+	       { SVM_EXIT_IOIO, IOIO(0x21, IOIO_SZ8 | IOIO_TYPE_IN), L2_RIP + 1 },
 	       { SVM_EXIT_IOIO, IOIO(0x3f7, IOIO_SZ16), L2_RIP + 2 }, { SVM_EXIT_INTR });
 	run();
 	assert_ptr_equal(entered[2], sv.nested.vmcb02);

@@ -14,7 +14,8 @@
  */
 
 #define PHYS_BITS	40
-#define CR4_OK		(BIT(5) | BIT(7) | BIT(9) | BIT(10) | BIT(18))	/* PAE PGE OSFXSR ... */
+/* PAE, PGE, OSFXSR, OSXMMEXCPT, OSXSAVE */
+#define CR4_OK		(BIT(5) | BIT(7) | BIT(9) | BIT(10) | BIT(18))
 #define EFER_OK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME)
 
 static const struct nested_limits limits = {
@@ -214,8 +215,8 @@ static void test_each_predicate_alone(void **state)
 			bool want = !strcmp(nested_checks[i].name, rows[j].check);
 
 			if (nested_checks[i].violated(&v, &limits) != want)
-				fail_msg("%s: check %s says %s", rows[j].desc, nested_checks[i].name,
-					 want ? "legal" : "illegal");
+				fail_msg("%s: check %s says %s", rows[j].desc,
+					 nested_checks[i].name, want ? "legal" : "illegal");
 		}
 	}
 }

@@ -26,7 +26,8 @@
 #define X86_VEC_UD		6
 #define X86_VEC_GP		13
 #define X86_VEC_PF		14
-#define LEN_SVM_INSN		3	/* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA: 0f 01 xx */
+/* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA are all 0f 01 xx. */
+#define LEN_SVM_INSN		3
 #define DR7_RESET		0x400ULL
 #define PDPT_ALIGN_MASK		0x1fULL
 #define NR_PDPTES		4
@@ -783,11 +784,12 @@ void svm_nested_before_entry(struct svm_vcpu *sv)
 {
 	const struct vmcb_control *c12 = &sv->nested.cache->control;
 	u64 ev = sv->pending_event, vec = ev & EVTINJ_VECTOR_MASK;
+	u64 cr2 = vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0;
 
 	if (ev && bit_in(c12->intercept_exceptions, (u32)vec)) {
 		sv->pending_event = 0;
-		nested_svm_vmexit(sv, SVM_EXIT_EXCP_BASE + vec, ev >> EVTINJ_ERR_SHIFT,
-				  vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0, l2_event_in_flight(sv));
+		nested_svm_vmexit(sv, SVM_EXIT_EXCP_BASE + vec, ev >> EVTINJ_ERR_SHIFT, cr2,
+				  l2_event_in_flight(sv));
 		return;
 	}
 	if (svm_nested_intr_for_l1(sv))
