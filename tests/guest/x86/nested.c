@@ -98,6 +98,7 @@ __asm__(
 /* L2's code: each routine ends in VMMCALL, which every test intercepts. */
 void l2_vmmcall(void), l2_cpuid(void), l2_cpuid_insn(void), l2_hlt(void), l2_io(void);
 void l2_io_insn(void), l2_rdmsr_star(void), l2_rdtsc(void), l2_spin(void), l2_loop(void);
+void l2_mmio(void);
 __asm__(
 	".text\n"
 	"l2_vmmcall: movabs $0x1234abcd, %rbx\n"
@@ -124,10 +125,15 @@ __asm__(
 	"	dec %ecx\n"
 	"	jnz 1b\n"
 	"	vmmcall\n"
+	"l2_mmio: mov $0xfe000007, %edx\n"
+	"	movb $0xa5, (%rdx)\n"
+	"	xor %ebx, %ebx\n"
+	"	movb (%rdx), %bl\n"
+	"	vmmcall\n"
 	"l2_loop: vmmcall\n"
 	"	jmp l2_loop\n"
 	".global l2_vmmcall, l2_cpuid, l2_cpuid_insn, l2_hlt, l2_io, l2_io_insn\n"
-	".global l2_rdmsr_star, l2_rdtsc, l2_spin, l2_loop\n");
+	".global l2_rdmsr_star, l2_rdtsc, l2_spin, l2_loop, l2_mmio\n");
 
 static struct vmcb *vmcb, *spare;
 static u8 *iopm, *msrpm, *l2_stack, *hsave;
@@ -339,6 +345,19 @@ static void test_msr(void)
 	   "L2 RDMSR of STAR not in L1's MSRPM runs: EXITCODE %#llx", exit_code(vmcb));
 }
 
+/*
+ * L2's guest-physical space is L1's: its MMIO access faults in L0's NPT
+ * and is emulated by L0 through L2's own page tables, as L1's would be.
+ */
+static void test_mmio(void)
+{
+	make_vmcb(vmcb, l2_mmio);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (regs[R_BX] & 0xff) == 0xa5,
+	   "L2 MMIO to L1's UART scratch register, emulated by L0 (read back %#llx)",
+	   regs[R_BX] & 0xff);
+}
+
 static void test_tsc_offset(void)
 {
 	u64 before = rdtsc(), l2;
@@ -368,6 +387,40 @@ static void test_eventinj(void)
 	ok(exit_code(vmcb) == EXIT_VMMCALL && injected == 1 && vmcb->event_inj == 0,
 	   "EVENTINJ: vector %#x delivered in L2 (%u), then VMMCALL; EVENTINJ cleared",
 	   INJECT_VECTOR, injected);
+	set_handler(INJECT_VECTOR, NULL);
+}
+
+#define V_IRQ		X86_BIT(8)
+#define V_IGN_TPR	X86_BIT(20)
+#define V_PRIO_MAX	(0xfULL << 16)
+#define V_VECTOR(v)	((u64)(v) << 32)
+#define I1_VINTR	X86_BIT(4)
+#define EXIT_VINTR	0x64
+
+/*
+ * V_IRQ: L1 asks for a virtual interrupt in L2; the CPU delivers it when
+ * L2's IF allows, through L2's IDT, and clears V_IRQ, which the #VMEXIT
+ * writes back. With VINTR intercepted, L1 gets the exit instead.
+ */
+static void test_virtual_interrupt(void)
+{
+	unsigned int before = injected;
+
+	set_handler(INJECT_VECTOR, injected_handler);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->rflags = 0x202;
+	vmcb->int_ctl |= V_IRQ | V_IGN_TPR | V_PRIO_MAX | V_VECTOR(INJECT_VECTOR);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && injected == before + 1 && !(vmcb->int_ctl & V_IRQ),
+	   "V_IRQ: vector %#x taken by L2 (%u), V_IRQ clear in VMCB12 after the #VMEXIT",
+	   INJECT_VECTOR, injected - before);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->rflags = 0x202;
+	vmcb->icpt1 = I1_VINTR;
+	vmcb->int_ctl |= V_IRQ | V_IGN_TPR | V_PRIO_MAX | V_VECTOR(INJECT_VECTOR);
+	ran = run(vmcb, EXIT_VINTR);
+	ok(ran && injected == before + 1, "V_IRQ with VINTR intercepted: EXITCODE %#llx",
+	   exit_code(vmcb));
 	set_handler(INJECT_VECTOR, NULL);
 }
 
@@ -619,8 +672,10 @@ int guest_main(const struct mb_info *mbi)
 	test_hlt();
 	test_io();
 	test_msr();
+	test_mmio();
 	test_tsc_offset();
 	test_eventinj();
+	test_virtual_interrupt();
 	test_vmload_vmsave();
 	test_gif();
 	test_error_clears_gif();
