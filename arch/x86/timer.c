@@ -38,7 +38,7 @@ void arch_timer_program(u64 deadline_ns)
 }
 
 /* Set by the timer's interrupt, cleared once core has had the chance to run the timers. */
-static bool fired[MAX_CPUS];
+static volatile bool fired[MAX_CPUS];
 
 /* A spent one-shot must be armed again even for the same deadline (it fired early). */
 void x86_timer_fired(void)
@@ -47,15 +47,7 @@ void x86_timer_fired(void)
 	fired[cpu_id()] = true;
 }
 
-bool x86_timer_take_fired(void)
+volatile bool *x86_timer_fired_flag(void)
 {
-	bool f = fired[cpu_id()];
-
-	fired[cpu_id()] = false;
-	return f;
-}
-
-bool x86_timer_has_fired(void)
-{
-	return fired[cpu_id()];
+	return &fired[cpu_id()];
 }

@@ -60,14 +60,11 @@ void svm_vmrun(u64 *gprs, paddr_t vmcb_pa, paddr_t host_state_pa)
 	v->control.exit_int_info = s->intinfo;
 }
 
-bool x86_timer_has_fired(void)
-{
-	return false;
-}
+static volatile bool timer_fired;
 
-bool x86_timer_take_fired(void)
+volatile bool *x86_timer_fired_flag(void)
 {
-	return false;
+	return &timer_fired;
 }
 
 paddr_t svm_host_state_pa(void)
@@ -139,7 +136,8 @@ static int setup(void **state)
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb01, .vmcb_pa = (paddr_t)(uintptr_t)vmcb01,
 				.vmcb01 = vmcb01, .vmcb01_pa = (paddr_t)(uintptr_t)vmcb01,
-				.vcpu = vcpu, .svm = &svm, .is_bsp = true };
+				.vcpu = vcpu, .svm = &svm, .is_bsp = true,
+				.timer_fired = &timer_fired };
 	/* Shared by every vCPU, for good: once. */
 	if (!maps_ready)
 		assert_int_equal(svm_permission_maps_init(), 0);

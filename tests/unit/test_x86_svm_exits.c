@@ -68,19 +68,11 @@ void svm_vmrun(u64 *gprs, paddr_t vmcb_pa, paddr_t host_state_pa)
 }
 
 /* The host timer's interrupt, as arch/x86/timer.c reports it to the run loop. */
-static bool timer_fired;
+static volatile bool timer_fired;
 
-bool x86_timer_has_fired(void)
+volatile bool *x86_timer_fired_flag(void)
 {
-	return timer_fired;
-}
-
-bool x86_timer_take_fired(void)
-{
-	bool f = timer_fired;
-
-	timer_fired = false;
-	return f;
+	return &timer_fired;
 }
 
 paddr_t svm_host_state_pa(void)
@@ -155,7 +147,7 @@ static int setup(void **state)
 	svm = (struct svm_vm){ .asid = 1 };
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb, .vmcb_pa = (paddr_t)(uintptr_t)vmcb, .vcpu = vcpu,
-				.svm = &svm, .is_bsp = true };
+				.svm = &svm, .is_bsp = true, .timer_fired = &timer_fired };
 	svm_caps.decode_assists = false;
 	svm_caps.nrips = false;
 	plat_io = plat_acks = plat_syncs = 0;
@@ -569,6 +561,26 @@ static void test_pit_timer_synced_before_entry(void **state)
 	svm.plat.pit_dirty = true;
 	SCRIPT({ SVM_EXIT_INTR });
 	run();
+	assert_int_equal(plat_syncs, 1);
+}
+
+static void pit_programmed(void)
+{
+	svm.plat.pit_dirty = true;
+}
+
+static void synced_already(void)
+{
+	assert_int_equal(plat_syncs, 1);
+}
+
+/* A PIT write handled in place arms the timer before the guest runs on, not at the next return. */
+static void test_pit_timer_synced_after_in_place_io(void **state)
+{
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0x21, IOIO_SZ8), CODE + 1, .guest = pit_programmed },
+	       { SVM_EXIT_CPUID, .guest = synced_already }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(next_step, 3);
 	assert_int_equal(plat_syncs, 1);
 }
 
@@ -1090,6 +1102,7 @@ int main(void)
 		T(test_only_vcpu0_gets_8259_interrupts),
 		T(test_timer_interrupt_stops_reentry),
 		T(test_pit_timer_synced_before_entry),
+		T(test_pit_timer_synced_after_in_place_io),
 		T(test_hypercall),
 		T(test_hypercall_32bit_and_user),
 		T(test_out_and_in),

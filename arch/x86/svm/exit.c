@@ -14,7 +14,6 @@
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
 #include <asm/svm.h>
-#include <asm/x86.h>
 #include <core/console.h>
 #include <core/percpu.h>
 #include <core/vcpu.h>
@@ -262,11 +261,11 @@ static void enter(struct svm_vcpu *sv)
 	svm_record_exit_events(sv);
 }
 
-static bool may_reenter(const struct svm_vcpu *sv)
+static bool may_reenter(const struct svm_vcpu *sv, const volatile bool *timer_fired)
 {
 	u32 code = sv->vmcb->control.exit_code;
 
-	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI && !x86_timer_has_fired() &&
+	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI && !*timer_fired &&
 	       !__atomic_load_n(&sv->vcpu->requests, __ATOMIC_ACQUIRE);
 }
 
@@ -314,27 +313,23 @@ static int final_exit(struct svm_vcpu *sv)
 int svm_run_once(struct svm_vcpu *sv)
 {
 	struct vcpu *vcpu = sv->vcpu;
+	volatile bool *timer_fired = sv->timer_fired;
 	int r;
 
 	/* Core ran the timers before this call: a timer interrupt from now on is news. */
-	x86_timer_take_fired();
+	*timer_fired = false;
 	if (sv->mmio_pending_write)
 		return svm_mmio_pending(sv);
 	if (sv->final_exit)
 		return final_exit(sv);
+	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
+		vplat_sync(&sv->svm->plat);
 	for (;;) {
-		/*
-		 * Before every entry, not only the first: a PIT programmed by an
-		 * exit handled in place must have its timer armed before the
-		 * guest runs on, or a guest polling the 8259 would wait forever.
-		 */
-		if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
-			vplat_sync(&sv->svm->plat);
 		enter(sv);
 		if (sv->svm->bench_floor)
 			bench_floor_loop(sv);
 		r = handle_exit(sv);
-		if (r != VCPU_RESUME || !may_reenter(sv))
+		if (r != VCPU_RESUME || !may_reenter(sv, timer_fired))
 			return r;
 		vcpu->exits++;
 	}

@@ -4,6 +4,7 @@
  */
 #include <asm/npt.h>
 #include <asm/svm.h>
+#include <asm/x86.h>
 #include <core/arch.h>
 #include <core/config.h>
 #include <core/console.h>
@@ -179,6 +180,7 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 	int err;
 
 	sv->host_state_pa = svm_host_state_pa();
+	sv->timer_fired = x86_timer_fired_flag();
 	err = svm_nested_vcpu_init(sv);
 	if (err)
 		return err;

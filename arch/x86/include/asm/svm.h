@@ -93,6 +93,7 @@ struct svm_vcpu {
 	struct vmcb *vmcb01;	/* the guest's own (L1's, with nested SVM) */
 	paddr_t vmcb01_pa;
 	paddr_t host_state_pa;	/* of the physical CPU the vCPU is pinned to */
+	volatile bool *timer_fired;	/* that CPU's x86_timer_fired_flag() */
 	/* Saved and restored by vmrun.S; RAX and RSP live in the VMCB instead. */
 	u64 gprs[NR_GPRS];
 	struct vcpu *vcpu;

@@ -49,13 +49,13 @@ void lapic_timer_start(u32 ticks);
 /* VECTOR_TIMER's handler: the one-shot is spent (arch/x86/timer.c). */
 void x86_timer_fired(void);
 /*
- * Whether the timer interrupt came since the last x86_timer_take_fired():
- * it may be taken after any exit (in vmrun.S's STGI window), not only an
- * INTR exit, and its timers run only in core, so the run loop must go
- * back there.
+ * This CPU's "the timer interrupt came" flag, set by x86_timer_fired().
+ * The interrupt may be taken after any exit (in vmrun.S's STGI window),
+ * not only an INTR exit, and its timers run only in core: a run loop
+ * that sees the flag must go back there. The loop clears it and keeps
+ * the pointer (a vCPU stays on its CPU), so the check is one load.
  */
-bool x86_timer_has_fired(void);
-bool x86_timer_take_fired(void);
+volatile bool *x86_timer_fired_flag(void);
 
 void tsc_calibrate(void);
 u64 tsc_hz(void);
