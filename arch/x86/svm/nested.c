@@ -48,6 +48,7 @@
 #define CR4_PSE			BIT(4)
 #define CR4_PAE			BIT(5)
 #define CR4_PGE			BIT(7)
+#define CR4_PCE			BIT(8)
 #define CR4_OSFXSR		BIT(9)
 #define CR4_OSXMMEXCPT		BIT(10)
 #define CR4_UMIP		BIT(11)
@@ -85,7 +86,10 @@ static u32 model_reg(const struct svm_vcpu *sv, u32 leaf, unsigned int reg)
 	return reg == 0 ? r.eax : reg == 1 ? r.ebx : reg == 2 ? r.ecx : r.edx;
 }
 
-/* A CR4 bit is legal in VMCB12 only if L1's CPUID offers its feature. */
+/*
+ * A CR4 bit is legal in VMCB12 only if L1's CPUID offers its feature;
+ * TSD and PCE have no CPUID bit (every x86-64 CPU has them).
+ */
 static u64 cr4_allowed(const struct svm_vcpu *sv)
 {
 	static const struct { u32 leaf; u8 reg; u8 bit; u64 cr4; } rows[] = {
@@ -102,7 +106,7 @@ static u64 cr4_allowed(const struct svm_vcpu *sv)
 		{ 7, 1, 20, CR4_SMAP },
 		{ 7, 2, 2, CR4_UMIP },
 	};
-	u64 allowed = CR4_TSD;
+	u64 allowed = CR4_TSD | CR4_PCE;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(rows); i++)
@@ -171,6 +175,7 @@ void svm_nested_reset(struct svm_vcpu *sv)
 
 	n->guest_mode = false;
 	n->vmcb12_gpa = 0;
+	n->vmcb12 = NULL;
 	n->efer_svme = false;
 	n->vm_cr = 0;
 	n->hsave_pa = 0;
