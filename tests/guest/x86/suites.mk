@@ -137,6 +137,9 @@ vm-suites:
 		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,nested)
 	$(Q)$(call never_said,x86-vm-nested-own-checks,x86-vm-nested,$(CPU_REFUSED_VMCB02))
+	$(Q)tools/run-suite x86-vm-nested-epyc --timeout 120 \
+		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,nested)
 	$(Q)tools/run-suite x86-vm-no-npt --plain --timeout 60 \
 		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
 		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \
