@@ -98,7 +98,7 @@ __asm__(
 /* L2's code: each routine ends in VMMCALL, which every test intercepts. */
 void l2_vmmcall(void), l2_cpuid(void), l2_cpuid_insn(void), l2_hlt(void), l2_io(void);
 void l2_io_insn(void), l2_rdmsr_star(void), l2_rdtsc(void), l2_spin(void), l2_loop(void);
-void l2_mmio(void);
+void l2_mmio(void), l2_vmmcall32(void);
 __asm__(
 	".text\n"
 	"l2_vmmcall: movabs $0x1234abcd, %rbx\n"
@@ -133,7 +133,12 @@ __asm__(
 	"l2_loop: vmmcall\n"
 	"	jmp l2_loop\n"
 	".global l2_vmmcall, l2_cpuid, l2_cpuid_insn, l2_hlt, l2_io, l2_io_insn\n"
-	".global l2_rdmsr_star, l2_rdtsc, l2_spin, l2_loop, l2_mmio\n");
+	".code32\n"
+	"l2_vmmcall32: mov $0x1234abcd, %ebx\n"
+	"	vmmcall\n"
+	"	ud2\n"
+	".code64\n"
+	".global l2_rdmsr_star, l2_rdtsc, l2_spin, l2_loop, l2_mmio, l2_vmmcall32\n");
 
 static struct vmcb *vmcb, *spare;
 static u8 *iopm, *msrpm, *l2_stack, *hsave;
@@ -556,7 +561,32 @@ static void legacy_cr3_high(struct vmcb *v)
 	v->cr3 = 1ULL << 32;
 }
 
-static u64 *bad_pdpt;
+static u64 *bad_pdpt, *pae_pd;
+
+/* 32-bit protected mode, paging off; then legacy PAE paging on valid tables. */
+static void test_legacy_modes(void)
+{
+	unsigned int i;
+
+	make_vmcb(vmcb, l2_vmmcall32);
+	legacy_cr3_high(vmcb);
+	vmcb->cr3 = 0;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == L2_MAGIC && vmcb->cs.attrib == ATTR_CODE32,
+	   "L2 in 32-bit protected mode without paging: EXITCODE %#llx", exit_code(vmcb));
+	for (i = 0; i < 512; i++)
+		pae_pd[i] = ((u64)i << 21) | 0x83;		/* P, RW, 2 MiB */
+	memset(bad_pdpt, 0, 32);
+	bad_pdpt[0] = (u64)(uintptr_t)pae_pd | 1;
+	make_vmcb(vmcb, l2_vmmcall32);
+	legacy_cr3_high(vmcb);
+	vmcb->cr0 |= X86_CR0_PG;
+	vmcb->cr4 = X86_CR4_PAE;
+	vmcb->cr3 = (u64)(uintptr_t)bad_pdpt;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == L2_MAGIC,
+	   "L2 with legacy PAE paging on valid PDPTEs: EXITCODE %#llx", exit_code(vmcb));
+}
 
 /* Legacy PAE paging: VMRUN loads the PDPTEs, and a reserved bit in one fails it. */
 static void pae_pdpte_reserved(struct vmcb *v)
@@ -658,6 +688,7 @@ int guest_main(const struct mb_info *mbi)
 	spare = alloc_page();
 	hsave = alloc_page();
 	bad_pdpt = alloc_page();
+	pae_pd = alloc_page();
 	iopm = alloc_pages(3);
 	msrpm = alloc_pages(2);
 	l2_stack = alloc_pages(2);
@@ -668,6 +699,7 @@ int guest_main(const struct mb_info *mbi)
 	for (i = 0; i < ARRAY_SIZE(bad_vmruns); i++)
 		test_bad_vmrun(&bad_vmruns[i]);
 	test_vmmcall();
+	test_legacy_modes();
 	test_cpuid();
 	test_hlt();
 	test_io();
