@@ -33,7 +33,11 @@ static bool long_mode_paging(const struct vmcb_save *s)
 	return (s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG);
 }
 
-/* VMRUN requires EFER.SVME in the guest's EFER too: L2 may itself be a hypervisor. */
+/*
+ * The APM makes a guest EFER without SVME illegal state, and the CPU's
+ * own VMRUN of VMCB02 would refuse it anyway: refusing it here keeps the
+ * failure L1's error #VMEXIT with the check named.
+ */
 static bool efer_svme_clear(const struct vmcb *v, const struct nested_limits *l)
 {
 	return !(v->save.efer & EFER_SVME);
