@@ -157,6 +157,29 @@ static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi
 	return 0;
 }
 
+/* "initrd = /incbin/(...)" or "initrd-module = name": optional, for Linux. */
+static int kernel_initrd(const struct fdt *fdt, int k, const struct boot_info *bi,
+			 struct load_params *p, struct config_error *err)
+{
+	const struct boot_module *m;
+	const char *s;
+	u32 len;
+
+	if (!fdt_prop(fdt, k, "initrd", &p->initrd, &len)) {
+		p->initrd_size = len;
+		return 0;
+	}
+	if (fdt_prop_string(fdt, k, "initrd-module", &s) < 0)
+		return 0;
+	m = boot_info_find_module(bi, s);
+	if (!m)
+		return fail_config(err, -ENOENT, "kernel: property 'initrd-module': no boot module "
+				   "\"%s\"", s);
+	p->initrd = (const void *)(uintptr_t)m->base;
+	p->initrd_size = m->size;
+	return 0;
+}
+
 static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 			const struct boot_info *bi, struct config_error *err)
 {
@@ -171,6 +194,8 @@ static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 		return fail_config(err, -EINVAL, "kernel: property 'format' must be flat, elf, "
 			    "multiboot or linux");
 	r = kernel_image(fdt, k, bi, &p, err);
+	if (!r)
+		r = kernel_initrd(fdt, k, bi, &p, err);
 	if (r)
 		return r;
 	fdt_prop_uint(fdt, k, "load-address", &p.load_addr);

@@ -344,6 +344,7 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 		*boot = (struct vcpu_boot){
 			.mode = default_boot_mode(),
 			.entry = p->entry ? p->entry : p->load_addr,
+			.args = { p->fdt_addr },
 		};
 		return err;
 	case IMAGE_ELF:
@@ -352,6 +353,7 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 			.mode = e.is64 && e.machine == EM_X86_64 ? VCPU_BOOT_X86_LONG
 								  : default_boot_mode(),
 			.entry = e.entry,
+			.args = { p->fdt_addr },
 		};
 		return err;
 	case IMAGE_MULTIBOOT:

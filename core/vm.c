@@ -45,7 +45,7 @@ static int vm_configurable(const struct vm *vm)
 	return vm->state == VM_CREATED ? 0 : -EBUSY;
 }
 
-static int vm_add_region_locked(struct vm *vm, const struct vm_region *r)
+int vm_add_region_locked(struct vm *vm, const struct vm_region *r)
 {
 	int err = vm_configurable(vm);
 
@@ -151,6 +151,16 @@ static int validate_region(const struct vm *vm, const struct vm_region *r, char 
 		snprintf(why, why_len, "RAM %#llx+%#llx is not page aligned", r->gpa, r->size);
 		return -EINVAL;
 	}
+	/*
+	 * An emulated region is left unmapped in stage-2 / NPT so that every
+	 * access traps: it must own whole pages, or RAM mapped next to it
+	 * would cover part of it.
+	 */
+	if (r->kind == VM_REGION_EMULATED && !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
+		snprintf(why, why_len, "emulated %s %#llx+%#llx is not page aligned", r->name,
+			 r->gpa, r->size);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -251,15 +261,20 @@ int vm_wait_finalized(struct vm *vm)
 	return state == VM_FINALIZED ? 0 : -EIO;
 }
 
+/*
+ * VM-wide arch state goes first, while the vCPU objects still exist: it
+ * is what can still reach them from outside (a passed-through physical
+ * interrupt that kicks its vCPU), and it must be unhooked before they go.
+ */
 void vm_destroy(struct vm *vm)
 {
 	u32 i;
 
+	arch_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		arch_vcpu_destroy(vm->vcpus[i]);
 		kfree(vm->vcpus[i]);
 	}
-	arch_vm_destroy(vm);
 	for (i = 0; i < vm->nr_regions; i++)
 		if (vm->regions[i].kind == VM_REGION_RAM && vm->regions[i].hva)
 			page_free_contig(vm->regions[i].hva, vm->regions[i].size >> PAGE_SHIFT);

@@ -33,6 +33,13 @@ run: deps-ensure $(IMAGE)
 	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_ARM64) -serial mon:stdio -kernel $(IMAGE) \
 		$(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)")
 
+# Debian's arm64 kernel and busybox as a guest (fetched once with apt-get
+# download): not part of `make check`.
+linux-guest: deps-ensure $(IMAGE)
+	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
+
 include tests/guest/arm64/suites.mk
 
-.PHONY: run
+DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.bin
+
+.PHONY: run linux-guest

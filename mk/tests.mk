@@ -1,4 +1,4 @@
-# Host unit tests (cmocka, ASan + UBSan), guest suites of both
+# Host unit tests (cmocka, ASan + UBSan, and TSan for the threaded ones), guest suites of both
 # architectures in QEMU, and the one summary line.
 
 HOSTCC ?= gcc
@@ -31,7 +31,24 @@ $(UNIT_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) $(call un
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_rule,$(t))))
 
-unit-build: $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%)
+# Tests with threads also declare /* TSAN: yes */ and get a second build
+# under ThreadSanitizer (which cannot be combined with ASan), run after
+# the ASan one.
+UNIT_TSAN_BUILD := build/host-tsan
+UNIT_TSAN_CFLAGS := $(filter-out -fsanitize=address%,$(UNIT_CFLAGS)) -fsanitize=thread
+UNIT_TSAN_TESTS := $(foreach t,$(UNIT_TESTS),$(if $(call unit_field,$(t),TSAN),$(t)))
+
+define unit_tsan_rule
+$(UNIT_TSAN_BUILD)/test_$(1): tests/unit/test_$(1).c $(call unit_srcs,$(1)) \
+		$(call unit_incs,$(1)) $(UNIT_HDRS) mk/tests.mk
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  HOSTCC  $$@ (TSan)")
+	$$(Q)$$(HOSTCC) $$(UNIT_TSAN_CFLAGS) $(call unit_field,$(1),CFLAGS) \
+		tests/unit/test_$(1).c $(call unit_srcs,$(1)) -o $$@ -lcmocka -lpthread
+endef
+$(foreach t,$(UNIT_TSAN_TESTS),$(eval $(call unit_tsan_rule,$(t))))
+
+unit-build: $(UNIT_TESTS:%=$(UNIT_BUILD)/test_%) $(UNIT_TSAN_TESTS:%=$(UNIT_TSAN_BUILD)/test_%)
 
 unit: deps-ensure
 	$(Q)$(MAKE) --no-print-directory -k unit-build || \
@@ -42,6 +59,14 @@ unit: deps-ensure
 		CMOCKA_MESSAGE_OUTPUT=TAP ASAN_OPTIONS=detect_leaks=1 \
 		UBSAN_OPTIONS=print_stacktrace=1 \
 		tools/run-suite unit-$$t --status 0 --timeout 300 -- $(UNIT_BUILD)/test_$$t; \
+	done
+	$(Q)for t in $(UNIT_TSAN_TESTS); do \
+		[ -x $(UNIT_TSAN_BUILD)/test_$$t ] || { echo "unit-tsan-$$t 0 1 0" \
+			>build/results/unit-tsan-$$t.res; \
+			echo "FAIL  unit-tsan-$$t: did not build"; continue; }; \
+		CMOCKA_MESSAGE_OUTPUT=TAP TSAN_OPTIONS="halt_on_error=1 exitcode=66" \
+		tools/run-suite unit-tsan-$$t --status 0 --timeout 600 -- \
+			$(UNIT_TSAN_BUILD)/test_$$t; \
 	done
 
 # Runs one architecture's guest suites; a build failure is scored as one

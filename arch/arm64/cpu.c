@@ -1,7 +1,10 @@
 #include <core/arch.h>
 #include <core/percpu.h>
 #include <asm/gic.h>
+#include <asm/guest.h>
+#include <asm/smp.h>
 #include <asm/sysreg.h>
+#include <asm/time.h>
 
 /* The hypervisor's own SGIs. */
 #define SGI_KICK		0
@@ -16,29 +19,45 @@ struct percpu *arch_this_cpu(void)
 }
 
 /*
- * Interrupts stay masked (PSTATE.I) at EL2: WFI still returns once an
- * interrupt is pending, and pending it stays until acknowledged, so a
- * kick that lands between the caller's last check and the WFI is not
- * lost. What woke the CPU is then acknowledged and completed here; a
- * kick needs no other handling, as the caller re-checks its work.
+ * Acknowledges and completes what is pending at this CPU's interface: a
+ * kick needs no handling (its sender posted a request that the woken
+ * code re-checks), the stop SGI stops the CPU, the EL2 timer, level
+ * triggered, is disabled so that it stops asserting (the software timers
+ * that programmed it run from timer_run_expired(), which re-arms it), and
+ * a guest's interrupt goes to its vGIC (arm64_guest_irq()).
  */
-void arch_cpu_wait(void)
+void arm64_host_irqs(void)
 {
 	unsigned int i;
 	u32 intid;
 
-	dsb(sy);
-	__asm__ __volatile__("wfi" ::: "memory");
 	if (!gic_ready())
 		return;
 	for (i = 0; i < ACKS_PER_WAKE; i++) {
 		intid = gic_ack();
 		if (intid == GIC_INTID_SPURIOUS)
 			break;
+		if (intid == GIC_INTID_HYP_TIMER)
+			arm64_host_timer_stop();
+		else if (arm64_guest_irq(intid))
+			continue;
 		gic_eoi(intid);
 		if (intid == SGI_STOP)
 			arch_cpu_stop();
 	}
+}
+
+/*
+ * Interrupts stay masked (PSTATE.I) at EL2: WFI still returns once an
+ * interrupt is pending, and pending it stays until acknowledged, so a
+ * kick that lands between the caller's last check and the WFI is not
+ * lost.
+ */
+void arch_cpu_wait(void)
+{
+	dsb(sy);
+	__asm__ __volatile__("wfi" ::: "memory");
+	arm64_host_irqs();
 }
 
 void arch_cpu_kick(unsigned int cpu)

@@ -6,7 +6,8 @@
  * struct arm64_regs on the current stack and calls
  * arm64_handle_exception(regs, slot); if that returns, ELR and SPSR are
  * reloaded from the frame (a handler may have moved ELR past the
- * instruction) and the registers restored before ERET.
+ * instruction) and the registers restored before ERET. Exceptions from
+ * a guest leave through the world switch instead.
  */
 
 .macro ventry slot
@@ -15,6 +16,17 @@
 	stp	x0, x1, [sp, #REGS_X(0)]
 	mov	x1, #\slot
 	b	exception_entry
+.endm
+
+/*
+ * From a lower EL, only a guest can be running: its x0/x1 go on the
+ * stack the world switch left (guest_switch.S), the slot in x1.
+ */
+.macro vguest slot
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\slot
+	b	arm64_guest_exit
 .endm
 
 	.text
@@ -28,14 +40,14 @@ func arm64_vectors
 	ventry	5
 	ventry	6
 	ventry	7
-	ventry	8
-	ventry	9
-	ventry	10
-	ventry	11
-	ventry	12
-	ventry	13
-	ventry	14
-	ventry	15
+	vguest	8
+	vguest	9
+	vguest	10
+	vguest	11
+	vguest	12
+	vguest	13
+	vguest	14
+	vguest	15
 endfunc arm64_vectors
 
 exception_entry:

@@ -64,6 +64,22 @@ static int uart16550_config(struct vm *vm, const struct fdt *fdt, int node,
 	return r ? r : placed(uart16550_create(vm, loc.space, loc.base, loc.irq), fdt, node, err);
 }
 
+static int pl011_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
+{
+	struct device_location loc;
+	int r = device_location(fdt, node, &loc, err);
+	const char *name = "?";
+
+	if (r)
+		return r;
+	if (loc.space != VMM_SPACE_MMIO) {
+		fdt_node_name(fdt, node, &name);
+		return fail_config(err, -EINVAL, "device '%s': a PL011 needs 'reg', not 'io-port'",
+				   name);
+	}
+	return placed(pl011_create(vm, loc.base, loc.irq), fdt, node, err);
+}
+
 static int debug_exit_config(struct vm *vm, const struct fdt *fdt, int node,
 			     struct config_error *err)
 {
@@ -84,6 +100,7 @@ static int access_counter_config(struct vm *vm, const struct fdt *fdt, int node,
 
 const struct vmm_device_type vmm_device_types[] = {
 	{ "ns16550a", uart16550_config },
+	{ "arm,pl011", pl011_config },
 	{ "microhv,debug-exit", debug_exit_config },
 	{ "microhv,access-counter", access_counter_config },
 };

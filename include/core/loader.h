@@ -24,7 +24,9 @@ struct load_params {
 	u64 load_addr;		/* FLAT: where; LINUX: RAM base to place it above */
 	u64 entry;		/* FLAT: entry point (0: load_addr) */
 	const char *cmdline;	/* MULTIBOOT: the kernel command line */
-	u64 fdt_addr;		/* LINUX: where the caller put the guest's DTB */
+	u64 fdt_addr;		/* where the caller put the guest's DTB (arm64: x0), or 0 */
+	const void *initrd;	/* an initial RAM disk for a "linux" kernel, or NULL */
+	u64 initrd_size;
 };
 
 #define MB1_HEADER_MAGIC	0x1badb002u

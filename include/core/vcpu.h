@@ -52,6 +52,8 @@ struct vcpu {
 	u32 boot_pending;	/* atomic */
 
 	void *arch;
+	/* This vCPU's part of vm->irqchip; set by finalization, before FINALIZED. */
+	void *irqchip;
 
 	u64 exits;
 	u64 exits_to_vmm;

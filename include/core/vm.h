@@ -68,6 +68,8 @@ struct vm {
 	u32 nr_vcpus;
 
 	void *arch;
+	/* The in-hypervisor interrupt controller (the vGIC), owned by the arch. */
+	void *irqchip;
 	struct vmm_vm *vmm;
 
 	/* Set once (first reason wins) when the VM is asked to stop. */
@@ -81,6 +83,8 @@ void vm_destroy(struct vm *vm);
 /* Configuration: -EBUSY once the VM is FINALIZED (or DEAD). */
 int vm_add_ram(struct vm *vm, u64 gpa, u64 size);
 int vm_add_region(struct vm *vm, const struct vm_region *r);
+/* The same with vm->lock held: for arch_vm_add_regions(), inside vm_finalize(). */
+int vm_add_region_locked(struct vm *vm, const struct vm_region *r);
 struct vcpu *vm_add_vcpu(struct vm *vm, u32 pcpu);
 
 /*

@@ -115,6 +115,7 @@ __noreturn void vmm_run_all(void);
 
 /* Device models. */
 int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq);
+int pl011_create(struct vm *vm, u64 base, u32 irq);
 int debug_exit_create(struct vm *vm, u32 space, u64 base);
 int access_counter_create(struct vm *vm, u32 space, u64 base);
 

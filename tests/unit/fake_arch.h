@@ -20,6 +20,7 @@
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <lib/errno.h>
+#include "fake_platform.h"
 
 struct fake_step {
 	int ret;			/* what arch_vcpu_run_once() returns */
@@ -46,89 +47,6 @@ struct fake_vm {
 	struct vm_region extra;		/* added by arch_vm_add_regions if size != 0 */
 	unsigned int maps, finalizes;
 };
-
-static __thread unsigned int fake_cpu;
-struct percpu percpu_data[MAX_CPUS];
-u32 nr_cpus_possible = 1;
-
-unsigned int cpu_id(void)
-{
-	return fake_cpu;
-}
-
-struct percpu *this_cpu(void)
-{
-	return &percpu_data[fake_cpu];
-}
-
-u64 arch_time_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
-}
-
-void arch_cpu_wait(void)
-{
-	sched_yield();
-}
-
-void arch_cpu_kick(unsigned int cpu)
-{
-}
-
-void timer_run_expired(void)
-{
-}
-
-void *kzalloc(size_t size)
-{
-	return calloc(1, size);
-}
-
-void kfree(void *p)
-{
-	free(p);
-}
-
-void *page_alloc_contig(size_t npages, u64 align)
-{
-	void *p;
-
-	if (posix_memalign(&p, align < 4096 ? 4096 : align, npages * 4096))
-		return NULL;
-	return memset(p, 0, npages * 4096);
-}
-
-void page_free_contig(void *p, size_t npages)
-{
-	free(p);
-}
-
-/* Everything core prints, kept for the tests to look at (and echoed). */
-static char fake_console[16384];
-static size_t fake_console_len;
-
-int printk(const char *fmt, ...)
-{
-	size_t room = sizeof(fake_console) - fake_console_len;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(fake_console + fake_console_len, room, fmt, ap);
-	va_end(ap);
-	fputs(fake_console + fake_console_len, stdout);
-	fake_console_len += MIN((size_t)n, room - 1);
-	return n;
-}
-
-static inline void fake_console_clear(void)
-{
-	fake_console_len = 0;
-	fake_console[0] = '\0';
-}
 
 u64 arch_vm_gpa_limit(void)
 {

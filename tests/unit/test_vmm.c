@@ -1,4 +1,4 @@
-/* SOURCES: core/vmm/vmm.c core/vmm/uart16550.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c lib/string.c lib/errno.c */
+/* SOURCES: core/vmm/vmm.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c lib/string.c lib/errno.c */
 #include "test_support.h"
 #include "fake_arch.h"
 
@@ -48,6 +48,7 @@ static int setup(void **state)
 	assert_int_equal(uart16550_create(vm, VMM_SPACE_PIO, 0x3f8, 4), 0);
 	assert_int_equal(debug_exit_create(vm, VMM_SPACE_PIO, 0xf4), 0);
 	assert_int_equal(uart16550_create(vm, VMM_SPACE_MMIO, 0x9000000, ~0u), 0);
+	assert_int_equal(pl011_create(vm, 0x9100000, 5), 0);
 	assert_int_equal(vm_finalize(vm), 0);
 	return 0;
 }
@@ -73,6 +74,55 @@ static int mmio(u64 gpa, bool write, u32 len, u64 data)
 	return vmm_handle_exit(vcpu);
 }
 
+#define PL011		0x9100000
+#define PL011_FR	(PL011 + 0x18)
+#define PL011_IMSC	(PL011 + 0x38)
+#define PL011_RIS	(PL011 + 0x3c)
+#define PL011_MIS	(PL011 + 0x40)
+#define PL011_ICR	(PL011 + 0x44)
+
+static u64 mmio_read(u64 gpa, u32 len)
+{
+	u64 v = 0;
+
+	assert_int_equal(mmio(gpa, false, len, 0), 0);
+	memcpy(&v, vcpu->run.mmio.data, len);
+	return v;
+}
+
+/*
+ * The PL011: lines with the VM's name, an always-empty FIFO, its IDs, the
+ * TX interrupt. (Part of test_uart_lines_prefixed: the VMM keeps at most
+ * VMM_MAX_VMS, and every test's setup registers one.)
+ */
+static void check_pl011(void)
+{
+	const char *s = "pl011 line\r\n";
+
+	for (; *s; s++)
+		assert_int_equal(mmio(PL011, true, 4, (u8)*s), 0);
+	assert_non_null(strstr(fake_console, "[guest7] pl011 line\n"));
+	assert_int_equal(mmio_read(PL011_FR, 4), 0x90);		/* TXFE | RXFE */
+	assert_int_equal(mmio_read(PL011 + 0xfe0, 4), 0x11);
+	assert_int_equal(mmio_read(PL011 + 0xffc, 4), 0xb1);
+	assert_int_equal(mmio_read(PL011 + 0x24, 2), 0);	/* IBRD */
+	mmio(PL011 + 0x24, true, 4, 0x12345);
+	assert_int_equal(mmio_read(PL011 + 0x24, 4), 0x2345);
+
+	assert_false(fake_irq_level[5]);
+	mmio(PL011_IMSC, true, 4, 0x20);			/* TX unmasked: FIFO empty */
+	assert_true(fake_irq_level[5]);
+	assert_int_equal(mmio_read(PL011_MIS, 4), 0x20);
+	mmio(PL011_ICR, true, 4, 0x20);
+	assert_false(fake_irq_level[5]);
+	assert_int_equal(mmio_read(PL011_RIS, 4), 0);
+	mmio(PL011, true, 1, 'z');				/* drained at once: TX again */
+	assert_true(fake_irq_level[5]);
+	mmio(PL011_IMSC, true, 4, 0);
+	assert_false(fake_irq_level[5]);
+	assert_int_equal(mmio_read(PL011_RIS, 4), 0x20);
+}
+
 static void test_uart_lines_prefixed(void **state)
 {
 	const char *s = "hello\r\nworld\n";
@@ -88,6 +138,7 @@ static void test_uart_lines_prefixed(void **state)
 	assert_int_equal(mmio(0x9000000, true, 1, 'x'), 0);
 	assert_int_equal(mmio(0x9000000, true, 1, '\n'), 0);
 	assert_non_null(strstr(fake_console, "[guest7] x\n"));
+	check_pl011();
 }
 
 static void test_uart_registers(void **state)

@@ -24,6 +24,10 @@ static int probe_err = -ENODEV;
 
 /* Set (release) by gic_init() on the boot CPU before any other CPU starts. */
 static bool dist_ready;
+static unsigned int nr_lines;
+
+/* Each CPU's own redistributor, written by that CPU in gic_init_cpu(). */
+static uintptr_t cpu_rdist[MAX_CPUS];
 
 static uintptr_t gicd(void)
 {
@@ -143,6 +147,7 @@ int gic_init(void)
 	if (poll_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP))
 		return trace_err(-ETIMEDOUT, "distributor did not disable");
 	lines = MIN(GICD_TYPER_LINES(mmio_read32(gicd() + GICD_TYPER)), GIC_MAX_INTID_SPI);
+	nr_lines = lines;
 	reset_spis(lines, this_cpu_mpidr());
 	if (poll_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP))
 		return trace_err(-ETIMEDOUT, "distributor writes did not complete");
@@ -208,7 +213,12 @@ static int wake_redistributor(uintptr_t rd)
 	return poll_clear(rd + GICR_WAKER, GICR_WAKER_CHILDREN_ASLEEP);
 }
 
-/* SGIs enabled in Group 1, PPIs disabled until a user (the vGIC's timer) asks. */
+/*
+ * SGIs, the hypervisor's own timer PPI and the vGIC's maintenance
+ * interrupt enabled in Group 1, the other PPIs disabled until a user (the
+ * vGIC's timer) asks. The maintenance interrupt only fires while a guest
+ * runs with ICH_HCR_EL2.En set.
+ */
 static int setup_sgis_ppis(uintptr_t rd)
 {
 	unsigned int i;
@@ -220,7 +230,8 @@ static int setup_sgis_ppis(uintptr_t rd)
 		mmio_write32(rd + GICR_IPRIORITYR(i), 0x01010101u * GIC_PRIORITY_DEFAULT);
 	if (poll_clear(rd + GICR_CTLR, GICR_CTLR_RWP))
 		return -ETIMEDOUT;
-	mmio_write32(rd + GICR_ISENABLER0, (1u << GIC_NR_SGIS) - 1);
+	mmio_write32(rd + GICR_ISENABLER0, ((1u << GIC_NR_SGIS) - 1) |
+		     1u << GIC_INTID_MAINTENANCE | 1u << GIC_INTID_HYP_TIMER);
 	return 0;
 }
 
@@ -261,7 +272,45 @@ int gic_init_cpu(u64 mpidr)
 				 (unsigned long)rd);
 	if (init_cpu_interface())
 		return trace_err(-ENODEV, "ICC_SRE_EL2.SRE does not stick");
+	cpu_rdist[cpu_id()] = rd;
 	return 0;
+}
+
+int gic_enable_ppi(u32 intid)
+{
+	uintptr_t rd = cpu_rdist[cpu_id()];
+
+	if (!rd || intid < GIC_NR_SGIS || intid >= 32)
+		return -EINVAL;
+	mmio_write32(rd + GICR_ISENABLER0, 1u << intid);
+	return 0;
+}
+
+static bool spi_ok(u32 intid)
+{
+	return gic_ready() && intid >= 32 && intid < nr_lines;
+}
+
+/* The physical SPI goes to one CPU only (IRM = 0): the one running its VM's vCPU. */
+void gic_spi_route(u32 intid, u64 mpidr)
+{
+	if (spi_ok(intid))
+		mmio_write64(gicd() + GICD_IROUTER(intid), mpidr & MPIDR_AFF_MASK);
+}
+
+void gic_spi_enable(u32 intid)
+{
+	if (spi_ok(intid))
+		mmio_write32(gicd() + GICD_ISENABLER(intid / 32), 1u << (intid % 32));
+}
+
+/* Returns once the distributor no longer forwards it (RWP), so an EOI after it cannot race. */
+void gic_spi_disable(u32 intid)
+{
+	if (!spi_ok(intid))
+		return;
+	mmio_write32(gicd() + GICD_ICENABLER(intid / 32), 1u << (intid % 32));
+	poll_clear(gicd() + GICD_CTLR, GICD_CTLR_RWP);
 }
 
 /* Also called from the fault and stop paths, possibly before this CPU's interface is up. */

@@ -1,5 +1,7 @@
 # arm64 guest suites: each boots the hypervisor in QEMU and scores TAP.
 
+include tests/guest/arm64/guests.mk
+
 # The same sources built with clang and ld.lld, kept apart from the gcc build.
 LLVM_BUILD := build/arm64-llvm
 # QEMU loads an Image at RAM base + text_offset (+ 2 MiB when it is 0):
@@ -59,8 +61,97 @@ guest-suites:
 	$(Q)tools/run-suite arm64-llvm-fault --plain --status 7 --timeout 60 \
 		--expect 'EC=0x3c \(BRK instruction\)' --expect 'ELR_EL2 +0x[0-9a-f]{16} \(hv\+' \
 		-- $(QEMU_ARM64) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=fault"
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 vm-suites
 
-bench-arch:
-	@echo "arm64: no benchmarks yet"
+# VM configurations of the suites below, with the guest images they /incbin/.
+A64_CONFIG_DIR := tests/guest/arm64/configs
+A64_TEST_CONFIGS := $(patsubst $(A64_CONFIG_DIR)/%.dts,$(BUILD)/tests/configs/%.dtb,\
+	$(wildcard $(A64_CONFIG_DIR)/*.dts))
 
-.PHONY: test-images llvm-images guest-suites bench-arch
+$(BUILD)/tests/configs/%.dtb: $(A64_CONFIG_DIR)/%.dts $(wildcard $(A64_CONFIG_DIR)/*.dtsi) \
+		$(A64_GUEST_IMAGES)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $@")
+	$(Q)dtc -q -I dts -O dtb -i $(A64_GUEST_DIR) -i $(A64_CONFIG_DIR) -o $@ $<
+
+test-images: $(A64_TEST_CONFIGS)
+
+# The hypervisor under a test command line with a configuration as its
+# initrd: it exits QEMU with status 1 only if every VM ended as its
+# "expect" says.
+a64_vms = $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
+	-initrd $(BUILD)/tests/configs/$(1).dtb
+a64_stopped = 'hv: vm $(1) stopped after [0-9]+ ms: .*\($(2)\)$$'
+a64_said = 'hv: vm $(1) stopped after [0-9]+ ms: $(2)$$'
+A64_ALL_AS_EXPECTED := 'hv: all VMs have stopped; 0 did not end as expected'
+
+vm-suites:
+	$(Q)tools/run-suite arm64-run --plain --status 0 --timeout 120 \
+		--expect 'hv: vm demo0: vCPU 0 on CPU 1$$' --expect 'hv: vm demo1: vCPU 0 on CPU 2$$' \
+		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
+		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
+		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 is not virtualised: ESR_EL1 0x2000000' \
+		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
+		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
+		--expect $(call a64_stopped,demo0,system-off) \
+		--expect $(call a64_stopped,demo1,system-off) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE)
+	$(Q)tools/run-suite arm64-vm-exits --timeout 120 \
+		--expect $(call a64_stopped,exits,exit) --expect $(call a64_stopped,image,system-off) \
+		--expect '^\[exits\] this line came through the console hypercall$$' \
+		--expect '^\[image\] image: hello from EL1, 1 vCPU\(s\)' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,exits)
+	$(Q)tools/run-suite arm64-llvm-vm-exits --timeout 120 \
+		--expect $(call a64_stopped,exits,exit) --expect $(A64_ALL_AS_EXPECTED) \
+		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=vm" \
+		-initrd $(BUILD)/tests/configs/exits.dtb
+	$(Q)tools/run-suite arm64-vm-smp --timeout 120 \
+		--expect $(call a64_stopped,smp,exit) --expect 'hv: vm smp: vCPU 3 on CPU 3$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,smp)
+	$(Q)tools/run-suite arm64-vm-gic --timeout 120 \
+		--expect $(call a64_stopped,gic,exit) --expect 'hv: vm gic: vCPU 3 on CPU 3$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,gic)
+	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
+		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
+		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect $(call a64_stopped,gic,exit) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,gicdead)
+	$(Q)tools/run-suite arm64-vm-isolation --timeout 300 \
+		--expect $(call a64_said,probe,vCPU 0: memory fault at GPA 0x41000000 \(4096 bytes$(comma) flags 0x1\): EFAULT \(error\)) \
+		--expect $(call a64_stopped,marker,exit) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,isolation)
+	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
+		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
+		--expect $(call a64_said,fetchmmio,vCPU 0: memory fault at GPA 0xa000000 \(4096 bytes$(comma) flags 0x5\).*\(error\)) \
+		--expect $(call a64_said,reset,vCPU 0 asked for reset \(reset\)) \
+		--expect $(call a64_said,stoppolicy,MMIO read of 4 bytes at 0xa000000 with no device \(unhandled-access\)) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,errors)
+
+# Exit round trips counted by the guest on its virtual counter under
+# -icount shift=0 (one instruction per ns: exact and the same every
+# run). The floor is the same HVC answered by the bare world switch
+# (arm64-bench-floor).
+A64_BENCH_QEMU = $(QEMU_ARM64) -accel tcg,thread=single -serial stdio \
+	-icount shift=0,align=off,sleep=off -kernel $(IMAGE) -append "hv.test=vm"
+
+bench-arch: test-images
+	$(Q)mkdir -p build/logs
+	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench-floor.dtb \
+		</dev/null >build/logs/arm64-bench-floor.log 2>&1; \
+	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench.dtb \
+		</dev/null >build/logs/arm64-bench.log 2>&1; \
+	tools/bench-table-arm64 build/logs/arm64-bench-floor.log build/logs/arm64-bench.log
+	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
+		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
+	tools/bench-table-vgic build/logs/arm64-bench-vgic.log
+
+comma := ,
+
+.PHONY: test-images llvm-images guest-suites vm-suites bench-arch

@@ -27,4 +27,15 @@
 #define MMU_CFG_TTBR0		16
 #define MMU_CFG_SCTLR		24
 
+/* struct arm64_guest_regs (asm/guest.h) */
+#define GUEST_X(n)		(8 * (n))
+#define GUEST_PC		248
+#define GUEST_PSTATE		256
+#define GUEST_ESR		264
+#define GUEST_FAR		272
+#define GUEST_HPFAR		280
+
+/* struct arm64_fp_ctx (asm/guest.h) */
+#define FP_FPSR			512
+
 #endif

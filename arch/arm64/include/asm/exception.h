@@ -2,6 +2,7 @@
 #define ASM_EXCEPTION_H
 
 #include <lib/types.h>
+#include <asm/esr.h>
 
 /* What vectors.S saves on the stack for every exception taken to EL2. */
 struct arm64_regs {
@@ -21,18 +22,6 @@ enum arm64_vector {
 	VEC_LOW32_SYNC, VEC_LOW32_IRQ, VEC_LOW32_FIQ, VEC_LOW32_SERROR,
 	VEC_COUNT
 };
-
-#define ESR_EC_SHIFT		26
-#define ESR_EC(esr)		(((esr) >> ESR_EC_SHIFT) & 0x3f)
-#define ESR_IL			(1ULL << 25)
-#define ESR_ISS(esr)		((esr) & 0x1ffffff)
-
-#define EC_UNKNOWN		0x00
-#define EC_IABT_LOW		0x20
-#define EC_IABT_CUR		0x21
-#define EC_DABT_LOW		0x24
-#define EC_DABT_CUR		0x25
-#define EC_BRK			0x3c
 
 extern char arm64_vectors[];
 

@@ -17,6 +17,10 @@
 #define GIC_MAX_RDIST_REGIONS	8
 #define GIC_INTID_SPURIOUS	1023
 #define GIC_NR_SGIS		16
+/* The virtual CPU interface's maintenance interrupt (a PPI, enabled on every CPU). */
+#define GIC_INTID_MAINTENANCE	25
+/* The EL2 physical timer's PPI (arch_timer_program()): enabled on every CPU. */
+#define GIC_INTID_HYP_TIMER	26
 
 struct gic_region {
 	u64 base;
@@ -36,6 +40,17 @@ bool gic_ready(void);
 /* SGIs go to CPUs by MPIDR; the caller orders its memory writes first (DSB). */
 void gic_send_sgi(u64 mpidr, unsigned int sgi);
 void gic_send_sgi_others(unsigned int sgi);
+
+/* Enables PPI @intid on the calling CPU's redistributor. */
+int gic_enable_ppi(u32 intid);
+
+/*
+ * Physical SPIs given to VMs (the vGIC's passthrough): routed to one CPU,
+ * masked and unmasked at the distributor. Out-of-range INTIDs are ignored.
+ */
+void gic_spi_route(u32 intid, u64 mpidr);
+void gic_spi_enable(u32 intid);
+void gic_spi_disable(u32 intid);
 
 /* The highest-priority pending interrupt, now active; GIC_INTID_SPURIOUS if none. */
 u32 gic_ack(void);

@@ -17,4 +17,7 @@ void secondary_entry(void);
 /* Its first C code, MMU on. */
 __noreturn void arm64_secondary_main(void);
 
+/* Acknowledges and completes this CPU's pending host interrupts (after a WFI, or a guest exit). */
+void arm64_host_irqs(void);
+
 #endif

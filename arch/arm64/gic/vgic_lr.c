@@ -1,0 +1,208 @@
+/*
+ * List registers. They are rebuilt from memory at every entry and drained
+ * back at every exit, so the memory state is the only truth while the
+ * hypervisor runs and no LR can hold a stale interrupt across a change
+ * made by another vCPU (which kicks this one to force the rebuild).
+ *
+ * Selection: active interrupts first (the guest must be able to
+ * deactivate them), then pending ones by priority, then by INTID. With
+ * more candidates than LRs, ICH_HCR_EL2.UIE asks for a maintenance
+ * interrupt once at most one LR is left valid, and the next entry puts
+ * in the next most urgent ones: each is delivered once, in priority order.
+ */
+#include "vgic_internal.h"
+
+/* Caller holds d->lock; @irq is one of @cpu's live interrupts. */
+static bool vgic_lr_candidate(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	if (irq->lr_vcpu != VGIC_NO_VCPU)
+		return false;
+	return irq->active || vgic_irq_deliverable(d, irq);
+}
+
+/* True if @a must take an LR before @b. */
+static bool vgic_lr_before(const struct vgic_irq *a, const struct vgic_irq *b)
+{
+	if (a->active != b->active)
+		return a->active;
+	if (a->priority != b->priority)
+		return a->priority < b->priority;
+	return a->intid < b->intid;
+}
+
+/* Keeps the @max most urgent candidates in @best, sorted; returns how many were seen. */
+static u32 vgic_lr_select(struct vgic_dist *d, struct vgic_cpu *cpu, struct vgic_irq **best,
+			  u32 max, u32 *nr_best)
+{
+	struct vgic_irq *live[VGIC_MAX_INTID];
+	u32 seen = 0, n = 0, nr_live, i, j;
+
+	nr_live = vgic_live_irqs(d, cpu, live);
+	for (i = 0; i < nr_live; i++) {
+		struct vgic_irq *irq = live[i];
+
+		if (!vgic_lr_candidate(d, irq))
+			continue;
+		seen++;
+		for (j = n; j > 0 && vgic_lr_before(irq, best[j - 1]); j--)
+			if (j < max)
+				best[j] = best[j - 1];
+		if (j < max) {
+			best[j] = irq;
+			n = MIN(n + 1, max);
+		}
+	}
+	*nr_best = n;
+	return seen;
+}
+
+/*
+ * A pending edge moves into the LR (the latch is taken); a level stays
+ * pending in memory through its line. EOI maintenance is asked for
+ * level-sensitive interrupts so that their source is re-sampled as soon
+ * as the guest deactivates them, not at some later exit. The hardware
+ * raises it only when the LR becomes invalid, so such an interrupt never
+ * goes in active and pending at once: its deactivation must empty the LR.
+ * The pending state waits in memory and is offered at the next entry.
+ */
+static u64 vgic_lr_make(struct vgic_dist *d, struct vgic_irq *irq)
+{
+	u64 lr = irq->intid | (u64)irq->priority << ICH_LR_PRIORITY_SHIFT;
+	bool resample = irq->level_cfg || irq->hw;
+
+	if (irq->group1)
+		lr |= ICH_LR_GROUP;
+	if (vgic_irq_deliverable(d, irq) && !(resample && irq->active))
+		lr |= ICH_LR_PENDING;
+	if (irq->active)
+		lr |= ICH_LR_ACTIVE;
+	if (resample)
+		lr |= ICH_LR_EOI;
+	irq->lr_latch = irq->latch && (lr & ICH_LR_PENDING);
+	if (lr & ICH_LR_PENDING)
+		irq->latch = false;
+	return lr;
+}
+
+void vgic_flush_lrs(struct vcpu *vcpu)
+{
+	struct vgic_cpu *cpu = vcpu->irqchip;
+	struct vgic_dist *d = vgic_of(vcpu->vm);
+	struct vgic_irq *best[VGIC_MAX_LRS];
+	u32 seen = 0, n = 0, i = 0;
+
+	if (vgic_cpu_clean(cpu))
+		goto load;
+	spin_lock(&d->lock);
+	__atomic_store_n(&cpu->dirty, false, __ATOMIC_RELAXED);
+	seen = vgic_lr_select(d, cpu, best, d->nr_lrs, &n);
+	cpu->nr_candidates = seen;
+	for (i = 0; i < n; i++) {
+		cpu->ich.lr[i] = vgic_lr_make(d, best[i]);
+		best[i]->lr_vcpu = cpu->id;
+		cpu->lr_irq[i] = best[i];
+	}
+	spin_unlock(&d->lock);
+load:
+	for (; i < d->nr_lrs; i++)
+		cpu->ich.lr[i] = 0;
+	cpu->nr_used = n;
+	cpu->ich.hcr = ICH_HCR_EN | ICH_HCR_LRENPIE | (seen > n ? ICH_HCR_UIE : 0);
+	vgic_ich_load(&cpu->ich, d->nr_lrs);
+}
+
+/*
+ * EOIcount counts the guest's EOIs of interrupts that were in no LR:
+ * active ones that did not fit. With EOImode 0 each one deactivates the
+ * highest-priority such interrupt, as the guest's running priority says.
+ */
+static void vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count)
+{
+	struct vgic_irq *live[VGIC_MAX_INTID], *top;
+	u32 i, n;
+
+	if (!count)
+		return;
+	n = vgic_live_irqs(d, cpu, live);
+	for (; count; count--) {
+		top = NULL;
+		for (i = 0; i < n; i++) {
+			struct vgic_irq *irq = live[i];
+
+			if (irq->active && irq->lr_vcpu == VGIC_NO_VCPU &&
+			    (!top || vgic_lr_before(irq, top)))
+				top = irq;
+		}
+		if (!top)
+			return;
+		top->active = false;
+	}
+}
+
+/* An interrupt the guest has deactivated whose source must hear of it. */
+struct vgic_deactivated {
+	u32 intid;
+	bool hw;
+};
+
+/*
+ * Caller holds d->lock. Returns true if the guest deactivated it. What
+ * stays pending or active goes back to its target's live set (which may
+ * no longer be this vCPU, if the guest re-routed it meanwhile).
+ */
+static bool vgic_lr_drain(struct vgic_dist *d, struct vgic_irq *irq, u64 lr)
+{
+	bool pending = lr & ICH_LR_PENDING, active = lr & ICH_LR_ACTIVE;
+
+	irq->active = active;
+	if (pending)
+		irq->latch = irq->latch || !irq->level_cfg || irq->lr_latch;
+	irq->lr_latch = false;
+	irq->lr_vcpu = VGIC_NO_VCPU;
+	vgic_irq_mark(d, irq);
+	return !pending && !active;
+}
+
+static void vgic_notify(struct vgic_cpu *cpu, const struct vgic_deactivated *done, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (done[i].hw)
+			vgic_phys_unmask(done[i].intid);
+		else if (done[i].intid >= VGIC_NR_SGIS && done[i].intid < VGIC_NR_PRIVATE &&
+			 cpu->notify[done[i].intid - VGIC_NR_SGIS])
+			cpu->notify[done[i].intid - VGIC_NR_SGIS](cpu->vcpu, done[i].intid);
+	}
+}
+
+void vgic_sync_lrs(struct vcpu *vcpu)
+{
+	struct vgic_cpu *cpu = vcpu->irqchip;
+	struct vgic_dist *d = vgic_of(vcpu->vm);
+	struct vgic_deactivated done[VGIC_MAX_LRS];
+	u32 i, n = 0, eoicount;
+
+	vgic_ich_save(&cpu->ich, d->nr_lrs);
+	eoicount = (u32)(cpu->ich.hcr >> ICH_HCR_EOICOUNT_SHIFT) & 0x1f;
+	cpu->ich.hcr = 0;
+	/* Nothing was in the LRs and the guest completed nothing: no state to bring back. */
+	if (!cpu->nr_used && !eoicount)
+		return;
+	spin_lock(&d->lock);
+	/* First, while the interrupts in LRs are still marked so and cannot be picked. */
+	vgic_lr_eoicount(d, cpu, eoicount);
+	for (i = 0; i < cpu->nr_used; i++) {
+		struct vgic_irq *irq = cpu->lr_irq[i];
+		bool notify = irq->level_cfg || irq->hw;
+
+		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]) && notify)
+			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
+		cpu->lr_irq[i] = NULL;
+	}
+	/* What came back from the LRs is to be scanned again at the next entry. */
+	__atomic_store_n(&cpu->dirty, true, __ATOMIC_RELAXED);
+	spin_unlock(&d->lock);
+	cpu->nr_used = 0;
+	vgic_notify(cpu, done, n);
+}

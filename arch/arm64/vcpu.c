@@ -1,0 +1,283 @@
+/*
+ * A vCPU's architectural state: the reset state of the Image protocol,
+ * loading the EL1 context and the per-VM EL2 controls onto the physical
+ * CPU (the policy is in asm/guest.h), the guest's registers by number,
+ * and exceptions injected into EL1.
+ */
+#include <core/percpu.h>
+#include <lib/string.h>
+#include <asm/gic.h>
+#include <asm/guest.h>
+#include <asm/sysreg.h>
+#include <asm/vgic.h>
+
+/* SCTLR_EL1's RES1 bits (ARMv8.0): MMU, caches and alignment checks off. */
+#define SCTLR_EL1_RESET		0x30d00800ULL
+/* EL1h with D, A, I and F masked: the Image protocol's entry state. */
+#define PSTATE_EL1H_MASKED	0x3c5ULL
+#define PSTATE_MODE_MASK	0xfULL
+#define PSTATE_EL1T		0x4ULL
+#define PSTATE_EL1H		0x5ULL
+#define PSTATE_DAIF		(0xfULL << 6)
+
+#define VBAR_CURRENT_SP0	0x000
+#define VBAR_CURRENT_SPX	0x200
+#define VBAR_LOWER_A64		0x400
+
+/* CNTHCTL_EL2 (E2H = 0): the counter readable at EL1, the EL1 physical timer trapped. */
+#define CNTHCTL_EL1PCTEN	BIT(0)
+
+#define CPTR_EL2_GUEST		(CPTR_EL2_RES1)
+
+/*
+ * Pointer authentication: with it, the guest uses its keys freely
+ * (HCR_EL2.APK/API set, arm64_vcpu_hcr()) and they are part of the EL1
+ * context. ID_AA64ISAR1_EL1 APA, API, GPA, GPI and ISAR2 APA3/GPA3.
+ */
+#define ISAR1_PAUTH_MASK	(GENMASK(11, 4) | GENMASK(31, 24))
+#define ISAR2_PAUTH_MASK	(GENMASK(15, 8))
+#define HCR_APK			BIT(40)
+#define HCR_API			BIT(41)
+
+static bool cpu_has_pauth(void)
+{
+	return (read_sysreg(id_aa64isar1_el1) & ISAR1_PAUTH_MASK) ||
+	       (read_sysreg(S3_0_C0_C6_2) & ISAR2_PAUTH_MASK);
+}
+
+u64 arm64_vcpu_hcr(u64 base)
+{
+	return cpu_has_pauth() ? base | HCR_APK | HCR_API : base;
+}
+
+static void pac_save(u64 *k)
+{
+	k[0] = read_sysreg(S3_0_C2_C1_0);
+	k[1] = read_sysreg(S3_0_C2_C1_1);
+	k[2] = read_sysreg(S3_0_C2_C1_2);
+	k[3] = read_sysreg(S3_0_C2_C1_3);
+	k[4] = read_sysreg(S3_0_C2_C2_0);
+	k[5] = read_sysreg(S3_0_C2_C2_1);
+	k[6] = read_sysreg(S3_0_C2_C2_2);
+	k[7] = read_sysreg(S3_0_C2_C2_3);
+	k[8] = read_sysreg(S3_0_C2_C3_0);
+	k[9] = read_sysreg(S3_0_C2_C3_1);
+}
+
+static void pac_load(const u64 *k)
+{
+	write_sysreg(k[0], S3_0_C2_C1_0);
+	write_sysreg(k[1], S3_0_C2_C1_1);
+	write_sysreg(k[2], S3_0_C2_C1_2);
+	write_sysreg(k[3], S3_0_C2_C1_3);
+	write_sysreg(k[4], S3_0_C2_C2_0);
+	write_sysreg(k[5], S3_0_C2_C2_1);
+	write_sysreg(k[6], S3_0_C2_C2_2);
+	write_sysreg(k[7], S3_0_C2_C2_3);
+	write_sysreg(k[8], S3_0_C2_C3_0);
+	write_sysreg(k[9], S3_0_C2_C3_1);
+}
+
+/* Whose EL1 context is in each CPU's registers; only that CPU reads or writes its slot. */
+static struct arm64_vcpu *loaded[MAX_CPUS];
+static bool reload[MAX_CPUS];
+
+static void el1_save(struct arm64_el1_ctx *c)
+{
+	c->sctlr = read_sysreg(sctlr_el1);
+	c->actlr = read_sysreg(actlr_el1);
+	c->cpacr = read_sysreg(cpacr_el1);
+	c->ttbr0 = read_sysreg(ttbr0_el1);
+	c->ttbr1 = read_sysreg(ttbr1_el1);
+	c->tcr = read_sysreg(tcr_el1);
+	c->mair = read_sysreg(mair_el1);
+	c->amair = read_sysreg(amair_el1);
+	c->vbar = read_sysreg(vbar_el1);
+	c->contextidr = read_sysreg(contextidr_el1);
+	c->tpidr_el1 = read_sysreg(tpidr_el1);
+	c->tpidr_el0 = read_sysreg(tpidr_el0);
+	c->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	c->sp_el0 = read_sysreg(sp_el0);
+	c->sp_el1 = read_sysreg(sp_el1);
+	c->elr_el1 = read_sysreg(elr_el1);
+	c->spsr_el1 = read_sysreg(spsr_el1);
+	c->esr = read_sysreg(esr_el1);
+	c->far = read_sysreg(far_el1);
+	c->afsr0 = read_sysreg(afsr0_el1);
+	c->afsr1 = read_sysreg(afsr1_el1);
+	c->par = read_sysreg(par_el1);
+	c->cntkctl = read_sysreg(cntkctl_el1);
+	c->csselr = read_sysreg(csselr_el1);
+	c->mdscr = read_sysreg(mdscr_el1);
+	c->cntv_ctl = read_sysreg(cntv_ctl_el0);
+	c->cntv_cval = read_sysreg(cntv_cval_el0);
+	if (cpu_has_pauth())
+		pac_save(c->pac_keys);
+}
+
+static void el1_load(const struct arm64_el1_ctx *c)
+{
+	write_sysreg(c->sctlr, sctlr_el1);
+	write_sysreg(c->actlr, actlr_el1);
+	write_sysreg(c->cpacr, cpacr_el1);
+	write_sysreg(c->ttbr0, ttbr0_el1);
+	write_sysreg(c->ttbr1, ttbr1_el1);
+	write_sysreg(c->tcr, tcr_el1);
+	write_sysreg(c->mair, mair_el1);
+	write_sysreg(c->amair, amair_el1);
+	write_sysreg(c->vbar, vbar_el1);
+	write_sysreg(c->contextidr, contextidr_el1);
+	write_sysreg(c->tpidr_el1, tpidr_el1);
+	write_sysreg(c->tpidr_el0, tpidr_el0);
+	write_sysreg(c->tpidrro_el0, tpidrro_el0);
+	write_sysreg(c->sp_el0, sp_el0);
+	write_sysreg(c->sp_el1, sp_el1);
+	write_sysreg(c->elr_el1, elr_el1);
+	write_sysreg(c->spsr_el1, spsr_el1);
+	write_sysreg(c->esr, esr_el1);
+	write_sysreg(c->far, far_el1);
+	write_sysreg(c->afsr0, afsr0_el1);
+	write_sysreg(c->afsr1, afsr1_el1);
+	write_sysreg(c->par, par_el1);
+	write_sysreg(c->cntkctl, cntkctl_el1);
+	write_sysreg(c->csselr, csselr_el1);
+	write_sysreg(c->mdscr, mdscr_el1);
+	/* The comparator first: enabling with a stale one could fire at once. */
+	write_sysreg(c->cntv_cval, cntv_cval_el0);
+	write_sysreg(c->cntv_ctl, cntv_ctl_el0);
+	if (cpu_has_pauth())
+		pac_load(c->pac_keys);
+}
+
+/* The previous owner's context to memory, FP/SIMD included. */
+static void unload(struct arm64_vcpu *old)
+{
+	el1_save(&old->el1);
+	arm64_fp_save(&old->fp);
+}
+
+/*
+ * Makes this CPU run @av: a no-op at every entry but the first after a
+ * reset or after another vCPU used the CPU. The EL2 controls of the VM
+ * (stage-2 root and VMID, traps, the virtual counter's offset) are
+ * loaded with it and stay: the hypervisor's own EL2 regime ignores them.
+ */
+void arm64_vcpu_load(struct arm64_vcpu *av)
+{
+	unsigned int cpu = cpu_id();
+	struct arm64_vcpu *old = loaded[cpu];
+
+	if (old == av && !reload[cpu])
+		return;
+	/* FP/SIMD stays usable at EL2 from here: only the guest's registers are in it. */
+	write_sysreg(CPTR_EL2_GUEST, cptr_el2);
+	isb();
+	if (old && old != av)
+		unload(old);
+	/* The guest's virtual timer interrupts at EL2 (IMO) on whichever CPU it is loaded. */
+	gic_enable_ppi(VGIC_VTIMER_INTID);
+	el1_load(&av->el1);
+	arm64_fp_load(&av->fp);
+	write_sysreg(av->avm->vttbr, vttbr_el2);
+	write_sysreg(arm64_vtcr(), vtcr_el2);
+	write_sysreg(av->hcr, hcr_el2);
+	write_sysreg(av->vmpidr, vmpidr_el2);
+	write_sysreg(av->avm->cntvoff, cntvoff_el2);
+	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+	isb();
+	loaded[cpu] = av;
+	reload[cpu] = false;
+}
+
+/*
+ * The Image protocol's state: EL1h, MMU off, interrupts masked, x0-x3
+ * as the loader or CPU_ON gives them. Nothing of the vCPU's previous
+ * life survives, FP/SIMD included.
+ */
+void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
+{
+	unsigned int i;
+
+	memset(&av->regs, 0, sizeof(av->regs));
+	memset(&av->el1, 0, sizeof(av->el1));
+	memset(&av->fp, 0, sizeof(av->fp));
+	for (i = 0; i < 4; i++)
+		av->regs.x[i] = args[i];
+	av->regs.pc = pc;
+	av->regs.pstate = PSTATE_EL1H_MASKED;
+	av->el1.sctlr = SCTLR_EL1_RESET;
+	av->vtimer_masked = false;
+	av->vmpidr = VGIC_VCPU_MPIDR(av->vcpu->id);
+	if (loaded[cpu_id()] == av)
+		reload[cpu_id()] = true;
+}
+
+/*
+ * Before @av is freed (vm_destroy(), when none of its VM's vCPUs runs):
+ * no CPU may keep it as the owner of its registers, or the next load
+ * there would save into freed memory.
+ */
+void arm64_vcpu_forget(struct arm64_vcpu *av)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		__atomic_compare_exchange_n(&loaded[cpu], &(struct arm64_vcpu *){ av }, NULL, false,
+					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+struct arm64_vcpu *arm64_loaded_vcpu(void)
+{
+	return loaded[cpu_id()];
+}
+
+u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r)
+{
+	return r < 31 ? av->regs.x[r] : 0;
+}
+
+/* Register 31 is xzr here: a write to it is discarded. */
+void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val)
+{
+	if (r < 31)
+		av->regs.x[r] = val;
+}
+
+/*
+ * An Undefined Instruction exception taken to EL1, as the CPU would take
+ * it: syndrome EC 0 with IL, the return state in ELR_EL1/SPSR_EL1, then
+ * EL1h with DAIF masked at the vector for where it came from. The vCPU
+ * is loaded, so the EL1 registers are written in place.
+ */
+void arm64_inject_undef(struct arm64_vcpu *av)
+{
+	u64 mode = av->regs.pstate & PSTATE_MODE_MASK;
+	u64 offset = mode == PSTATE_EL1H ? VBAR_CURRENT_SPX :
+		     mode == PSTATE_EL1T ? VBAR_CURRENT_SP0 : VBAR_LOWER_A64;
+
+	write_sysreg(ESR_IL | (u64)EC_UNKNOWN << ESR_EC_SHIFT, esr_el1);
+	write_sysreg(av->regs.pc, elr_el1);
+	write_sysreg(av->regs.pstate, spsr_el1);
+	av->regs.pc = read_sysreg(vbar_el1) + offset;
+	av->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
+}
+
+#define CNTV_CTL_ENABLE		BIT(0)
+#define CNTV_CTL_IMASK		BIT(1)
+#define CNTV_CTL_ISTATUS	BIT(2)
+
+/*
+ * The loaded vCPU's virtual timer has met its condition, its interrupt
+ * not masked by the guest: a WFI wake-up event even when the guest's GIC
+ * would not signal it (WFI may end early; a guest that polls its timer
+ * around WFI relies on no more).
+ */
+bool arm64_vtimer_pending(const struct arm64_vcpu *av)
+{
+	u64 ctl = read_sysreg(cntv_ctl_el0);
+
+	if (av->vtimer_masked)
+		ctl &= ~CNTV_CTL_IMASK;
+	return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
+	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+}
