@@ -37,8 +37,17 @@ void arch_timer_program(u64 deadline_ns)
 	lapic_timer_start((u32)MIN(ticks, 0xffffffffULL));
 }
 
+/* Set by the timer's interrupt, cleared once core has had the chance to run the timers. */
+static volatile bool fired[MAX_CPUS];
+
 /* A spent one-shot must be armed again even for the same deadline (it fired early). */
 void x86_timer_fired(void)
 {
 	programmed[cpu_id()] = 0;
+	fired[cpu_id()] = true;
+}
+
+volatile bool *x86_timer_fired_flag(void)
+{
+	return &fired[cpu_id()];
 }

@@ -46,7 +46,10 @@
  * for benchmarks only:
  *	arm64-bench-floor;			HVC 0xc600ffff answered by the bare
  *						world switch
- * x86 VM properties (arch/x86/svm/vm.c), for tests and benchmarks only:
+ * x86 VM property (arch/x86/svm/vm.c):
+ *	nested-svm;				SVM offered to the guest, which may
+ *						run its own guests (arch/x86/svm/README.md)
+ * and, for tests and benchmarks only:
  *	x86-test-corrupt-state = "cr0-nw";	an initial state VMRUN refuses
  *	x86-bench-floor;			the benchmark's CPUID leaf answered by
  *						the bare world switch

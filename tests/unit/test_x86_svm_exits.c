@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -65,6 +65,14 @@ void svm_vmrun(u64 *gprs, paddr_t vmcb_pa, paddr_t host_state_pa)
 	v->control.exit_info_1 = s->info1;
 	v->control.exit_info_2 = s->info2;
 	v->control.exit_int_info = s->intinfo;
+}
+
+/* The host timer's interrupt, as arch/x86/timer.c reports it to the run loop. */
+static volatile bool timer_fired;
+
+volatile bool *x86_timer_fired_flag(void)
+{
+	return &timer_fired;
 }
 
 paddr_t svm_host_state_pa(void)
@@ -139,7 +147,7 @@ static int setup(void **state)
 	svm = (struct svm_vm){ .asid = 1 };
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb, .vmcb_pa = (paddr_t)(uintptr_t)vmcb, .vcpu = vcpu,
-				.svm = &svm, .is_bsp = true };
+				.svm = &svm, .is_bsp = true, .timer_fired = &timer_fired };
 	svm_caps.decode_assists = false;
 	svm_caps.nrips = false;
 	plat_io = plat_acks = plat_syncs = 0;
@@ -324,6 +332,26 @@ static void test_request_stops_reentry(void **state)
 	assert_int_equal(run(), VCPU_RESUME);
 	assert_int_equal(next_step, 1);
 	vcpu->requests = 0;
+}
+
+static void timer_interrupt(void)
+{
+	timer_fired = true;
+}
+
+/*
+ * The host timer's interrupt can come in the STGI window after any exit,
+ * not only as an INTR exit: its timers run in core, so the loop goes back.
+ */
+static void test_timer_interrupt_stops_reentry(void **state)
+{
+	SCRIPT({ SVM_EXIT_CPUID, .guest = timer_interrupt }, { SVM_EXIT_CPUID });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(next_step, 1);
+	/* Core ran the timers before the next call: the flag is spent. */
+	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(next_step, 2);
 }
 
 static void bench_leaf(void)
@@ -533,6 +561,26 @@ static void test_pit_timer_synced_before_entry(void **state)
 	svm.plat.pit_dirty = true;
 	SCRIPT({ SVM_EXIT_INTR });
 	run();
+	assert_int_equal(plat_syncs, 1);
+}
+
+static void pit_programmed(void)
+{
+	svm.plat.pit_dirty = true;
+}
+
+static void synced_already(void)
+{
+	assert_int_equal(plat_syncs, 1);
+}
+
+/* A PIT write handled in place arms the timer before the guest runs on, not at the next return. */
+static void test_pit_timer_synced_after_in_place_io(void **state)
+{
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0x21, IOIO_SZ8), CODE + 1, .guest = pit_programmed },
+	       { SVM_EXIT_CPUID, .guest = synced_already }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(next_step, 3);
 	assert_int_equal(plat_syncs, 1);
 }
 
@@ -1052,7 +1100,9 @@ int main(void)
 		T(test_interrupt_shadow_holds_back),
 		T(test_interrupted_delivery_reinjected),
 		T(test_only_vcpu0_gets_8259_interrupts),
+		T(test_timer_interrupt_stops_reentry),
 		T(test_pit_timer_synced_before_entry),
+		T(test_pit_timer_synced_after_in_place_io),
 		T(test_hypercall),
 		T(test_hypercall_32bit_and_user),
 		T(test_out_and_in),

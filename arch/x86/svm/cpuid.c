@@ -20,7 +20,12 @@
  *  - APIC, x2APIC, TSC-deadline, ExtApicSpace, AltMovCr8: no local APIC
  *    is emulated (the guest's interrupts come from the virtual 8259);
  *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
- *  - SVM, SKINIT, VMX, SMX: nested virtualization is not offered (yet);
+ *  - SKINIT, VMX, SMX: never offered; SVM (0x80000001 ECX bit 2 and leaf
+ *    0x8000000a) only to a VM with nested-svm, with no optional SVM
+ *    feature at all in 0x8000000a EDX (no NP, no NRIPS, no vGIF, ...:
+ *    arch/x86/svm/README.md says why), revision 1 and the host's ASID
+ *    count; without nested-svm leaf 0x8000000a reads as zeros and the
+ *    highest extended leaf is 0x80000008;
  *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
  *  - PMU: PDCM, PerfCtrExtCore/NB/LLC, PerfTsc, IBS, LWP, leaf 0xa:
  *    no performance counters are virtualized;
@@ -48,7 +53,9 @@
 #define EDX	3
 
 #define MAX_BASIC_LEAF		0xdu
-#define MAX_EXT_LEAF		0x80000008u
+#define MAX_EXT_LEAF		0x8000000au
+#define MAX_EXT_LEAF_NO_SVM	0x80000008u
+#define FX1C_SVM	BIT(2)
 #define ANY_SUBLEAF		(-1)
 
 /* Leaf 1 ECX */
@@ -153,7 +160,22 @@ static void fix_max_basic(const struct cpuid_guest *g, struct cpuid_regs *r)
 
 static void fix_max_ext(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
-	r->eax = MIN(r->eax, MAX_EXT_LEAF);
+	r->eax = g->nested_svm ? MAX_EXT_LEAF : MIN(r->eax, MAX_EXT_LEAF_NO_SVM);
+}
+
+static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	if (g->nested_svm)
+		r->ecx |= FX1C_SVM;
+}
+
+/* Revision, ASIDs, no optional feature: an honest SVM without NP, NRIPS or vGIF. */
+static void fix_svm_leaf(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	if (!g->nested_svm)
+		return;
+	r->eax = CPUID_NESTED_SVM_REVISION;
+	r->ebx = g->nested_asids;
 }
 
 /* EBX[31:24] is the initial APIC ID; HTT is masked, so [23:16] is reserved (0). */
@@ -215,7 +237,7 @@ static const struct cpuid_rule rules[] = {
 	    FX1C_FMA4 | FX1C_TBM,
 	    F1D_COMMON | FX1D_SYSCALL | FX1D_NX | FX1D_MMXEXT | FX1D_FFXSR | FX1D_1GB |
 	    FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
-	  NULL },
+	  fix_ext_features },
 	{ 0x80000002, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000003, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000004, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
@@ -223,6 +245,7 @@ static const struct cpuid_rule rules[] = {
 	{ 0x80000006, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000007, ANY_SUBLEAF, { 0, 0, 0, FX7D_INVTSC }, NULL },
 	{ 0x80000008, ANY_SUBLEAF, { ALL, 0, 0, 0 }, fix_addr_sizes },
+	{ 0x8000000a, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_svm_leaf },
 };
 
 /*

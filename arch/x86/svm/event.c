@@ -47,13 +47,17 @@ static bool guest_interruptible(const struct vmcb *vmcb)
 	return (vmcb->save.rflags & X86_RFLAGS_IF) && !(vmcb->control.int_state & INT_SHADOW);
 }
 
+/* An interrupt for the guest that runs: L2 gets L1's only if L1 does not intercept them. */
 static bool interrupt_pending(const struct svm_vcpu *sv)
 {
-	return svm_intr_pending(sv);
+	return svm_intr_pending(sv) && !svm_l1_intercepts_intr(sv);
 }
 
+/* Whether a halted vCPU has something to wake for. */
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv)
 {
+	if (svm_l1_intercepts_intr(sv))
+		return svm_nested_intr_for_l1(sv);
 	return interrupt_pending(sv) && (sv->vmcb->save.rflags & X86_RFLAGS_IF);
 }
 
@@ -74,10 +78,21 @@ static void set_window(struct svm_vcpu *sv, bool on)
 	}
 }
 
+void svm_close_window(struct svm_vcpu *sv)
+{
+	set_window(sv, false);
+}
+
+/*
+ * While L2 runs, L0 opens no interrupt window in VMCB02: V_IRQ there may
+ * be L1's own request for L2 (arch/x86/svm/README.md), and an event L1
+ * injected (EVENTINJ) goes first.
+ */
 void svm_deliver_events(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
 	bool pending = interrupt_pending(sv);
+	bool injected_by_l1 = sv->nested.guest_mode && (c->event_inj & EVTINJ_VALID);
 
 	if (sv->reinject) {
 		c->event_inj = sv->reinject;
@@ -85,9 +100,9 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	} else if (sv->pending_event) {
 		c->event_inj = sv->pending_event;
 		sv->pending_event = 0;
-	} else if (pending && guest_interruptible(sv->vmcb)) {
+	} else if (pending && !injected_by_l1 && guest_interruptible(sv->vmcb)) {
 		c->event_inj = vplat_intr_ack(&sv->svm->plat) | EVTINJ_TYPE_INTR | EVTINJ_VALID;
 		pending = false;
 	}
-	set_window(sv, pending);
+	set_window(sv, pending && !sv->nested.guest_mode);
 }

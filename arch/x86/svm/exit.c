@@ -67,6 +67,8 @@ int svm_exit_cpuid(struct svm_vcpu *sv)
 		.vcpu_id = sv->vcpu->id,
 		.phys_bits = svm_caps.gpa_bits,
 		.osxsave = sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
+		.nested_svm = sv->nested.offered,
+		.nested_asids = svm_caps.nr_asids,
 	};
 	struct cpuid_regs r;
 
@@ -94,7 +96,11 @@ static int exit_resume(struct svm_vcpu *sv)
 static int exit_hlt(struct svm_vcpu *sv)
 {
 	skip_insn(sv, LEN_HLT);
-	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF)) {
+	/*
+	 * An L2 halted with IF=0 is still woken by an interrupt L1
+	 * intercepts: that is L1's #VMEXIT(INTR), not the VM's end.
+	 */
+	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF) && !svm_l1_intercepts_intr(sv)) {
 		sv->vcpu->run.exit_reason = HV_EXIT_HLT;
 		return 0;
 	}
@@ -114,7 +120,11 @@ static u64 arg_mask(const struct svm_vcpu *sv)
 	return svm_cpu_mode(sv->vmcb) == X86_MODE_64 ? ~0ULL : 0xffffffffULL;
 }
 
-/* The hypercall ABI of include/hv/run.h; from user mode it is #UD, as without a hypervisor. */
+/*
+ * The hypercall ABI of include/hv/run.h; from user mode it is #UD, as
+ * without a hypervisor. So it is from L2 when L1 does not intercept it:
+ * the hypercalls are L1's interface to L0, not L2's.
+ */
 static int exit_vmmcall(struct svm_vcpu *sv)
 {
 	static const u8 arg_regs[] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI, GPR_R8 };
@@ -122,7 +132,7 @@ static int exit_vmmcall(struct svm_vcpu *sv)
 	u64 mask = arg_mask(sv);
 	unsigned int i;
 
-	if (sv->vmcb->save.cpl) {
+	if (sv->vmcb->save.cpl || sv->nested.guest_mode) {
 		svm_inject_exception(sv, X86_VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
@@ -180,13 +190,14 @@ static const svm_exit_fn exit_handlers[SVM_EXIT_XSETBV + 1] = {
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
 	[SVM_EXIT_INVD] = exit_invd,
 	[SVM_EXIT_RDPMC] = exit_gp,
-	[SVM_EXIT_VMRUN] = exit_ud,
-	[SVM_EXIT_VMLOAD] = exit_ud,
-	[SVM_EXIT_VMSAVE] = exit_ud,
-	[SVM_EXIT_STGI] = exit_ud,
-	[SVM_EXIT_CLGI] = exit_ud,
+	/* #UD unless the VM is offered SVM (nested.c) */
+	[SVM_EXIT_VMRUN] = svm_nested_exit_vmrun,
+	[SVM_EXIT_VMLOAD] = svm_nested_exit_vmload,
+	[SVM_EXIT_VMSAVE] = svm_nested_exit_vmsave,
+	[SVM_EXIT_STGI] = svm_nested_exit_stgi,
+	[SVM_EXIT_CLGI] = svm_nested_exit_clgi,
+	[SVM_EXIT_INVLPGA] = svm_nested_exit_invlpga,
 	[SVM_EXIT_SKINIT] = exit_ud,
-	[SVM_EXIT_INVLPGA] = exit_ud,
 	[SVM_EXIT_MONITOR] = exit_ud,
 	[SVM_EXIT_MWAIT] = exit_ud,
 	[SVM_EXIT_MWAIT_COND] = exit_ud,
@@ -219,7 +230,14 @@ static int vmrun_failed(struct svm_vcpu *sv)
 static int handle_exit(struct svm_vcpu *sv)
 {
 	u32 code = sv->vmcb->control.exit_code;
+	int r;
 
+	/* L2's exits are L1's first; what L1 leaves, L0 handles on L2's state. */
+	if (sv->nested.guest_mode) {
+		r = svm_nested_exit(sv);
+		if (r != NESTED_EXIT_L0)
+			return r;
+	}
 	if (code == EXITCODE_VMRUN_FAILED)
 		return vmrun_failed(sv);
 	if (code == SVM_EXIT_NPF)
@@ -231,8 +249,11 @@ static int handle_exit(struct svm_vcpu *sv)
 
 static void enter(struct svm_vcpu *sv)
 {
-	struct vmcb_control *c = &sv->vmcb->control;
+	struct vmcb_control *c;
 
+	if (sv->nested.guest_mode)
+		svm_nested_before_entry(sv);
+	c = &sv->vmcb->control;
 	svm_prepare_events(sv);
 	c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID : TLB_CONTROL_DO_NOTHING;
 	sv->flush_tlb = false;
@@ -240,11 +261,11 @@ static void enter(struct svm_vcpu *sv)
 	svm_record_exit_events(sv);
 }
 
-static bool may_reenter(const struct svm_vcpu *sv)
+static bool may_reenter(const struct svm_vcpu *sv, const volatile bool *timer_fired)
 {
 	u32 code = sv->vmcb->control.exit_code;
 
-	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI &&
+	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI && !*timer_fired &&
 	       !__atomic_load_n(&sv->vcpu->requests, __ATOMIC_ACQUIRE);
 }
 
@@ -292,8 +313,11 @@ static int final_exit(struct svm_vcpu *sv)
 int svm_run_once(struct svm_vcpu *sv)
 {
 	struct vcpu *vcpu = sv->vcpu;
+	volatile bool *timer_fired = sv->timer_fired;
 	int r;
 
+	/* Core ran the timers before this call: a timer interrupt from now on is news. */
+	*timer_fired = false;
 	if (sv->mmio_pending_write)
 		return svm_mmio_pending(sv);
 	if (sv->final_exit)
@@ -305,7 +329,7 @@ int svm_run_once(struct svm_vcpu *sv)
 		if (sv->svm->bench_floor)
 			bench_floor_loop(sv);
 		r = handle_exit(sv);
-		if (r != VCPU_RESUME || !may_reenter(sv))
+		if (r != VCPU_RESUME || !may_reenter(sv, timer_fired))
 			return r;
 		vcpu->exits++;
 	}

@@ -211,8 +211,16 @@ int svm_exit_ioio(struct svm_vcpu *sv)
 		return VCPU_RESUME;
 	}
 	r = io->in ? (io->string ? ins_check(sv, io) : 0) : out_value(sv, io, &val);
-	if (!r && !vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val))
+	if (!r && !vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val)) {
+		/*
+		 * The PIT may have been programmed: its timer must be armed
+		 * before the guest runs on, or a guest polling the 8259 in
+		 * place would wait forever.
+		 */
+		if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
+			vplat_sync(&sv->svm->plat);
 		r = finish_io(sv, io, val);
+	}
 	if (r < 0)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_EMULATION, io->port,
 					  sv->vmcb->save.rip);

@@ -17,7 +17,10 @@
 #define MSR_TSC			0x00000010u
 #define X86_VEC_GP		13
 
-/* EFER bits a guest may set: SVME stays hidden (and set underneath, as VMRUN wants). */
+/*
+ * EFER bits a guest may set; SVME is set underneath, as VMRUN wants, and
+ * shown as the guest's own view (nested_msr.c).
+ */
 #define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_NXE)
 
 #define APIC_BASE_DEFAULT	0xfee00000ULL
@@ -32,7 +35,7 @@ struct svm_msr {
 
 static int efer_read(struct svm_vcpu *sv, u64 *val)
 {
-	*val = sv->vmcb->save.efer & ~EFER_SVME;
+	*val = (sv->vmcb->save.efer & ~EFER_SVME) | (svm_nested_efer_svme(sv) ? EFER_SVME : 0);
 	return 0;
 }
 
@@ -44,9 +47,11 @@ static int efer_write(struct svm_vcpu *sv, u64 val)
 {
 	u64 old = sv->vmcb->save.efer;
 
-	if (val & ~(EFER_GUEST_BITS | EFER_LMA))
+	if (val & ~(EFER_GUEST_BITS | EFER_LMA | EFER_SVME))
 		return -EINVAL;
 	if ((sv->vmcb->save.cr0 & X86_CR0_PG) && ((val ^ old) & EFER_LME))
+		return -EINVAL;
+	if (svm_nested_efer_svme_write(sv, val & EFER_SVME))
 		return -EINVAL;
 	sv->vmcb->save.efer = (val & EFER_GUEST_BITS) | (old & EFER_LMA) | EFER_SVME;
 	return 0;
@@ -109,6 +114,8 @@ static const struct svm_msr msr_table[] = {
 	{ MSR_APIC_BASE, apic_base_read, apic_base_write },
 	{ MSR_PAT, pat_read, pat_write },
 	{ MSR_EFER, efer_read, efer_write },
+	{ MSR_VM_CR, svm_nested_vm_cr_read, svm_nested_vm_cr_write },
+	{ MSR_VM_HSAVE_PA, svm_nested_hsave_read, svm_nested_hsave_write },
 };
 
 static const struct svm_msr *find_msr(u32 index)

@@ -4,6 +4,7 @@
  */
 #include <asm/npt.h>
 #include <asm/svm.h>
+#include <asm/x86.h>
 #include <core/arch.h>
 #include <core/config.h>
 #include <core/console.h>
@@ -48,6 +49,7 @@ void arch_vm_destroy(struct vm *vm)
 		timer_cancel(&svm->plat.pit_timer);
 	npt_free(svm->npt_root);
 	svm_asid_free(svm->asid);
+	svm_asid_free(svm->l2_asid);
 	kfree(svm);
 	vm->arch = NULL;
 }
@@ -70,6 +72,9 @@ int arch_vm_finalize(struct vm *vm)
 	struct svm_vm *svm = vm->arch;
 	int err = svm_asid_alloc(&svm->asid);
 
+	/* L2 must not share L1's ASID: L1's and L2's translations of one address differ. */
+	if (!err && svm->nested_svm)
+		err = svm_asid_alloc(&svm->l2_asid);
 	if (err)
 		pr_err("vm %s: no free ASID (the CPU has %u)\n", vm->name, svm_caps.nr_asids);
 	return err;
@@ -90,6 +95,7 @@ static const struct {
 };
 
 /*
+ * nested-svm: SVM is offered to the guest (nested.c).
  * x86-test-corrupt-state = "cr0-nw": test-only, an initial state VMRUN
  * must refuse, to check that a failed entry stops this VM alone.
  * x86-bench-floor: benchmark-only, see exit.c.
@@ -102,6 +108,7 @@ static int parse_test_props(struct vm *vm, const struct fdt *fdt, int node,
 	unsigned int i;
 
 	svm->bench_floor = fdt_prop(fdt, node, "x86-bench-floor", NULL, NULL) == 0;
+	svm->nested_svm = fdt_prop(fdt, node, "nested-svm", NULL, NULL) == 0;
 	if (fdt_prop_string(fdt, node, "x86-test-corrupt-state", &s) < 0)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(corruptions); i++) {
@@ -142,6 +149,8 @@ int arch_vcpu_init(struct vcpu *vcpu)
 		return -ENOMEM;
 	}
 	sv->vmcb_pa = (paddr_t)(uintptr_t)sv->vmcb;
+	sv->vmcb01 = sv->vmcb;
+	sv->vmcb01_pa = sv->vmcb_pa;
 	sv->vcpu = vcpu;
 	sv->svm = vcpu->vm->arch;
 	sv->is_bsp = vcpu->id == 0;
@@ -155,7 +164,8 @@ void arch_vcpu_destroy(struct vcpu *vcpu)
 
 	if (!sv)
 		return;
-	page_free(sv->vmcb);
+	svm_nested_vcpu_destroy(sv);
+	page_free(sv->vmcb01);
 	kfree(sv);
 	vcpu->arch = NULL;
 }
@@ -167,8 +177,14 @@ void arch_vcpu_destroy(struct vcpu *vcpu)
 int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
 	struct svm_vcpu *sv = vcpu->arch;
+	int err;
 
 	sv->host_state_pa = svm_host_state_pa();
+	sv->timer_fired = x86_timer_fired_flag();
+	err = svm_nested_vcpu_init(sv);
+	if (err)
+		return err;
+	svm_nested_reset(sv);
 	svm_vmcb_init(sv);
 	return svm_vmcb_boot(sv, boot->mode, boot->entry, boot->args);
 }

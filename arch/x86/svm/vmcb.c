@@ -13,9 +13,10 @@
  *  - TASK_SWITCH: hardware task switches are not emulated; the VM stops
  *    with an internal error instead of running on with a half switch;
  *  - VMRUN (VMRUN refuses a VMCB without it), VMMCALL (the hypercall),
- *    VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: SVM is hidden, and the
- *    guest's EFER.SVME is really set underneath, so these would run;
- *    they raise #UD as on a CPU without SVM;
+ *    VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA: the guest's EFER.SVME
+ *    is really set underneath, so these would run on the real CPU; they
+ *    raise #UD as on a CPU without SVM, or are emulated for a VM offered
+ *    nested SVM (nested.c; SKINIT never is);
  *  - MONITOR, MWAIT: hidden in CPUID, #UD; RDPMC: no counters, #GP.
  * Not intercepted: exceptions, CR and DR accesses, INVLPG, PAUSE, RDTSC
  * (the TSC offset applies), XSETBV (each CPU runs one vCPU for good, so
@@ -99,14 +100,36 @@ int svm_permission_maps_init(void)
 	return 0;
 }
 
+void svm_vmcb_l0_intercepts(struct vmcb_control *c)
+{
+	c->intercept_misc1 = INTERCEPTS1;
+	c->intercept_misc2 = INTERCEPTS2;
+}
+
+/* Every port is intercepted: an IOPM merged with L1's is this one. */
+u64 svm_iopm_pa(void)
+{
+	return (u64)(uintptr_t)iopm;
+}
+
+const u8 *svm_msrpm(void)
+{
+	return msrpm;
+}
+
+const u32 *svm_passthrough_msrs(unsigned int *nr)
+{
+	*nr = ARRAY_SIZE(passthrough_msrs);
+	return passthrough_msrs;
+}
+
 void svm_vmcb_init(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
 
 	memset(c, 0, sizeof(*c));
-	c->intercept_misc1 = INTERCEPTS1;
-	c->intercept_misc2 = INTERCEPTS2;
-	c->iopm_base_pa = (u64)(uintptr_t)iopm;
+	svm_vmcb_l0_intercepts(c);
+	c->iopm_base_pa = svm_iopm_pa();
 	c->msrpm_base_pa = (u64)(uintptr_t)msrpm;
 	c->asid = sv->svm->asid;
 	/*
@@ -228,6 +251,7 @@ int svm_vmcb_boot(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)
 	sv->gprs[GPR_RSI] = args[2];
 	sv->gprs[GPR_RDI] = args[3];
 	sv->final_exit = 0;
+	sv->gif = true;
 	sv->reinject = 0;
 	sv->pending_event = 0;
 	sv->mmio_pending_write = false;

@@ -9,8 +9,14 @@
  * Prints "# bench NAME CYCLES" lines for the bench-arch target. In a VM
  * with x86-bench-floor, the "cpuid" line is the floor: the same CPUID,
  * answered by the bare VMRUN/#VMEXIT loop (arch/x86/svm/exit.c).
+ *
+ * In a VM offered SVM (nested-svm), "nested-vmmcall" is the nested round
+ * trip: L2 runs VMMCALL, L1 (this guest) intercepts it, moves L2's RIP
+ * on and runs VMRUN again; against "hypercall", the plain L1 -> L0 one.
  */
 #include <guest/guest.h>
+#include <guest/svm.h>
+#include <lib/string.h>
 
 #define ITERS		4000
 #define BENCH_LEAF	0x4000ffffu
@@ -68,9 +74,60 @@ static void bench_mmio(void)
 	(void)mmio_read32(NOWHERE);
 }
 
+/* L2: VMMCALL forever; each #VMEXIT leaves RIP at the VMMCALL, L1 moves it to the JMP. */
+void l2_vmmcall_loop(void);
+__asm__(".text\n"
+	".global l2_vmmcall_loop\n"
+	"l2_vmmcall_loop: vmmcall\n"
+	"	jmp l2_vmmcall_loop\n");
+
+static struct vmcb *l2_vmcb;
+
+/* A 64-bit L2 on this guest's own tables and segments, intercepting VMMCALL. */
+static void nested_setup(void)
+{
+	struct { u16 limit; u64 base; } __packed gdt, idt;
+	struct seg data = { KERNEL_DS, 0xc93, 0xffffffff, 0 };
+	struct vmcb *v = alloc_page();
+
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (u64)(uintptr_t)alloc_page());
+	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
+	v->icpt2 = I2_VMRUN | I2_VMMCALL;
+	v->asid = 1;
+	v->cs = (struct seg){ KERNEL_CS, 0xa9b, 0xffffffff, 0 };
+	v->es = v->ss = v->ds = data;
+	v->gdtr = (struct seg){ 0, 0, gdt.limit, gdt.base };
+	v->idtr = (struct seg){ 0, 0, idt.limit, idt.base };
+	v->efer = rdmsr(MSR_EFER);
+	v->cr0 = read_cr0();
+	v->cr3 = read_cr3();
+	v->cr4 = read_cr4();
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->rflags = 2;
+	v->rip = (u64)(uintptr_t)l2_vmmcall_loop;
+	v->rsp = (u64)(uintptr_t)alloc_page() + PAGE_SIZE;
+	l2_vmcb = v;
+}
+
+/* L2 touches no register: L1's come back from the #VMEXIT as they were. */
+static void bench_nested_vmmcall(void)
+{
+	__asm__ __volatile__("vmrun %%rax" : : "a"(l2_vmcb) : "memory");
+	l2_vmcb->rip = (u64)(uintptr_t)l2_vmmcall_loop;
+}
+
+static bool svm_offered(void)
+{
+	return cpuid(0x80000001).ecx & X86_BIT(2);
+}
+
 int guest_main(const struct mb_info *mbi)
 {
-	tap_plan(5);
+	bool nested = svm_offered();
+
+	tap_plan(nested ? 7 : 5);
 	/* Warm up every path once: first exits touch cold code. */
 	bench_cpuid();
 	bench_out_vmm();
@@ -84,5 +141,12 @@ int guest_main(const struct mb_info *mbi)
 	report("io-vmm", MEASURE(bench_out_vmm()));
 	report("hypercall", MEASURE(bench_hypercall()));
 	report("mmio-vmm", MEASURE(bench_mmio()));
+	if (nested) {
+		nested_setup();
+		bench_nested_vmmcall();
+		ok(l2_vmcb->exit_code == EXIT_VMMCALL, "L2's VMMCALL reaches L1 (EXITCODE %#x)",
+		   l2_vmcb->exit_code);
+		report("nested-vmmcall", MEASURE(bench_nested_vmmcall()));
+	}
 	return tap_done();
 }

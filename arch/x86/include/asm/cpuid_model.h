@@ -28,7 +28,12 @@ struct cpuid_guest {
 	u32 vcpu_id;		/* reported as the initial APIC ID */
 	u32 phys_bits;		/* guest-physical address width (the NPT's reach) */
 	bool osxsave;		/* the guest's CR4.OSXSAVE */
+	bool nested_svm;	/* SVM is offered (the VM's nested-svm property) */
+	u32 nested_asids;	/* with nested_svm: leaf 0x8000000a EBX */
 };
+
+/* Leaf 0x8000000a EAX: the SVM revision L1 is told. */
+#define CPUID_NESTED_SVM_REVISION	1u
 
 typedef void (*cpuid_host_fn)(u32 leaf, u32 subleaf, struct cpuid_regs *r);
 

@@ -6,8 +6,9 @@
  * each: svm.c (CPU bring-up, ASIDs), vmcb.c (intercepts, boot state),
  * vmrun.S (the world switch), npt.c, exit.c (dispatch), cpuid.c, msr.c,
  * io.c, mmio.c, event.c, regs.c (the guest's registers), guest_mem.c
- * (the guest's view of its memory) and vm.c (the arch_vm_* and
- * arch_vcpu_* hooks).
+ * (the guest's view of its memory), vm.c (the arch_vm_* and
+ * arch_vcpu_* hooks), and nested SVM: nested.c, nested_checks.c,
+ * nested_msr.c (asm/svm_nested.h).
  *
  * Ownership: a struct svm_vcpu is touched only by the thread of its vCPU,
  * on its physical CPU; struct svm_vm is written while the VM is CREATED
@@ -15,6 +16,7 @@
  * its own lock (asm/vplatform.h).
  */
 #include <asm/decode.h>
+#include <asm/svm_nested.h>
 #include <asm/vmcb.h>
 #include <asm/vplatform.h>
 #include <lib/compiler.h>
@@ -56,6 +58,8 @@ struct svm_vm {
 	u32 asid;		/* 0 until finalized */
 	u32 corrupt;		/* enum svm_corrupt */
 	bool bench_floor;	/* x86-bench-floor: see exit.c */
+	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
+	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
 };
 
@@ -83,9 +87,13 @@ struct svm_ioio {
 };
 
 struct svm_vcpu {
+	/* The VMCB the next VMRUN enters: vmcb01, or nested.vmcb02 while L2 runs. */
 	struct vmcb *vmcb;
 	paddr_t vmcb_pa;
+	struct vmcb *vmcb01;	/* the guest's own (L1's, with nested SVM) */
+	paddr_t vmcb01_pa;
 	paddr_t host_state_pa;	/* of the physical CPU the vCPU is pinned to */
+	volatile bool *timer_fired;	/* that CPU's x86_timer_fired_flag() */
 	/* Saved and restored by vmrun.S; RAX and RSP live in the VMCB instead. */
 	u64 gprs[NR_GPRS];
 	struct vcpu *vcpu;
@@ -98,6 +106,13 @@ struct svm_vcpu {
 	u64 reinject;		/* EXITINTINFO of an event to deliver again, or 0 */
 	u64 pending_event;	/* an exception to inject (EVENTINJ format), or 0 */
 	bool window_requested;	/* V_IRQ + VINTR intercept set for an interrupt window */
+	/*
+	 * The guest's GIF (its own CLGI/STGI, cleared by a #VMEXIT to it):
+	 * while clear, its interrupts are held. Always set for a guest that
+	 * was not offered SVM.
+	 */
+	bool gif;
+	struct svm_nested nested;
 
 	struct svm_mmio mmio;
 	struct svm_ioio io;
@@ -122,6 +137,12 @@ void svm_msrpm_allow(u8 *pm, u32 msr);
 void svm_vmcb_init(struct svm_vcpu *sv);
 int svm_vmcb_boot(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args);
 int svm_permission_maps_init(void);
+/* L0's own needs, for VMCB01 and, OR'ed with L1's, for VMCB02 (nested.c). */
+void svm_vmcb_l0_intercepts(struct vmcb_control *c);
+u64 svm_iopm_pa(void);
+const u8 *svm_msrpm(void);
+/* The MSRs L0 lets through: the only ones whose merged bits depend on L1's map. */
+const u32 *svm_passthrough_msrs(unsigned int *nr);
 
 /*
  * Register access: RAX and RSP are in the VMCB (VMRUN loads them from
@@ -183,11 +204,22 @@ void svm_inject_exception(struct svm_vcpu *sv, u8 vector, bool has_error, u32 er
 void svm_deliver_events(struct svm_vcpu *sv);
 void svm_record_interrupted_event(struct svm_vcpu *sv, u64 exit_int_info);
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv);
+void svm_close_window(struct svm_vcpu *sv);
 
-/* Only vCPU 0 has the 8259 wired to it. */
+/* Only vCPU 0 has the 8259 wired to it; GIF clear holds it back. */
 static inline bool svm_intr_pending(const struct svm_vcpu *sv)
 {
-	return sv->is_bsp && vplat_intr_pending(&sv->svm->plat);
+	return sv->is_bsp && sv->gif && vplat_intr_pending(&sv->svm->plat);
+}
+
+/*
+ * While L2 runs, an interrupt of L1's 8259 is L1's business if L1
+ * intercepts INTR (svm_nested_before_entry() reflects it), never L2's.
+ */
+static inline bool svm_l1_intercepts_intr(const struct svm_vcpu *sv)
+{
+	return sv->nested.guest_mode &&
+	       (sv->nested.cache->control.intercept_misc1 & INTERCEPT_INTR);
 }
 
 /* Before each entry: an event to inject, or an interrupt window to open or close. */

@@ -48,6 +48,14 @@ u64 lapic_timer_hz(void);
 void lapic_timer_start(u32 ticks);
 /* VECTOR_TIMER's handler: the one-shot is spent (arch/x86/timer.c). */
 void x86_timer_fired(void);
+/*
+ * This CPU's "the timer interrupt came" flag, set by x86_timer_fired().
+ * The interrupt may be taken after any exit (in vmrun.S's STGI window),
+ * not only an INTR exit, and its timers run only in core: a run loop
+ * that sees the flag must go back there. The loop clears it and keeps
+ * the pointer (a vCPU stays on its CPU), so the check is one load.
+ */
+volatile bool *x86_timer_fired_flag(void);
 
 void tsc_calibrate(void);
 u64 tsc_hz(void);

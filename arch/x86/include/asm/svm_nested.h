@@ -1,0 +1,102 @@
+#ifndef ASM_SVM_NESTED_H
+#define ASM_SVM_NESTED_H
+
+/*
+ * Nested SVM: an L1 guest runs its own guests (L2) with VMRUN, which the
+ * hypervisor (L0) emulates (arch/x86/svm/nested.c; the VMRUN consistency
+ * checks in nested_checks.c; arch/x86/svm/README.md has the design).
+ *
+ * L1 gets no nested paging: L2 lives in L1's guest-physical space, so
+ * L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and L2's CR3 from
+ * VMCB12. VMCB01 keeps L1's state while L2 runs: it is L1's host save
+ * area, whatever VM_HSAVE_PA says.
+ *
+ * Ownership: like struct svm_vcpu, touched only by the vCPU's thread.
+ */
+#include <asm/vmcb.h>
+#include <lib/compiler.h>
+
+struct svm_vcpu;
+
+/* What L1's VMCB12 may ask for: L1's CPU model (nested_limits_of() in nested.c). */
+struct nested_limits {
+	u32 phys_bits;		/* L1's physical address width (CPUID 0x80000008) */
+	u64 cr4_allowed;	/* CR4 bits L1's CPUID offers */
+	u64 efer_allowed;	/* EFER bits L1 may set */
+};
+
+/* One VMRUN consistency check: true when @v12 violates it. */
+struct nested_check {
+	const char *name;
+	bool (*violated)(const struct vmcb *v12, const struct nested_limits *l);
+};
+
+extern const struct nested_check nested_checks[];
+extern const unsigned int nested_nr_checks;
+
+/* The first check @v12 violates, or NULL: VMRUN may go on. */
+const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
+					     const struct nested_limits *l);
+
+/* Legacy PAE paging: the four PDPTEs VMRUN loads must have no reserved bit set. */
+bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits);
+
+/* EVENTINJ as the APM allows it (also a row of nested_checks). */
+bool nested_event_inj_valid(u64 event_inj);
+
+/* Where one MSR's two bits are in the MSR permission map. */
+struct nested_msrpm_bits {
+	u16 byte;
+	u8 mask;
+};
+
+#define NESTED_MAX_MERGED_MSRS	16
+
+/* The L1 view of SVM a VM's vCPU carries. */
+struct svm_nested {
+	bool offered;		/* the VM's configuration has nested-svm */
+	bool efer_svme;		/* L1's EFER.SVME (the real bit stays set underneath) */
+	u64 vm_cr;		/* L1's VM_CR: SVMDIS and LOCK */
+	u64 hsave_pa;		/* L1's VM_HSAVE_PA */
+
+	bool guest_mode;	/* L2 runs: sv->vmcb is vmcb02 */
+	u64 vmcb12_gpa;		/* of the running L2's VMCB12; 0 outside guest mode */
+	struct vmcb *vmcb12;	/* where it is in the hypervisor, checked by VMRUN */
+	u32 l1_asid;		/* the ASID L1 gave the last L2: a change flushes the L2 ASID */
+	struct vmcb *cache;	/* VMCB12 as VMRUN read it: checked, then used */
+	struct vmcb *vmcb02;
+	paddr_t vmcb02_pa;
+	u8 *msrpm02;		/* L0's MSR map OR'ed with L1's */
+	bool msrpm02_is_l0s;	/* no L1 bit merged in: it equals L0's map */
+	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
+	unsigned int nr_merged;
+	struct nested_limits limits;
+};
+
+/* nested.c */
+int svm_nested_vcpu_init(struct svm_vcpu *sv);
+void svm_nested_vcpu_destroy(struct svm_vcpu *sv);
+void svm_nested_reset(struct svm_vcpu *sv);
+int svm_nested_exit_vmrun(struct svm_vcpu *sv);
+int svm_nested_exit_vmload(struct svm_vcpu *sv);
+int svm_nested_exit_vmsave(struct svm_vcpu *sv);
+int svm_nested_exit_stgi(struct svm_vcpu *sv);
+int svm_nested_exit_clgi(struct svm_vcpu *sv);
+int svm_nested_exit_invlpga(struct svm_vcpu *sv);
+/* In guest mode: reflects the exit to L1 (VCPU_RESUME) or leaves it to L0 (NESTED_EXIT_L0). */
+#define NESTED_EXIT_L0	(-1000)
+int svm_nested_exit(struct svm_vcpu *sv);
+/* In guest mode, before each entry: L1's interrupt or an exception L1 intercepts. */
+void svm_nested_before_entry(struct svm_vcpu *sv);
+/* In guest mode: an interrupt of L1's that would end L2's run now. */
+bool svm_nested_intr_for_l1(struct svm_vcpu *sv);
+
+/* nested_msr.c: VM_CR and VM_HSAVE_PA, and EFER.SVME as L1 sees it. */
+int svm_nested_vm_cr_read(struct svm_vcpu *sv, u64 *val);
+int svm_nested_vm_cr_write(struct svm_vcpu *sv, u64 val);
+int svm_nested_hsave_read(struct svm_vcpu *sv, u64 *val);
+int svm_nested_hsave_write(struct svm_vcpu *sv, u64 val);
+bool svm_nested_efer_svme(const struct svm_vcpu *sv);
+int svm_nested_efer_svme_write(struct svm_vcpu *sv, bool svme);
+
+#endif

@@ -1,0 +1,802 @@
+/*
+ * Nested SVM: VMRUN, #VMEXIT, VMLOAD, VMSAVE, STGI, CLGI and INVLPGA
+ * emulated for an L1 guest offered SVM (asm/svm_nested.h; the design and
+ * what is offered are in arch/x86/svm/README.md).
+ *
+ * VMRUN reads VMCB12 from L1's memory once into a cache, runs every
+ * check that can fail on that cache (nested_checks.c, then L2's CR3 and
+ * the permission maps), and only then builds VMCB02 and switches to it.
+ * A failure anywhere before the switch goes through one helper,
+ * nested_synthesize_vmrun_error_vmexit(), which returns to L1 the way a
+ * #VMEXIT does, with the error EXITCODE; nothing of VMCB02 exists yet,
+ * so nothing of a half-built L2 can leak into L1 or the next VMRUN.
+ */
+#include <asm/cpu.h>
+#include <asm/cpuid_model.h>
+#include <asm/svm.h>
+#include <asm/svm_nested.h>
+#include <core/console.h>
+#include <core/page_alloc.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+#include <lib/errno.h>
+#include <lib/panic.h>
+#include <lib/string.h>
+
+#define X86_VEC_UD		6
+#define X86_VEC_GP		13
+#define X86_VEC_PF		14
+/* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA are all 0f 01 xx. */
+#define LEN_SVM_INSN		3
+#define DR7_RESET		0x400ULL
+#define PDPT_ALIGN_MASK		0x1fULL
+#define NR_PDPTES		4
+#define EXITCODE_HW_VMRUN_FAILED 0xffffffffu
+
+/* int_ctl bits L1 may give L2: V_TPR, V_IRQ, its priority and vector, V_IGN_TPR. */
+#define V_INTR_PRIO_MASK	(0xfULL << V_INTR_PRIO_SHIFT)
+#define V_INTR_VECTOR_MASK	(0xffULL << V_INTR_VECTOR_SHIFT)
+#define INT_CTL_FROM_L1		(V_TPR_MASK | V_IRQ | V_INTR_PRIO_MASK | V_IGN_TPR | \
+				 V_INTR_VECTOR_MASK)
+#define INT_CTL_TO_L1		(V_TPR_MASK | V_IRQ)
+
+/* CR4 */
+#define CR4_VME			BIT(0)
+#define CR4_PVI			BIT(1)
+#define CR4_TSD			BIT(2)
+#define CR4_DE			BIT(3)
+#define CR4_PSE			BIT(4)
+#define CR4_PAE			BIT(5)
+#define CR4_PGE			BIT(7)
+#define CR4_PCE			BIT(8)
+#define CR4_OSFXSR		BIT(9)
+#define CR4_OSXMMEXCPT		BIT(10)
+#define CR4_UMIP		BIT(11)
+#define CR4_FSGSBASE		BIT(16)
+#define CR4_PCIDE		BIT(17)
+#define CR4_OSXSAVE		BIT(18)
+#define CR4_SMEP		BIT(20)
+#define CR4_SMAP		BIT(21)
+
+static bool guest_mode(const struct svm_vcpu *sv)
+{
+	return sv->nested.guest_mode;
+}
+
+static struct vmcb *vmcb01(struct svm_vcpu *sv)
+{
+	return sv->vmcb01;
+}
+
+/* ------------------------------------------------------------------ */
+/* L1's CPU model: what VMCB12 may ask for. */
+
+static void host_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
+{
+	cpuid_count(leaf, subleaf, r);
+}
+
+static u32 model_reg(const struct svm_vcpu *sv, u32 leaf, unsigned int reg)
+{
+	struct cpuid_guest g = { .vcpu_id = sv->vcpu->id, .phys_bits = svm_caps.gpa_bits,
+				 .osxsave = true, .nested_svm = true };
+	struct cpuid_regs r;
+
+	cpuid_model(&g, host_cpuid, leaf, 0, &r);
+	return reg == 0 ? r.eax : reg == 1 ? r.ebx : reg == 2 ? r.ecx : r.edx;
+}
+
+/*
+ * A CR4 bit is legal in VMCB12 only if L1's CPUID offers its feature;
+ * TSD and PCE have no CPUID bit (every x86-64 CPU has them).
+ */
+static u64 cr4_allowed(const struct svm_vcpu *sv)
+{
+	static const struct { u32 leaf; u8 reg; u8 bit; u64 cr4; } rows[] = {
+		{ 1, 3, 1, CR4_VME | CR4_PVI },		/* EDX.VME */
+		{ 1, 3, 2, CR4_DE },
+		{ 1, 3, 3, CR4_PSE },
+		{ 1, 3, 6, CR4_PAE },
+		{ 1, 3, 13, CR4_PGE },
+		{ 1, 3, 24, CR4_OSFXSR | CR4_OSXMMEXCPT },	/* EDX.FXSR */
+		{ 1, 2, 17, CR4_PCIDE },
+		{ 1, 2, 26, CR4_OSXSAVE },			/* ECX.XSAVE */
+		{ 7, 1, 0, CR4_FSGSBASE },
+		{ 7, 1, 7, CR4_SMEP },
+		{ 7, 1, 20, CR4_SMAP },
+		{ 7, 2, 2, CR4_UMIP },
+	};
+	u64 allowed = CR4_TSD | CR4_PCE;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if (model_reg(sv, rows[i].leaf, rows[i].reg) & BIT(rows[i].bit))
+			allowed |= rows[i].cr4;
+	return allowed;
+}
+
+static void compute_limits(struct svm_vcpu *sv)
+{
+	sv->nested.limits = (struct nested_limits){
+		.phys_bits = model_reg(sv, 0x80000008u, 0) & 0xff,
+		.cr4_allowed = cr4_allowed(sv),
+		.efer_allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+	};
+}
+
+/* ------------------------------------------------------------------ */
+/* vCPU life. */
+
+static void find_merged_bits(struct svm_nested *n);
+
+int svm_nested_vcpu_init(struct svm_vcpu *sv)
+{
+	struct svm_nested *n = &sv->nested;
+
+	n->offered = sv->svm->nested_svm;
+	if (!n->offered || n->vmcb02)
+		return 0;
+	n->cache = page_alloc_contig(1, PAGE_SIZE);
+	n->vmcb02 = page_alloc_contig(1, PAGE_SIZE);
+	n->msrpm02 = page_alloc_contig(MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE);
+	if (!n->cache || !n->vmcb02 || !n->msrpm02) {
+		svm_nested_vcpu_destroy(sv);
+		return -ENOMEM;
+	}
+	n->vmcb02_pa = (paddr_t)(uintptr_t)n->vmcb02;
+	memset(n->vmcb02, 0, PAGE_SIZE);
+	memset(n->cache, 0, PAGE_SIZE);
+	/* L0's bits never change: only the passed-through MSRs are merged per VMRUN. */
+	memcpy(n->msrpm02, svm_msrpm(), MSRPM_SIZE);
+	n->msrpm02_is_l0s = true;
+	find_merged_bits(n);
+	compute_limits(sv);
+	return 0;
+}
+
+void svm_nested_vcpu_destroy(struct svm_vcpu *sv)
+{
+	struct svm_nested *n = &sv->nested;
+
+	if (n->cache)
+		page_free_contig(n->cache, 1);
+	if (n->vmcb02)
+		page_free_contig(n->vmcb02, 1);
+	if (n->msrpm02)
+		page_free_contig(n->msrpm02, MSRPM_SIZE / PAGE_SIZE);
+	n->cache = n->vmcb02 = NULL;
+	n->msrpm02 = NULL;
+}
+
+/* Back to VMCB01, whatever ran: a (re)boot starts L1 outside guest mode. */
+void svm_nested_reset(struct svm_vcpu *sv)
+{
+	struct svm_nested *n = &sv->nested;
+
+	n->guest_mode = false;
+	n->vmcb12_gpa = 0;
+	n->vmcb12 = NULL;
+	n->efer_svme = false;
+	n->vm_cr = 0;
+	n->hsave_pa = 0;
+	n->l1_asid = 0;
+	sv->vmcb = sv->vmcb01;
+	sv->vmcb_pa = sv->vmcb01_pa;
+	sv->gif = true;
+}
+
+/* ------------------------------------------------------------------ */
+/* The architectural faults of the SVM instructions. */
+
+/*
+ * #UD while L1 has no SVM (not offered, or EFER.SVME clear) or is in
+ * real mode; #GP at CPL > 0. True when a fault was injected.
+ */
+static bool svm_insn_faults(struct svm_vcpu *sv)
+{
+	if (!sv->nested.offered || !sv->nested.efer_svme || !(sv->vmcb->save.cr0 & X86_CR0_PE)) {
+		svm_inject_exception(sv, X86_VEC_UD, false, 0);
+		return true;
+	}
+	if (sv->vmcb->save.cpl) {
+		svm_inject_exception(sv, X86_VEC_GP, true, 0);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The VMCB address in rAX (EAX outside 64-bit mode): page aligned and a
+ * page of L1's RAM, or #GP(0). Returns the page in the hypervisor.
+ */
+static struct vmcb *vmcb_operand(struct svm_vcpu *sv, u64 *gpa)
+{
+	u64 mask = svm_cpu_mode(sv->vmcb) == X86_MODE_64 ? ~0ULL : 0xffffffffULL;
+	struct vmcb *v = NULL;
+
+	*gpa = sv->vmcb->save.rax & mask;
+	if (!(*gpa & (PAGE_SIZE - 1)))
+		v = vm_gpa_to_hva(sv->vcpu->vm, *gpa, PAGE_SIZE);
+	if (!v)
+		svm_inject_exception(sv, X86_VEC_GP, true, 0);
+	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* Returning to L1: the one tail of every #VMEXIT, error or not. */
+
+/*
+ * What #VMEXIT does to the host (L1) beyond reloading its save area,
+ * which VMCB01 is: GIF clear, DR7 reset, CPL 0. The L2 ASID's state and
+ * everything of the VMRUN in flight are dropped, so that the next VMRUN
+ * starts from nothing.
+ */
+static void return_to_l1(struct svm_vcpu *sv)
+{
+	struct vmcb *l1 = vmcb01(sv);
+
+	sv->nested.guest_mode = false;
+	sv->nested.vmcb12_gpa = 0;
+	sv->nested.vmcb12 = NULL;
+	sv->vmcb = l1;
+	sv->vmcb_pa = sv->vmcb01_pa;
+	sv->gif = false;
+	/* Events in flight were L2's: EXITINTINFO told L1 about them. */
+	sv->reinject = 0;
+	sv->pending_event = 0;
+	l1->save.dr7 = DR7_RESET;
+	l1->save.cpl = 0;
+}
+
+/*
+ * The error #VMEXIT of a VMRUN that never got to run L2: EXITCODE is
+ * VMEXIT_INVALID, the 64-bit -1, with no exit information, and L1 goes
+ * on after its VMRUN with GIF clear as after any #VMEXIT.
+ */
+static void nested_synthesize_vmrun_error_vmexit(struct svm_vcpu *sv, struct vmcb *v12)
+{
+	/*
+	 * Only for VMRUNs that failed before VMCB02 was entered: a #VMEXIT
+	 * after L2 ran writes L2's state back through nested_svm_vmexit().
+	 */
+	WARN_ON_ONCE(guest_mode(sv));
+	v12->control.exit_code = (u32)SVM_EXIT_ERR;
+	v12->control.exit_code_hi = (u32)((u64)SVM_EXIT_ERR >> 32);
+	v12->control.exit_info_1 = 0;
+	v12->control.exit_info_2 = 0;
+	return_to_l1(sv);
+}
+
+/* FS, GS, TR, LDTR and the syscall MSRs: the state VMLOAD and VMSAVE move. */
+static void copy_vmload_state(struct vmcb_save *dst, const struct vmcb_save *src)
+{
+	dst->fs = src->fs;
+	dst->gs = src->gs;
+	dst->tr = src->tr;
+	dst->ldtr = src->ldtr;
+	dst->kernel_gs_base = src->kernel_gs_base;
+	dst->star = src->star;
+	dst->lstar = src->lstar;
+	dst->cstar = src->cstar;
+	dst->sfmask = src->sfmask;
+	dst->sysenter_cs = src->sysenter_cs;
+	dst->sysenter_esp = src->sysenter_esp;
+	dst->sysenter_eip = src->sysenter_eip;
+}
+
+/* The guest state #VMEXIT saves into the guest's VMCB. */
+static void save_l2_state(struct vmcb_save *d, const struct vmcb_save *s)
+{
+	d->es = s->es;
+	d->cs = s->cs;
+	d->ss = s->ss;
+	d->ds = s->ds;
+	d->gdtr = s->gdtr;
+	d->idtr = s->idtr;
+	d->cpl = s->cpl;
+	d->efer = s->efer;
+	d->cr0 = s->cr0;
+	d->cr2 = s->cr2;
+	d->cr3 = s->cr3;
+	d->cr4 = s->cr4;
+	d->dr6 = s->dr6;
+	d->dr7 = s->dr7;
+	d->rflags = s->rflags;
+	d->rip = s->rip;
+	d->rsp = s->rsp;
+	d->rax = s->rax;
+}
+
+/*
+ * The #VMEXIT of an L2 that ran: L2's state and the exit information
+ * into VMCB12, L1's state back from VMCB01. next_rip stays 0: NRIPS is
+ * not offered.
+ */
+static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2,
+			      u64 int_info)
+{
+	struct vmcb *v02 = sv->nested.vmcb02, *v12;
+
+	/*
+	 * Only after a successful VMRUN: VMCB02 holds a running L2. A VMRUN
+	 * that failed its checks never built VMCB02, and has its own exit.
+	 */
+	if (WARN_ON_ONCE(!guest_mode(sv)))
+		return;
+	/* VMRUN checked it, and the memory map is fixed once the VM runs. */
+	v12 = sv->nested.vmcb12;
+	if (!WARN_ON_ONCE(!v12)) {
+		save_l2_state(&v12->save, &v02->save);
+		v12->control.int_ctl = (v12->control.int_ctl & ~INT_CTL_TO_L1) |
+				       (v02->control.int_ctl & INT_CTL_TO_L1);
+		v12->control.int_state = v02->control.int_state & INT_SHADOW;
+		v12->control.exit_code = (u32)code;
+		v12->control.exit_code_hi = (u32)(code >> 32);
+		v12->control.exit_info_1 = info1;
+		v12->control.exit_info_2 = info2;
+		v12->control.exit_int_info = int_info;
+		v12->control.event_inj = 0;
+		v12->control.next_rip = 0;
+	}
+	/* After #VMEXIT the CPU holds L2's FS, GS, TR, LDTR and syscall MSRs: L1 VMSAVEs them. */
+	copy_vmload_state(&vmcb01(sv)->save, &v02->save);
+	return_to_l1(sv);
+}
+
+/* An event injected into L2 but not delivered yet is reported to L1 in EXITINTINFO. */
+static u64 l2_event_in_flight(const struct svm_vcpu *sv)
+{
+	u64 inj = sv->nested.vmcb02->control.event_inj;
+
+	if (sv->reinject)
+		return sv->reinject;
+	return (inj & EVTINJ_VALID) ? inj : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* VMRUN: checks, L2's CR3, the permission maps, and only then VMCB02. */
+
+/*
+ * L1 may rewrite VMCB12 under us: everything after this reads the cache,
+ * which holds what VMRUN reads: the control area up to nCR3 and the
+ * guest state VMRUN loads (the rest is never looked at).
+ */
+static void cache_vmcb12(struct svm_vcpu *sv, const struct vmcb *v12)
+{
+	struct vmcb *c = sv->nested.cache;
+
+	memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, nested_cr3) + 8);
+	save_l2_state(&c->save, &v12->save);
+}
+
+static bool legacy_pae_paging(const struct vmcb_save *s)
+{
+	return (s->cr0 & X86_CR0_PG) && (s->cr4 & X86_CR4_PAE) && !(s->efer & EFER_LME);
+}
+
+/*
+ * Loading CR3. With legacy PAE paging VMRUN loads the four PDPTEs: they
+ * must be L1 RAM with no reserved bit set, or VMRUN fails. In the other
+ * modes CR3 is only a value (its MBZ bits are checked already); its
+ * tables are read by the walks that need them.
+ */
+static int load_l2_cr3(struct svm_vcpu *sv)
+{
+	const struct vmcb_save *s = &sv->nested.cache->save;
+	const u64 *pdpt;
+	unsigned int i;
+
+	if (!legacy_pae_paging(s))
+		return 0;
+	pdpt = vm_gpa_to_hva(sv->vcpu->vm, s->cr3 & 0xffffffffULL & ~PDPT_ALIGN_MASK,
+			     NR_PDPTES * sizeof(u64));
+	if (!pdpt)
+		return -EFAULT;
+	for (i = 0; i < NR_PDPTES; i++)
+		if (nested_pdpte_reserved(pdpt[i], sv->nested.limits.phys_bits))
+			return -EINVAL;
+	return 0;
+}
+
+/* L1's map bits at @byte; a map L1 put outside its RAM reads as all set (intercept). */
+static u8 l1_map_byte(struct svm_vcpu *sv, u64 base, u32 byte)
+{
+	const u8 *p = vm_gpa_to_hva(sv->vcpu->vm, (base & ~(u64)(PAGE_SIZE - 1)) + byte, 1);
+
+	return p ? *p : 0xff;
+}
+
+/*
+ * The MSR map VMCB02 uses: an MSR is intercepted if L0 or L1 intercepts
+ * it. L0 intercepts all but a few MSRs, so only their bits can differ
+ * from L0's map: each VMRUN copies L1's bits for those, as L1 may have
+ * changed its map since the last one. An L1 that does not intercept MSRs
+ * at all gets L0's bits, which are clear for them; that needs no work
+ * if the last VMRUN left them so.
+ */
+static void merge_msrpm(struct svm_vcpu *sv)
+{
+	struct svm_nested *n = &sv->nested;
+	const struct vmcb_control *c = &n->cache->control;
+	bool l1_maps = c->intercept_misc1 & INTERCEPT_MSR_PROT;
+	const u8 *l1 = NULL;
+	unsigned int i;
+	u8 bits;
+
+	if (!l1_maps && n->msrpm02_is_l0s)
+		return;
+	if (l1_maps)
+		l1 = vm_gpa_to_hva(sv->vcpu->vm, c->msrpm_base_pa & ~(u64)(PAGE_SIZE - 1),
+				   MSRPM_SIZE);
+	for (i = 0; i < n->nr_merged; i++) {
+		const struct nested_msrpm_bits *m = &n->merged[i];
+
+		bits = !l1_maps ? 0 : l1 ? l1[m->byte] : l1_map_byte(sv, c->msrpm_base_pa, m->byte);
+		n->msrpm02[m->byte] = (u8)((n->msrpm02[m->byte] & ~m->mask) | (bits & m->mask));
+	}
+	n->msrpm02_is_l0s = !l1_maps;
+}
+
+/* Where the bits of the MSRs L0 lets through are: found once, used at every VMRUN. */
+static void find_merged_bits(struct svm_nested *n)
+{
+	unsigned int nr, i;
+	const u32 *msrs = svm_passthrough_msrs(&nr);
+	u32 byte, shift;
+
+	n->nr_merged = 0;
+	for (i = 0; i < nr && n->nr_merged < ARRAY_SIZE(n->merged); i++) {
+		if (svm_msrpm_offset(msrs[i], &byte, &shift))
+			continue;
+		n->merged[n->nr_merged++] = (struct nested_msrpm_bits){
+			.byte = (u16)byte, .mask = (u8)(3u << shift),
+		};
+	}
+}
+
+/*
+ * Everything of VMRUN that can fail, in order, before VMCB02 is touched:
+ * a failure after the switch would have to undo a half-entered L2.
+ */
+static int nested_vmrun_checks(struct svm_vcpu *sv)
+{
+	const struct nested_check *failed;
+	int err;
+
+	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
+	if (failed) {
+		pr_info("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
+			sv->vcpu->id, failed->name);
+		return -EINVAL;
+	}
+	err = load_l2_cr3(sv);
+	if (err) {
+		pr_info("vm %s vCPU %u: nested VMRUN refused: L2's PDPTEs (%d)\n",
+			sv->vcpu->vm->name, sv->vcpu->id, err);
+		return err;
+	}
+	merge_msrpm(sv);
+	return 0;
+}
+
+/* L1's intercepts OR'ed with L0's; L0's maps, NPT, ASID and interrupt masking. */
+static void prepare_vmcb02_control(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c12 = &sv->nested.cache->control;
+	const struct vmcb_control *c01 = &vmcb01(sv)->control;
+	struct vmcb_control *c = &sv->nested.vmcb02->control;
+
+	/*
+	 * Every input field is written here; the others (pause filter, AVIC,
+	 * clean bits...) stay as svm_nested_vcpu_init() zeroed them, and
+	 * the CPU writes only exit information, which no VMRUN reads.
+	 */
+	svm_vmcb_l0_intercepts(c);
+	c->intercept_cr = c12->intercept_cr;
+	c->intercept_dr = c12->intercept_dr;
+	c->intercept_exceptions = c12->intercept_exceptions;
+	c->intercept_misc1 |= c12->intercept_misc1;
+	c->intercept_misc2 |= c12->intercept_misc2;
+	c->intercept_misc3 = 0;
+	c->iopm_base_pa = svm_iopm_pa();
+	c->msrpm_base_pa = (u64)(uintptr_t)sv->nested.msrpm02;
+	/* L2's TSC is L1's plus L1's offset for it; L1's is the host's plus ours. */
+	c->tsc_offset = c01->tsc_offset + c12->tsc_offset;
+	c->asid = sv->svm->l2_asid;
+	/* V_INTR_MASKING: L0's physical interrupts must exit whatever L2's IF is. */
+	c->int_ctl = V_INTR_MASKING | (c12->int_ctl & INT_CTL_FROM_L1);
+	c->int_state = c12->int_state & INT_SHADOW;
+	c->event_inj = c12->event_inj;
+	/* No nested NPT: L2's guest-physical space is L1's, which L0's NPT maps. */
+	c->nested_ctl = NESTED_CTL_NP_ENABLE;
+	c->nested_cr3 = c01->nested_cr3;
+}
+
+/*
+ * L2's state from VMCB12; what VMRUN does not load (VMLOAD's state, the
+ * PAT without nested paging) stays what L1 had in the CPU.
+ */
+static void prepare_vmcb02_save(struct svm_vcpu *sv)
+{
+	const struct vmcb_save *s12 = &sv->nested.cache->save;
+	const struct vmcb_save *s01 = &vmcb01(sv)->save;
+	struct vmcb_save *s = &sv->nested.vmcb02->save;
+
+	save_l2_state(s, s12);
+	copy_vmload_state(s, s01);
+	s->g_pat = s01->g_pat;
+}
+
+/*
+ * A new L1 ASID for L2, or L1 asking for a flush, flushes the one ASID
+ * all of this VM's L2s share.
+ */
+static void nested_tlb(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c12 = &sv->nested.cache->control;
+
+	if (c12->tlb_control != TLB_CONTROL_DO_NOTHING || c12->asid != sv->nested.l1_asid)
+		sv->flush_tlb = true;
+	sv->nested.l1_asid = c12->asid;
+}
+
+static void enter_guest_mode(struct svm_vcpu *sv, u64 vmcb12_gpa, struct vmcb *v12)
+{
+	prepare_vmcb02_control(sv);
+	prepare_vmcb02_save(sv);
+	nested_tlb(sv);
+	/* L1's window, if one was open, belongs to VMCB01 and would fire in L1. */
+	svm_close_window(sv);
+	sv->nested.vmcb12_gpa = vmcb12_gpa;
+	sv->nested.vmcb12 = v12;
+	sv->nested.guest_mode = true;
+	sv->vmcb = sv->nested.vmcb02;
+	sv->vmcb_pa = sv->nested.vmcb02_pa;
+	sv->gif = true;
+}
+
+/*
+ * VMCB01 becomes L1's host save area: RIP after the VMRUN and RAX as it
+ * is, so that every #VMEXIT, the error one included, returns there.
+ */
+int svm_nested_exit_vmrun(struct svm_vcpu *sv)
+{
+	struct vmcb *v12;
+	u64 gpa;
+
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	v12 = vmcb_operand(sv, &gpa);
+	if (!v12)
+		return VCPU_RESUME;
+	/* Where VMRUN would save L1's state: it must be valid, or there is no #VMEXIT. */
+	if (!sv->nested.hsave_pa) {
+		svm_inject_exception(sv, X86_VEC_GP, true, 0);
+		return VCPU_RESUME;
+	}
+	svm_skip(sv, LEN_SVM_INSN);
+	cache_vmcb12(sv, v12);
+	if (nested_vmrun_checks(sv)) {
+		nested_synthesize_vmrun_error_vmexit(sv, v12);
+		return VCPU_RESUME;
+	}
+	enter_guest_mode(sv, gpa, v12);
+	return VCPU_RESUME;
+}
+
+/* ------------------------------------------------------------------ */
+/* VMLOAD, VMSAVE, STGI, CLGI, INVLPGA in L1. */
+
+int svm_nested_exit_vmload(struct svm_vcpu *sv)
+{
+	struct vmcb *v;
+	u64 gpa;
+
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	v = vmcb_operand(sv, &gpa);
+	if (!v)
+		return VCPU_RESUME;
+	copy_vmload_state(&sv->vmcb->save, &v->save);
+	svm_skip(sv, LEN_SVM_INSN);
+	return VCPU_RESUME;
+}
+
+int svm_nested_exit_vmsave(struct svm_vcpu *sv)
+{
+	struct vmcb *v;
+	u64 gpa;
+
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	v = vmcb_operand(sv, &gpa);
+	if (!v)
+		return VCPU_RESUME;
+	copy_vmload_state(&v->save, &sv->vmcb->save);
+	svm_skip(sv, LEN_SVM_INSN);
+	return VCPU_RESUME;
+}
+
+/* A held interrupt is delivered at the next entry (svm_intr_pending() sees GIF). */
+int svm_nested_exit_stgi(struct svm_vcpu *sv)
+{
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	sv->gif = true;
+	svm_skip(sv, LEN_SVM_INSN);
+	return VCPU_RESUME;
+}
+
+int svm_nested_exit_clgi(struct svm_vcpu *sv)
+{
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	sv->gif = false;
+	svm_skip(sv, LEN_SVM_INSN);
+	return VCPU_RESUME;
+}
+
+/*
+ * Every L2 ASID of L1 is one L0 ASID, and flush-by-ASID is not offered:
+ * invalidating one page of one of them flushes that ASID whole.
+ */
+int svm_nested_exit_invlpga(struct svm_vcpu *sv)
+{
+	if (svm_insn_faults(sv))
+		return VCPU_RESUME;
+	sv->flush_tlb = true;
+	svm_skip(sv, LEN_SVM_INSN);
+	return VCPU_RESUME;
+}
+
+/* ------------------------------------------------------------------ */
+/* Exits while L2 runs: L1's, or L0's. */
+
+/* L1's IOPM has a bit per port; an access of N bytes asks for N of them. */
+static bool l1_intercepts_io(struct svm_vcpu *sv, u64 info1)
+{
+	const struct vmcb_control *c = &sv->nested.cache->control;
+	u32 port = (u32)(info1 >> IOIO_PORT_SHIFT) & 0xffff;
+	u32 size = (info1 & IOIO_SZ32) ? 4 : (info1 & IOIO_SZ16) ? 2 : 1;
+	u32 bits, p;
+
+	if (!(c->intercept_misc1 & INTERCEPT_IOIO_PROT))
+		return false;
+	bits = l1_map_byte(sv, c->iopm_base_pa, port / 8);
+	if ((port % 8) + size > 8)
+		bits |= (u32)l1_map_byte(sv, c->iopm_base_pa, port / 8 + 1) << 8;
+	for (p = 0; p < size; p++)
+		if (bits & BIT((port % 8) + p))
+			return true;
+	return false;
+}
+
+/* MSRs outside the map's three ranges are always intercepted. */
+static bool l1_intercepts_msr(struct svm_vcpu *sv, bool write)
+{
+	const struct vmcb_control *c = &sv->nested.cache->control;
+	u32 byte, shift;
+
+	if (!(c->intercept_misc1 & INTERCEPT_MSR_PROT))
+		return false;
+	if (svm_msrpm_offset((u32)svm_gpr_read(sv, GPR_RCX), &byte, &shift))
+		return true;
+	return l1_map_byte(sv, c->msrpm_base_pa, byte) & BIT(shift + (write ? 1 : 0));
+}
+
+static bool bit_in(u32 word, u32 bit)
+{
+	return word & BIT(bit);
+}
+
+/*
+ * Does L1 want this exit? The intercept vectors map exit codes one to
+ * one: CR and DR accesses 0x00-0x3f, exceptions 0x40-0x5f, then one bit
+ * per code from 0x60 and from 0x80. Physical interrupts, NMIs, SMIs and
+ * INITs are L0's own (L1's interrupts come from L0's virtual 8259 and
+ * are reflected by svm_nested_before_entry()); NPFs are L0's (L1 has no
+ * nested paging).
+ */
+static bool l1_intercepts(struct svm_vcpu *sv, u32 code)
+{
+	const struct vmcb_control *c = &sv->nested.cache->control;
+
+	if (code < SVM_EXIT_EXCP_BASE)
+		return code < 0x20 ? bit_in(c->intercept_cr, code) :
+				     bit_in(c->intercept_dr, code - 0x20);
+	if (code < SVM_EXIT_INTR)
+		return bit_in(c->intercept_exceptions, code - SVM_EXIT_EXCP_BASE);
+	if (code <= SVM_EXIT_INIT)
+		return false;
+	if (code == SVM_EXIT_IOIO)
+		return l1_intercepts_io(sv, sv->vmcb->control.exit_info_1);
+	if (code == SVM_EXIT_MSR)
+		return l1_intercepts_msr(sv, sv->vmcb->control.exit_info_1 & 1);
+	if (code < SVM_EXIT_VMRUN)
+		return bit_in(c->intercept_misc1, code - SVM_EXIT_INTR);
+	if (code < SVM_EXIT_VMRUN + 32)
+		return bit_in(c->intercept_misc2, code - SVM_EXIT_VMRUN);
+	return false;
+}
+
+static bool is_svm_insn_exit(u32 code)
+{
+	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT && code != SVM_EXIT_VMMCALL;
+}
+
+/*
+ * The hardware refused VMCB02 although our checks passed it (a check
+ * the emulation lacks): L1 gets the error #VMEXIT rather than the whole
+ * VM stopping, and the state the CPU left in VMCB02 is dropped unread.
+ */
+static int vmcb02_refused(struct svm_vcpu *sv)
+{
+	struct vmcb *v12 = sv->nested.vmcb12;
+
+	pr_warn("vm %s vCPU %u: the CPU refused VMCB02 that passed the nested checks\n",
+		sv->vcpu->vm->name, sv->vcpu->id);
+	sv->nested.guest_mode = false;
+	if (v12)
+		nested_synthesize_vmrun_error_vmexit(sv, v12);
+	else
+		return_to_l1(sv);
+	return VCPU_RESUME;
+}
+
+int svm_nested_exit(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c = &sv->vmcb->control;
+	u32 code = c->exit_code;
+
+	if (code == EXITCODE_HW_VMRUN_FAILED)
+		return vmcb02_refused(sv);
+	if (l1_intercepts(sv, code)) {
+		/* EXITINTINFO goes to L1 as the CPU wrote it; L0 must not deliver it again. */
+		nested_svm_vmexit(sv, code, c->exit_info_1, c->exit_info_2, c->exit_int_info);
+		return VCPU_RESUME;
+	}
+	/* L2 is not offered SVM: what L1 does not intercept is #UD, as without it. */
+	if (is_svm_insn_exit(code)) {
+		svm_inject_exception(sv, X86_VEC_UD, false, 0);
+		return VCPU_RESUME;
+	}
+	return NESTED_EXIT_L0;
+}
+
+/* L1's interrupt can end L2's run the way a physical one would: its IF, or L2's. */
+static bool l1_interrupt_unmasked(struct svm_vcpu *sv)
+{
+	const struct vmcb_save *s = (sv->nested.cache->control.int_ctl & V_INTR_MASKING) ?
+				    &vmcb01(sv)->save : &sv->vmcb->save;
+
+	return s->rflags & X86_RFLAGS_IF;
+}
+
+/* An interrupt of L1's that would end L2's run now (L1 intercepts INTR). */
+bool svm_nested_intr_for_l1(struct svm_vcpu *sv)
+{
+	return (sv->nested.cache->control.intercept_misc1 & INTERCEPT_INTR) &&
+	       svm_intr_pending(sv) && l1_interrupt_unmasked(sv);
+}
+
+/*
+ * An exception L0 raised for L2 (emulating an instruction L1 left to
+ * it) is L1's if L1 intercepts the vector; a pending interrupt of L1's
+ * 8259 is L1's if L1 intercepts INTR. Either ends L2's run here, before
+ * the entry, with the event that was in flight reported.
+ */
+void svm_nested_before_entry(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c12 = &sv->nested.cache->control;
+	u64 ev = sv->pending_event, vec = ev & EVTINJ_VECTOR_MASK;
+	u64 cr2 = vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0;
+
+	if (ev && bit_in(c12->intercept_exceptions, (u32)vec)) {
+		sv->pending_event = 0;
+		nested_svm_vmexit(sv, SVM_EXIT_EXCP_BASE + vec, ev >> EVTINJ_ERR_SHIFT, cr2,
+				  l2_event_in_flight(sv));
+		return;
+	}
+	if (svm_nested_intr_for_l1(sv))
+		nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, l2_event_in_flight(sv));
+}

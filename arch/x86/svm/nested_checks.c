@@ -1,0 +1,220 @@
+/*
+ * The VMRUN consistency checks (AMD APM vol. 2, 15.5.1 "Basic
+ * Operation", the list of illegal guest state), on the cached copy of
+ * VMCB12: one named predicate per check, in one table, so that a refused
+ * VMRUN says which check refused it and each check is tested alone.
+ *
+ * They run on the cache, never on L1's memory: L1 (or another of its
+ * vCPUs) may rewrite VMCB12 at any time, and a check passed on one read
+ * and used on another would let unchecked state into VMCB02.
+ *
+ * Each predicate is true when the state is illegal.
+ */
+#include <asm/cpu.h>
+#include <asm/svm_nested.h>
+
+#define MAP_ALIGN_MASK		0xfffULL
+#define CR3_LEGACY_MBZ		0xffffffff00000000ULL
+#define HIGH32			0xffffffff00000000ULL
+#define X86_VEC_NMI		2
+#define X86_VEC_LAST_EXCEPTION	31
+#define EVTINJ_TYPE_OF(e)	((e) & EVTINJ_TYPE_MASK)
+#define PDPTE_P			BIT(0)
+#define PDPTE_MBZ_LOW		(BIT(1) | BIT(2) | BIT(5) | BIT(6) | BIT(7) | BIT(8))
+
+static u64 above_phys(u32 phys_bits)
+{
+	return phys_bits >= 64 ? 0 : ~0ULL << phys_bits;
+}
+
+/* Long mode is about to be active: EFER.LME with CR0.PG. */
+static bool long_mode_paging(const struct vmcb_save *s)
+{
+	return (s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG);
+}
+
+/*
+ * The APM makes a guest EFER without SVME illegal state, and the CPU's
+ * own VMRUN of VMCB02 would refuse it anyway: refusing it here keeps the
+ * failure L1's error #VMEXIT with the check named.
+ */
+static bool efer_svme_clear(const struct vmcb *v, const struct nested_limits *l)
+{
+	return !(v->save.efer & EFER_SVME);
+}
+
+/* Not-write-through without cache-disable is an undefined cache mode. */
+static bool cr0_cd_clear_nw_set(const struct vmcb *v, const struct nested_limits *l)
+{
+	return !(v->save.cr0 & X86_CR0_CD) && (v->save.cr0 & X86_CR0_NW);
+}
+
+static bool cr0_high_bits(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->save.cr0 & HIGH32;
+}
+
+static bool dr6_high_bits(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->save.dr6 & HIGH32;
+}
+
+static bool dr7_high_bits(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->save.dr7 & HIGH32;
+}
+
+/*
+ * In long mode CR3 holds a physical address: bits beyond L1's width are
+ * MBZ. Outside long mode CR3 is a 32-bit register: its upper half is.
+ */
+static bool cr3_mbz(const struct vmcb *v, const struct nested_limits *l)
+{
+	u64 mbz = long_mode_paging(&v->save) ? above_phys(l->phys_bits) : CR3_LEGACY_MBZ;
+
+	return v->save.cr3 & mbz;
+}
+
+/* Reserved CR4 bits, and those of features L1's CPUID does not offer. */
+static bool cr4_reserved(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->save.cr4 & ~l->cr4_allowed;
+}
+
+static bool efer_reserved(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->save.efer & ~l->efer_allowed;
+}
+
+/* Long mode needs PAE paging... */
+static bool lme_pg_without_pae(const struct vmcb *v, const struct nested_limits *l)
+{
+	return long_mode_paging(&v->save) && !(v->save.cr4 & X86_CR4_PAE);
+}
+
+/* ...and protected mode. */
+static bool lme_pg_without_pe(const struct vmcb *v, const struct nested_limits *l)
+{
+	return long_mode_paging(&v->save) && !(v->save.cr0 & X86_CR0_PE);
+}
+
+/* CS.L with CS.D is reserved: no code segment is both 64- and 32-bit. */
+static bool lme_pg_pae_cs_l_and_d(const struct vmcb *v, const struct nested_limits *l)
+{
+	return long_mode_paging(&v->save) && (v->save.cr4 & X86_CR4_PAE) &&
+	       (v->save.cs.attrib & SEG_ATTR_L) && (v->save.cs.attrib & SEG_ATTR_DB);
+}
+
+/* L2 must not be able to run VMRUN behind L1's back. */
+static bool vmrun_intercept_clear(const struct vmcb *v, const struct nested_limits *l)
+{
+	return !(v->control.intercept_misc2 & INTERCEPT2_VMRUN);
+}
+
+/* ASID 0 is the host's: L1's own translations would be L2's. */
+static bool asid_zero(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->control.asid == 0;
+}
+
+/*
+ * The CPU ignores the low 12 bits of the map bases; the whole map, not
+ * only its first byte, must be within the physical address width.
+ */
+static bool map_beyond_limit(u64 base, u64 size, u32 phys_bits)
+{
+	u64 start = base & ~MAP_ALIGN_MASK;
+
+	return (start & above_phys(phys_bits)) || ((start + size - 1) & above_phys(phys_bits));
+}
+
+static bool iopm_beyond_limit(const struct vmcb *v, const struct nested_limits *l)
+{
+	return map_beyond_limit(v->control.iopm_base_pa, IOPM_SIZE, l->phys_bits);
+}
+
+static bool msrpm_beyond_limit(const struct vmcb *v, const struct nested_limits *l)
+{
+	return map_beyond_limit(v->control.msrpm_base_pa, MSRPM_SIZE, l->phys_bits);
+}
+
+/*
+ * Types 1 and 5-7 are reserved; an exception cannot be the NMI vector
+ * (that is type 2's job) nor above 31.
+ */
+bool nested_event_inj_valid(u64 e)
+{
+	u64 type = EVTINJ_TYPE_OF(e), vec = e & EVTINJ_VECTOR_MASK;
+
+	if (!(e & EVTINJ_VALID))
+		return true;
+	if (type != EVTINJ_TYPE_INTR && type != EVTINJ_TYPE_NMI &&
+	    type != EVTINJ_TYPE_EXEPT && type != EVTINJ_TYPE_SOFT)
+		return false;
+	return type != EVTINJ_TYPE_EXEPT || (vec != X86_VEC_NMI && vec <= X86_VEC_LAST_EXCEPTION);
+}
+
+static bool event_inj_illegal(const struct vmcb *v, const struct nested_limits *l)
+{
+	return !nested_event_inj_valid(v->control.event_inj);
+}
+
+/* NP, SEV and SEV-ES (nested_ctl bits 0-2 and up) are not offered to L1. */
+static bool nested_ctl_not_offered(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->control.nested_ctl != 0;
+}
+
+/*
+ * Without flush-by-ASID (not offered) TLB_CONTROL may only be "nothing"
+ * or "flush everything"; 3 and 7 need the feature, the rest is reserved.
+ */
+static bool tlb_control_not_offered(const struct vmcb *v, const struct nested_limits *l)
+{
+	return v->control.tlb_control != TLB_CONTROL_DO_NOTHING &&
+	       v->control.tlb_control != TLB_CONTROL_FLUSH_ALL_ASID;
+}
+
+#define CHECK(fn)	{ #fn, fn }
+
+const struct nested_check nested_checks[] = {
+	CHECK(efer_svme_clear),
+	CHECK(cr0_cd_clear_nw_set),
+	CHECK(cr0_high_bits),
+	CHECK(dr6_high_bits),
+	CHECK(dr7_high_bits),
+	CHECK(cr3_mbz),
+	CHECK(cr4_reserved),
+	CHECK(efer_reserved),
+	CHECK(lme_pg_without_pae),
+	CHECK(lme_pg_without_pe),
+	CHECK(lme_pg_pae_cs_l_and_d),
+	CHECK(vmrun_intercept_clear),
+	CHECK(asid_zero),
+	CHECK(iopm_beyond_limit),
+	CHECK(msrpm_beyond_limit),
+	CHECK(event_inj_illegal),
+	CHECK(nested_ctl_not_offered),
+	CHECK(tlb_control_not_offered),
+};
+
+const unsigned int nested_nr_checks = ARRAY_SIZE(nested_checks);
+
+const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
+					     const struct nested_limits *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nested_checks); i++)
+		if (nested_checks[i].violated(v12, l))
+			return &nested_checks[i];
+	return NULL;
+}
+
+/* A present PDPTE: bits 1, 2, 5-8 and those beyond the physical width (63 too) are MBZ. */
+bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits)
+{
+	if (!(pdpte & PDPTE_P))
+		return false;
+	return (pdpte & PDPTE_MBZ_LOW) || (pdpte & above_phys(phys_bits));
+}

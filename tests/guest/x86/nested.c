@@ -1,0 +1,716 @@
+/*
+ * x86-vm-nested: an L1 guest that is a tiny hypervisor of its own. It
+ * is offered SVM (nested-svm) and runs a table of VMRUNs: each VMRUN
+ * consistency check violated alone must give the error #VMEXIT (EXITCODE
+ * -1 in all 64 bits, no exit information, GIF clear, L1's registers and
+ * RIP as they were), and a valid VMRUN right after must still work;
+ * valid L2 guests then exit through CPUID, HLT, IO, MSR, VMMCALL, #UD
+ * and INTR intercepts with the exit information checked, and the SVM
+ * instructions fault where the APM says they do.
+ *
+ * L2 shares L1's page tables, GDT and IDT (L1 has no nested paging, so
+ * L2's guest-physical space is L1's): its code is the small assembly
+ * routines below, run on a stack of its own.
+ */
+#include <guest/guest.h>
+#include <lib/string.h>
+#include <guest/svm.h>
+
+#define EXIT_UD		0x46
+#define EXIT_INTR	0x60
+#define EXIT_CPUID	0x72
+#define EXIT_HLT	0x78
+#define EXIT_IOIO	0x7b
+#define EXIT_MSR	0x7c
+
+#define V_INTR_MASKING	X86_BIT(24)
+#define EV_VALID	X86_BIT(31)
+#define EV_INTR		(0u << 8)
+#define EV_NMI		(2u << 8)
+#define EV_EXCP		(3u << 8)
+
+#define MSR_STAR	0xc0000081u
+#define MSR_FS_BASE	0xc0000100u
+#define MSR_KGS_BASE	0xc0000102u
+#define ATTR_CODE64	0xa9b
+#define ATTR_DATA	0xc93
+#define ATTR_CODE32	0xc9b
+#define X86_CR4_OSFXSR	X86_BIT(9)
+#define SCRATCH_PORT	(COM1_PORT + 7)
+#define IRQ_BASE	0x20
+#define INJECT_VECTOR	0x40
+#define L2_MAGIC	0x1234abcdULL
+#define OUTSIDE_RAM	0x10000000ULL		/* the VM has 32 MiB */
+
+/* GPRs in encoding order, as l1_vmrun() stores them after the #VMEXIT. */
+enum { R_AX, R_CX, R_DX, R_BX, R_SP, R_BP, R_SI, R_DI, R_8, R_9, R_10, R_11, R_12, R_13,
+       R_14, R_15, NR_REGS };
+#define PATTERN(i)	(0x5ec0000000000000ULL | ((u64)(i) << 8) | (i))
+
+/*
+ * l1_vmrun(vmcb, regs): VMRUN with every GPR but RAX and RSP set to
+ * PATTERN(n), then every GPR as the #VMEXIT left it stored in regs[].
+ * l1_vmrun_sti does STI right before, so VMRUN is in its shadow: the
+ * CPU takes no interrupt between the two, and the #VMEXIT's GIF decides.
+ */
+u64 l1_vmrun(struct vmcb *v, u64 *regs);
+u64 l1_vmrun_sti(struct vmcb *v, u64 *regs);
+__asm__(
+	".macro l1_vmrun_body sti\n"
+	"	push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+	"	push %rsi\n"
+	"	mov %rdi, %rax\n"
+	"	movabs $0x5ec0000000000101, %rcx\n"
+	"	movabs $0x5ec0000000000202, %rdx\n"
+	"	movabs $0x5ec0000000000303, %rbx\n"
+	"	movabs $0x5ec0000000000505, %rbp\n"
+	"	movabs $0x5ec0000000000606, %rsi\n"
+	"	movabs $0x5ec0000000000707, %rdi\n"
+	"	movabs $0x5ec0000000000808, %r8\n"
+	"	movabs $0x5ec0000000000909, %r9\n"
+	"	movabs $0x5ec0000000000a0a, %r10\n"
+	"	movabs $0x5ec0000000000b0b, %r11\n"
+	"	movabs $0x5ec0000000000c0c, %r12\n"
+	"	movabs $0x5ec0000000000d0d, %r13\n"
+	"	movabs $0x5ec0000000000e0e, %r14\n"
+	"	movabs $0x5ec0000000000f0f, %r15\n"
+	"	.if \\sti\n"
+	"	sti\n"
+	"	.endif\n"
+	"	vmrun %rax\n"
+	"	xchg %rdi, (%rsp)\n"
+	"	mov %rax, 0(%rdi); mov %rcx, 8(%rdi); mov %rdx, 16(%rdi); mov %rbx, 24(%rdi)\n"
+	"	mov %rsp, 32(%rdi); mov %rbp, 40(%rdi); mov %rsi, 48(%rdi)\n"
+	"	mov %r8, 64(%rdi); mov %r9, 72(%rdi); mov %r10, 80(%rdi); mov %r11, 88(%rdi)\n"
+	"	mov %r12, 96(%rdi); mov %r13, 104(%rdi)\n"
+	"	mov %r14, 112(%rdi); mov %r15, 120(%rdi)\n"
+	"	pop %rax\n"
+	"	mov %rax, 56(%rdi)\n"
+	"	pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+	"	ret\n"
+	".endm\n"
+	".text\n"
+	".global l1_vmrun\n"
+	"l1_vmrun: l1_vmrun_body 0\n"
+	".global l1_vmrun_sti\n"
+	"l1_vmrun_sti: l1_vmrun_body 1\n");
+
+/* L2's code: each routine ends in VMMCALL, which every test intercepts. */
+void l2_vmmcall(void), l2_cpuid(void), l2_cpuid_insn(void), l2_hlt(void), l2_io(void);
+void l2_io_insn(void), l2_rdmsr_star(void), l2_rdtsc(void), l2_spin(void), l2_loop(void);
+void l2_mmio(void), l2_vmmcall32(void);
+__asm__(
+	".text\n"
+	"l2_vmmcall: movabs $0x1234abcd, %rbx\n"
+	"	vmmcall\n"
+	"	ud2\n"
+	"l2_cpuid: mov $0x80000001, %eax; xor %ecx, %ecx\n"
+	"l2_cpuid_insn: cpuid\n"
+	"	vmmcall\n"
+	"l2_hlt: hlt\n"
+	"	vmmcall\n"
+	"l2_io: mov $0x5a, %al; mov $0x3ff, %dx\n"
+	"l2_io_insn: outb %al, %dx\n"
+	"	xor %eax, %eax\n"
+	"	inb %dx, %al\n"
+	"	mov %rax, %rbx\n"
+	"	vmmcall\n"
+	"l2_rdmsr_star: mov $0xc0000081, %ecx\n"
+	"	rdmsr\n"
+	"	vmmcall\n"
+	"l2_rdtsc: rdtsc\n"
+	"	vmmcall\n"
+	"l2_spin: mov $20000000, %ecx\n"
+	"1:	pause\n"
+	"	dec %ecx\n"
+	"	jnz 1b\n"
+	"	vmmcall\n"
+	"l2_mmio: mov $0xfe000007, %edx\n"
+	"	movb $0xa5, (%rdx)\n"
+	"	xor %ebx, %ebx\n"
+	"	movb (%rdx), %bl\n"
+	"	vmmcall\n"
+	"l2_loop: vmmcall\n"
+	"	jmp l2_loop\n"
+	".global l2_vmmcall, l2_cpuid, l2_cpuid_insn, l2_hlt, l2_io, l2_io_insn\n"
+	".code32\n"
+	"l2_vmmcall32: mov $0x1234abcd, %ebx\n"
+	"	vmmcall\n"
+	"	ud2\n"
+	".code64\n"
+	".global l2_rdmsr_star, l2_rdtsc, l2_spin, l2_loop, l2_mmio, l2_vmmcall32\n");
+
+static struct vmcb *vmcb, *spare;
+static u8 *iopm, *msrpm, *l2_stack, *hsave;
+static u64 regs[NR_REGS];
+static bool ran;		/* the last run()'s verdict, before ok() formats its message */
+
+struct dtr {
+	u16 limit;
+	u64 base;
+} __packed;
+
+static u64 l1_phys_bits(void)
+{
+	return cpuid(0x80000008).eax & 0xff;
+}
+
+/* A valid 64-bit L2 on L1's tables, descriptor tables and flat segments. */
+static void make_vmcb(struct vmcb *v, void (*entry)(void))
+{
+	struct dtr gdt, idt;
+	struct seg data = { KERNEL_DS, ATTR_DATA, 0xffffffff, 0 };
+
+	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
+	memset(v, 0, sizeof(*v));
+	v->icpt2 = I2_VMRUN | I2_VMMCALL;
+	v->asid = 1;
+	v->iopm = (u64)(uintptr_t)iopm;
+	v->msrpm = (u64)(uintptr_t)msrpm;
+	v->int_ctl = V_INTR_MASKING;
+	v->cs = (struct seg){ KERNEL_CS, ATTR_CODE64, 0xffffffff, 0 };
+	v->es = v->ss = v->ds = data;
+	v->gdtr = (struct seg){ 0, 0, gdt.limit, gdt.base };
+	v->idtr = (struct seg){ 0, 0, idt.limit, idt.base };
+	v->efer = rdmsr(MSR_EFER);
+	v->cr0 = read_cr0();
+	v->cr3 = read_cr3();
+	v->cr4 = read_cr4();
+	v->dr6 = 0xffff0ff0;
+	v->dr7 = 0x400;
+	v->rflags = 2;
+	v->rip = (u64)(uintptr_t)entry;
+	v->rsp = (u64)(uintptr_t)(l2_stack + PAGE_SIZE * 2);
+	v->rax = 0;
+}
+
+static u64 exit_code(const struct vmcb *v)
+{
+	return (u64)v->exit_code_hi << 32 | v->exit_code;
+}
+
+/* ---- the faults of the SVM instructions ---- */
+
+#define SVM_INSN_VECTOR(insn, rax)						\
+	({									\
+		exception_clear();						\
+		__asm__ __volatile__("1: " insn "\n2:\n" ASM_EXTABLE(1b, 2b)	\
+				     : : "a"(rax) : "memory");			\
+		last_exception()->vector;					\
+	})
+
+static void test_svm_offered(void)
+{
+	struct cpuid_regs r = cpuid(0x80000001), a;
+	u64 v;
+
+	ok(r.ecx & X86_BIT(2), "cpuid 0x80000001: SVM offered (nested-svm)");
+	a = cpuid(0x8000000a);
+	ok(a.eax == 1 && a.ebx >= 2 && a.edx == 0,
+	   "cpuid 0x8000000a: revision %u, %u ASIDs, features %#x (none: no NP, no NRIPS)",
+	   a.eax, a.ebx, a.edx);
+	ok(!(rdmsr(MSR_EFER) & EFER_SVME), "EFER.SVME reads clear at boot");
+	ok(rdmsr_safe(MSR_VM_CR, &v) == NO_EXCEPTION && v == 0, "VM_CR reads 0 (SVM enabled)");
+}
+
+static void test_ud_without_svme(void)
+{
+	u64 pa = (u64)(uintptr_t)vmcb;
+
+	ok(SVM_INSN_VECTOR("vmrun", pa) == UD_VECTOR, "VMRUN with EFER.SVME clear: #UD");
+	ok(SVM_INSN_VECTOR("vmload", pa) == UD_VECTOR, "VMLOAD with EFER.SVME clear: #UD");
+	ok(SVM_INSN_VECTOR("vmsave", pa) == UD_VECTOR, "VMSAVE with EFER.SVME clear: #UD");
+	ok(SVM_INSN_VECTOR("stgi", pa) == UD_VECTOR, "STGI with EFER.SVME clear: #UD");
+	ok(SVM_INSN_VECTOR("clgi", pa) == UD_VECTOR, "CLGI with EFER.SVME clear: #UD");
+	ok(SVM_INSN_VECTOR("invlpga", pa) == UD_VECTOR, "INVLPGA with EFER.SVME clear: #UD");
+}
+
+static void test_enable_svm(void)
+{
+	u64 pa = (u64)(uintptr_t)hsave;
+
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	ok(rdmsr(MSR_EFER) & EFER_SVME, "EFER.SVME set by WRMSR reads back");
+	ok(SVM_INSN_VECTOR("vmrun", (u64)(uintptr_t)vmcb) == GP_VECTOR,
+	   "VMRUN before VM_HSAVE_PA is set: #GP");
+	ok(wrmsr_safe(MSR_VM_HSAVE_PA, pa | 0x10) == GP_VECTOR, "VM_HSAVE_PA unaligned: #GP");
+	ok(wrmsr_safe(MSR_VM_HSAVE_PA, OUTSIDE_RAM) == GP_VECTOR,
+	   "VM_HSAVE_PA outside L1's RAM: #GP");
+	ok(wrmsr_safe(MSR_VM_HSAVE_PA, pa) == NO_EXCEPTION && rdmsr(MSR_VM_HSAVE_PA) == pa,
+	   "VM_HSAVE_PA set to a page of L1's RAM");
+}
+
+static void test_gp_bad_rax(void)
+{
+	u64 pa = (u64)(uintptr_t)vmcb;
+
+	make_vmcb(vmcb, l2_vmmcall);
+	ok(SVM_INSN_VECTOR("vmrun", pa + 8) == GP_VECTOR, "VMRUN, rAX not page aligned: #GP");
+	ok(SVM_INSN_VECTOR("vmrun", OUTSIDE_RAM) == GP_VECTOR, "VMRUN, rAX outside RAM: #GP");
+	ok(SVM_INSN_VECTOR("vmrun", 1ULL << 52) == GP_VECTOR,
+	   "VMRUN, rAX beyond the physical address width: #GP");
+	ok(SVM_INSN_VECTOR("vmload", pa + 0x800) == GP_VECTOR, "VMLOAD, rAX unaligned: #GP");
+	ok(SVM_INSN_VECTOR("vmsave", OUTSIDE_RAM) == GP_VECTOR, "VMSAVE, rAX outside RAM: #GP");
+	ok(vmcb->exit_code == 0, "no #VMEXIT was written for a faulting VMRUN");
+}
+
+/* ---- valid VMRUNs ---- */
+
+/* Runs @v; true if L2's #VMEXIT has @code. */
+static bool run(struct vmcb *v, u64 code)
+{
+	l1_vmrun(v, regs);
+	return exit_code(v) == code;
+}
+
+static bool valid_vmrun_works(void)
+{
+	make_vmcb(spare, l2_vmmcall);
+	return run(spare, EXIT_VMMCALL) && regs[R_BX] == L2_MAGIC &&
+	       spare->rip == (u64)(uintptr_t)l2_vmmcall + 10;
+}
+
+static void test_vmmcall(void)
+{
+	make_vmcb(vmcb, l2_vmmcall);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && regs[R_BX] == L2_MAGIC,
+	   "L2 VMMCALL reflected: EXITCODE %#llx, L2's RBX %#llx", exit_code(vmcb), regs[R_BX]);
+	ok(vmcb->rip == (u64)(uintptr_t)l2_vmmcall + 10 && vmcb->info1 == 0 && vmcb->info2 == 0 &&
+	   vmcb->intinfo == 0 && vmcb->next_rip == 0,
+	   "VMMCALL exit: L2's RIP %#llx at the VMMCALL, no exit information", vmcb->rip);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->icpt2 = I2_VMRUN;
+	vmcb->icpt_exc = X86_BIT(UD_VECTOR);
+	ran = run(vmcb, EXIT_UD);
+	ok(ran, "L2 VMMCALL not intercepted: #UD, reflected as %#llx",
+	   exit_code(vmcb));
+}
+
+static void test_cpuid(void)
+{
+	make_vmcb(vmcb, l2_cpuid);
+	vmcb->icpt1 = I1_CPUID;
+	ran = run(vmcb, EXIT_CPUID);
+	ok(ran && vmcb->rip == (u64)(uintptr_t)l2_cpuid_insn,
+	   "L2 CPUID intercepted: EXITCODE %#llx at the CPUID", exit_code(vmcb));
+	make_vmcb(vmcb, l2_cpuid);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_CX] == cpuid(0x80000001).ecx,
+	   "L2 CPUID not intercepted: L0 answers (ECX %#llx), then VMMCALL", regs[R_CX]);
+}
+
+static void test_hlt(void)
+{
+	make_vmcb(vmcb, l2_hlt);
+	vmcb->icpt1 = I1_HLT;
+	ran = run(vmcb, EXIT_HLT);
+	ok(ran && vmcb->rip == (u64)(uintptr_t)l2_hlt,
+	   "L2 HLT intercepted: EXITCODE %#llx", exit_code(vmcb));
+}
+
+static void test_io(void)
+{
+	u64 want = ((u64)SCRATCH_PORT << 16) | X86_BIT(4);	/* OUT, 8-bit */
+
+	make_vmcb(vmcb, l2_io);
+	vmcb->icpt1 = I1_IOIO;
+	iopm[SCRATCH_PORT / 8] |= 1 << (SCRATCH_PORT % 8);
+	ran = run(vmcb, EXIT_IOIO);
+	ok(ran && (vmcb->info1 & 0xffff0071) == want &&
+	   vmcb->info2 == (u64)(uintptr_t)l2_io_insn + 1,
+	   "L2 OUT to a port in L1's IOPM: EXITCODE %#llx, EXITINFO1 %#llx, EXITINFO2 %#llx",
+	   exit_code(vmcb), vmcb->info1, vmcb->info2);
+	iopm[SCRATCH_PORT / 8] &= ~(1 << (SCRATCH_PORT % 8));
+	make_vmcb(vmcb, l2_io);
+	vmcb->icpt1 = I1_IOIO;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (regs[R_BX] & 0xff) == 0x5a,
+	   "L2 IO to a port L1's IOPM lets through reaches L1's UART (read back %#llx)",
+	   regs[R_BX] & 0xff);
+}
+
+/* STAR is one of the MSRs L0 lets through: only the merged map makes it exit. */
+static void test_msr(void)
+{
+	u32 bit = (MSR_STAR - 0xc0000000u) * 2;
+
+	make_vmcb(vmcb, l2_rdmsr_star);
+	vmcb->icpt1 = I1_MSR;
+	msrpm[0x800 + bit / 8] |= 1 << (bit % 8);
+	ran = run(vmcb, EXIT_MSR);
+	ok(ran && vmcb->info1 == 0,
+	   "L2 RDMSR of STAR in L1's MSRPM: EXITCODE %#llx, EXITINFO1 %llu", exit_code(vmcb),
+	   vmcb->info1);
+	msrpm[0x800 + bit / 8] &= ~(1 << (bit % 8));
+	make_vmcb(vmcb, l2_rdmsr_star);
+	vmcb->icpt1 = I1_MSR;
+	run(vmcb, EXIT_VMMCALL);
+	ok(exit_code(vmcb) == EXIT_VMMCALL,
+	   "L2 RDMSR of STAR not in L1's MSRPM runs: EXITCODE %#llx", exit_code(vmcb));
+}
+
+/*
+ * L2's guest-physical space is L1's: its MMIO access faults in L0's NPT
+ * and is emulated by L0 through L2's own page tables, as L1's would be.
+ */
+static void test_mmio(void)
+{
+	make_vmcb(vmcb, l2_mmio);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (regs[R_BX] & 0xff) == 0xa5,
+	   "L2 MMIO to L1's UART scratch register, emulated by L0 (read back %#llx)",
+	   regs[R_BX] & 0xff);
+}
+
+static void test_tsc_offset(void)
+{
+	u64 before = rdtsc(), l2;
+
+	make_vmcb(vmcb, l2_rdtsc);
+	vmcb->tsc_offset = 1ULL << 50;
+	run(vmcb, EXIT_VMMCALL);
+	l2 = (regs[R_DX] << 32) | (u32)vmcb->rax;
+	ok(l2 - before >= (1ULL << 50) && l2 - before < (1ULL << 50) + (1ULL << 40),
+	   "L2's TSC is L1's plus VMCB12's TSC offset (%#llx ahead)", l2 - before);
+}
+
+static volatile unsigned int injected, ticks;
+
+static void injected_handler(struct ex_regs *r)
+{
+	injected++;
+}
+
+/* The vector goes through L2's IDT, which is L1's: the handler runs as L2. */
+static void test_eventinj(void)
+{
+	set_handler(INJECT_VECTOR, injected_handler);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->event_inj = INJECT_VECTOR | EV_INTR | EV_VALID;
+	run(vmcb, EXIT_VMMCALL);
+	ok(exit_code(vmcb) == EXIT_VMMCALL && injected == 1 && vmcb->event_inj == 0,
+	   "EVENTINJ: vector %#x delivered in L2 (%u), then VMMCALL; EVENTINJ cleared",
+	   INJECT_VECTOR, injected);
+	set_handler(INJECT_VECTOR, NULL);
+}
+
+#define V_IRQ		X86_BIT(8)
+#define V_IGN_TPR	X86_BIT(20)
+#define V_PRIO_MAX	(0xfULL << 16)
+#define V_VECTOR(v)	((u64)(v) << 32)
+#define I1_VINTR	X86_BIT(4)
+#define EXIT_VINTR	0x64
+
+/*
+ * V_IRQ: L1 asks for a virtual interrupt in L2; the CPU delivers it when
+ * L2's IF allows, through L2's IDT, and clears V_IRQ, which the #VMEXIT
+ * writes back. With VINTR intercepted, L1 gets the exit instead.
+ */
+static void test_virtual_interrupt(void)
+{
+	unsigned int before = injected;
+
+	set_handler(INJECT_VECTOR, injected_handler);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->rflags = 0x202;
+	vmcb->int_ctl |= V_IRQ | V_IGN_TPR | V_PRIO_MAX | V_VECTOR(INJECT_VECTOR);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && injected == before + 1 && !(vmcb->int_ctl & V_IRQ),
+	   "V_IRQ: vector %#x taken by L2 (%u), V_IRQ clear in VMCB12 after the #VMEXIT",
+	   INJECT_VECTOR, injected - before);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->rflags = 0x202;
+	vmcb->icpt1 = I1_VINTR;
+	vmcb->int_ctl |= V_IRQ | V_IGN_TPR | V_PRIO_MAX | V_VECTOR(INJECT_VECTOR);
+	ran = run(vmcb, EXIT_VINTR);
+	ok(ran && injected == before + 1, "V_IRQ with VINTR intercepted: EXITCODE %#llx",
+	   exit_code(vmcb));
+	set_handler(INJECT_VECTOR, NULL);
+}
+
+static void test_vmload_vmsave(void)
+{
+	u64 pa = (u64)(uintptr_t)spare, old = rdmsr(MSR_KGS_BASE);
+
+	memset(spare, 0, sizeof(*spare));
+	__asm__ __volatile__("vmsave %%rax" : : "a"(pa) : "memory");
+	ok(spare->fs.base == rdmsr(MSR_FS_BASE) && spare->kernel_gs_base == old &&
+	   spare->tr.sel == KERNEL_TSS, "VMSAVE stores FS, KernelGSBase and TR");
+	spare->kernel_gs_base = 0x12345000;
+	__asm__ __volatile__("vmload %%rax" : : "a"(pa) : "memory");
+	ok(rdmsr(MSR_KGS_BASE) == 0x12345000, "VMLOAD loads KernelGSBase");
+	wrmsr(MSR_KGS_BASE, old);
+}
+
+/* ---- interrupts and GIF ---- */
+
+static void timer_irq(struct ex_regs *r)
+{
+	ticks++;
+	pic_eoi(0);
+}
+
+static bool irq0_requested(void)
+{
+	outb(PIC_MASTER_CMD, PIC_READ_IRR);
+	return inb(PIC_MASTER_CMD) & 1;
+}
+
+/* IRQ 0 pending at the 8259, with IF=0 so that nothing takes it yet. */
+static bool arm_pending_irq(void)
+{
+	unsigned int spin;
+
+	pit_one_shot(100);
+	pic_unmask(0);
+	for (spin = 0; spin < 10000000 && !irq0_requested(); spin++)
+		cpu_pause();
+	return irq0_requested();
+}
+
+static void test_gif(void)
+{
+	unsigned int before;
+	bool pending;
+
+	pic_init(IRQ_BASE);
+	set_handler(IRQ_BASE, timer_irq);
+	__asm__ __volatile__("clgi" ::: "memory");
+	pending = arm_pending_irq();
+	before = ticks;
+	__asm__ __volatile__("sti; nop; nop; nop; cli" ::: "memory");
+	ok(pending && ticks == before, "CLGI: a pending interrupt is held with IF=1");
+	__asm__ __volatile__("sti; stgi; nop; cli" ::: "memory");
+	ok(ticks == before + 1, "STGI: the held interrupt is delivered");
+	pic_mask(0);
+}
+
+/* L1 intercepts INTR: L1's interrupt ends L2's run, and L1 takes it after STGI. */
+static void test_intr_reflected(void)
+{
+	unsigned int before;
+
+	make_vmcb(vmcb, l2_spin);
+	vmcb->icpt1 = I1_INTR;
+	before = ticks;
+	pit_one_shot(2000);
+	pic_unmask(0);
+	l1_vmrun_sti(vmcb, regs);
+	cli();
+	ok(exit_code(vmcb) == EXIT_INTR && ticks == before,
+	   "L1's interrupt in L2 with INTR intercepted: EXITCODE %#llx, held by GIF=0",
+	   exit_code(vmcb));
+	__asm__ __volatile__("sti; stgi; nop; cli" ::: "memory");
+	ok(ticks == before + 1, "after STGI, L1 takes the interrupt");
+	pic_mask(0);
+}
+
+/* ---- the consistency checks ---- */
+
+struct bad_vmrun {
+	const char *what;
+	void (*spoil)(struct vmcb *v);
+};
+
+static void efer_svme_clear(struct vmcb *v) { v->efer &= ~EFER_SVME; }
+static void cr0_nw_without_cd(struct vmcb *v) { v->cr0 = (v->cr0 & ~X86_CR0_CD) | X86_CR0_NW; }
+static void cr0_high(struct vmcb *v) { v->cr0 |= 1ULL << 32; }
+static void dr6_high(struct vmcb *v) { v->dr6 |= 1ULL << 40; }
+static void dr7_high(struct vmcb *v) { v->dr7 |= 1ULL << 63; }
+static void cr3_long_mbz(struct vmcb *v) { v->cr3 |= 1ULL << 51; }
+static void cr4_reserved(struct vmcb *v) { v->cr4 |= X86_BIT(15); }
+static void cr4_la57(struct vmcb *v) { v->cr4 |= X86_BIT(12); }
+static void efer_reserved(struct vmcb *v) { v->efer |= X86_BIT(2); }
+static void lme_pg_no_pae(struct vmcb *v) { v->cr4 &= ~X86_CR4_PAE; }
+static void lme_pg_no_pe(struct vmcb *v) { v->cr0 &= ~X86_CR0_PE; }
+static void cs_l_and_d(struct vmcb *v) { v->cs.attrib |= 0x400; }
+static void no_vmrun_icpt(struct vmcb *v) { v->icpt2 &= ~I2_VMRUN; }
+static void asid_zero(struct vmcb *v) { v->asid = 0; }
+static void evt_type1(struct vmcb *v) { v->event_inj = EV_VALID | (1u << 8) | 32; }
+static void evt_type5(struct vmcb *v) { v->event_inj = EV_VALID | (5u << 8) | 32; }
+static void evt_exc_nmi(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 2; }
+static void evt_exc_32(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 32; }
+static void np_enable(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = read_cr3(); }
+static void sev_enable(struct vmcb *v) { v->nested_ctl = 2; }
+static void tlb_ctl_3(struct vmcb *v) { v->tlb_control = 3; }
+static void tlb_ctl_2(struct vmcb *v) { v->tlb_control = 2; }
+
+static void iopm_end_beyond(struct vmcb *v)
+{
+	v->iopm = (1ULL << l1_phys_bits()) - 0x2000;
+}
+
+static void iopm_base_beyond(struct vmcb *v)
+{
+	v->iopm = 1ULL << l1_phys_bits();
+}
+
+static void msrpm_end_beyond(struct vmcb *v)
+{
+	v->msrpm = (1ULL << l1_phys_bits()) - 0x1000;
+}
+
+/* 32-bit protected mode without paging: CR3 is a 32-bit register. */
+static void legacy_cr3_high(struct vmcb *v)
+{
+	v->efer = EFER_SVME;
+	v->cr0 = X86_CR0_PE | X86_CR0_ET;
+	v->cr4 = 0;
+	v->cs.attrib = ATTR_CODE32;
+	v->cr3 = 1ULL << 32;
+}
+
+static u64 *bad_pdpt, *pae_pd;
+
+/* 32-bit protected mode, paging off; then legacy PAE paging on valid tables. */
+static void test_legacy_modes(void)
+{
+	unsigned int i;
+
+	make_vmcb(vmcb, l2_vmmcall32);
+	legacy_cr3_high(vmcb);
+	vmcb->cr3 = 0;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == L2_MAGIC && vmcb->cs.attrib == ATTR_CODE32,
+	   "L2 in 32-bit protected mode without paging: EXITCODE %#llx", exit_code(vmcb));
+	for (i = 0; i < 512; i++)
+		pae_pd[i] = ((u64)i << 21) | 0x83;		/* P, RW, 2 MiB */
+	memset(bad_pdpt, 0, 32);
+	bad_pdpt[0] = (u64)(uintptr_t)pae_pd | 1;
+	make_vmcb(vmcb, l2_vmmcall32);
+	legacy_cr3_high(vmcb);
+	vmcb->cr0 |= X86_CR0_PG;
+	vmcb->cr4 = X86_CR4_PAE;
+	vmcb->cr3 = (u64)(uintptr_t)bad_pdpt;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == L2_MAGIC,
+	   "L2 with legacy PAE paging on valid PDPTEs: EXITCODE %#llx", exit_code(vmcb));
+}
+
+/* Legacy PAE paging: VMRUN loads the PDPTEs, and a reserved bit in one fails it. */
+static void pae_pdpte_reserved(struct vmcb *v)
+{
+	legacy_cr3_high(v);
+	v->cr0 |= X86_CR0_PG;
+	v->cr4 = X86_CR4_PAE;
+	bad_pdpt[0] = 0x1000 | 1;
+	bad_pdpt[1] = 0x2000 | 1 | X86_BIT(1);
+	v->cr3 = (u64)(uintptr_t)bad_pdpt;
+}
+
+static const struct bad_vmrun bad_vmruns[] = {
+	{ "EFER.SVME clear", efer_svme_clear },
+	{ "CR0.CD=0 with CR0.NW=1", cr0_nw_without_cd },
+	{ "CR0[63:32] set", cr0_high },
+	{ "DR6[63:32] set", dr6_high },
+	{ "DR7[63:32] set", dr7_high },
+	{ "CR3 MBZ bit (long mode, bit 51)", cr3_long_mbz },
+	{ "CR3 MBZ bit (legacy mode, bit 32)", legacy_cr3_high },
+	{ "CR4 reserved bit 15", cr4_reserved },
+	{ "CR4.LA57, not offered", cr4_la57 },
+	{ "EFER reserved bit 2", efer_reserved },
+	{ "EFER.LME and CR0.PG without CR4.PAE", lme_pg_no_pae },
+	{ "EFER.LME and CR0.PG without CR0.PE", lme_pg_no_pe },
+	{ "long mode with CS.L and CS.D", cs_l_and_d },
+	{ "VMRUN intercept clear", no_vmrun_icpt },
+	{ "ASID 0", asid_zero },
+	{ "IOPM ending beyond the physical address width", iopm_end_beyond },
+	{ "IOPM base beyond the physical address width", iopm_base_beyond },
+	{ "MSRPM ending beyond the physical address width", msrpm_end_beyond },
+	{ "EVENTINJ type 1 (reserved)", evt_type1 },
+	{ "EVENTINJ type 5 (reserved)", evt_type5 },
+	{ "EVENTINJ exception with vector 2", evt_exc_nmi },
+	{ "EVENTINJ exception with vector 32", evt_exc_32 },
+	{ "NP_ENABLE, not offered", np_enable },
+	{ "SEV, not offered", sev_enable },
+	{ "TLB_CONTROL 3, flush-by-ASID not offered", tlb_ctl_3 },
+	{ "TLB_CONTROL 2 (reserved)", tlb_ctl_2 },
+	{ "legacy PAE with a reserved PDPTE bit", pae_pdpte_reserved },
+};
+
+static bool regs_kept(void)
+{
+	unsigned int i;
+
+	for (i = 1; i < NR_REGS; i++)
+		if (i != R_SP && regs[i] != PATTERN(i))
+			return false;
+	return regs[R_AX] == (u64)(uintptr_t)vmcb;
+}
+
+static void test_bad_vmrun(const struct bad_vmrun *b)
+{
+	u64 save_rip;
+
+	make_vmcb(vmcb, l2_vmmcall);
+	b->spoil(vmcb);
+	save_rip = vmcb->rip;
+	vmcb->info1 = vmcb->info2 = 0x5a5a;
+	l1_vmrun(vmcb, regs);
+	ok(vmcb->exit_code == 0xffffffffu && vmcb->exit_code_hi == 0xffffffffu &&
+	   vmcb->info1 == 0 && vmcb->info2 == 0 && vmcb->rip == save_rip && regs_kept() &&
+	   valid_vmrun_works(),
+	   "%s: EXITCODE %#llx, EXITINFO %#llx/%#llx, L1's registers kept; a valid VMRUN "
+	   "after it runs", b->what, exit_code(vmcb), vmcb->info1, vmcb->info2);
+}
+
+/*
+ * GIF after the error #VMEXIT: STI;VMRUN with an interrupt pending. Had
+ * GIF stayed set, the interrupt would come right after the VMRUN.
+ */
+static void test_error_clears_gif(void)
+{
+	unsigned int before;
+	bool pending;
+
+	pending = arm_pending_irq();
+	make_vmcb(vmcb, l2_vmmcall);
+	asid_zero(vmcb);
+	before = ticks;
+	l1_vmrun_sti(vmcb, regs);
+	__asm__ __volatile__("nop; nop; nop" ::: "memory");
+	cli();
+	ok(pending && exit_code(vmcb) == ~0ULL && ticks == before,
+	   "the error #VMEXIT clears GIF: the pending interrupt is held (IF=1)");
+	__asm__ __volatile__("sti; stgi; nop; cli" ::: "memory");
+	ok(ticks == before + 1, "and comes at STGI");
+	pic_mask(0);
+}
+
+int guest_main(const struct mb_info *mbi)
+{
+	unsigned int i;
+
+	if (!hv_present())
+		bail_out("this guest tests the micro-hypervisor's nested SVM and needs it");
+	vmcb = alloc_page();
+	spare = alloc_page();
+	hsave = alloc_page();
+	bad_pdpt = alloc_page();
+	pae_pd = alloc_page();
+	iopm = alloc_pages(3);
+	msrpm = alloc_pages(2);
+	l2_stack = alloc_pages(2);
+	test_svm_offered();
+	test_ud_without_svme();
+	test_enable_svm();
+	test_gp_bad_rax();
+	for (i = 0; i < ARRAY_SIZE(bad_vmruns); i++)
+		test_bad_vmrun(&bad_vmruns[i]);
+	test_vmmcall();
+	test_legacy_modes();
+	test_cpuid();
+	test_hlt();
+	test_io();
+	test_msr();
+	test_mmio();
+	test_tsc_offset();
+	test_eventinj();
+	test_virtual_interrupt();
+	test_vmload_vmsave();
+	test_gif();
+	test_error_clears_gif();
+	test_intr_reflected();
+	return tap_done();
+}

@@ -1,0 +1,719 @@
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* CFLAGS: -Iarch/x86/include */
+#include "test_support.h"
+#include "fake_arch.h"
+
+#include <asm/cpu.h>
+#include <asm/cpuid_model.h>
+#include <asm/svm.h>
+#include <lib/errno.h>
+
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
+/*
+ * Nested SVM end to end, minus the hardware: svm_vmrun() below plays a
+ * script of exits on whichever VMCB the hypervisor enters (VMCB01 for
+ * L1, VMCB02 for L2), and each test checks what L1 sees afterwards in
+ * its VMCB12, its registers and its events, and what L0 put in VMCB02.
+ */
+
+struct svm_caps svm_caps = {
+	.svm = true, .npt = true, .nr_asids = 16, .phys_bits = 40, .gpa_bits = 40,
+};
+
+struct step {
+	u32 code;
+	u64 info1, info2, intinfo;
+	void (*guest)(void);
+};
+
+#define MAX_STEPS 16
+static struct step script[MAX_STEPS];
+static unsigned int nr_steps, next_step;
+static struct vmcb *entered[MAX_STEPS];
+static u64 entry_event[MAX_STEPS];
+static u8 entry_tlb[MAX_STEPS];
+
+static struct vm *vm;
+static struct vcpu *vcpu;
+static struct svm_vm svm;
+static struct svm_vcpu sv;
+static struct vmcb *vmcb01;
+
+void svm_vmrun(u64 *gprs, paddr_t vmcb_pa, paddr_t host_state_pa)
+{
+	struct vmcb *v = (struct vmcb *)(uintptr_t)vmcb_pa;
+	struct step *s;
+
+	if (next_step == nr_steps)
+		fail_msg("VMRUN number %u, but the script has %u exits", next_step + 1, nr_steps);
+	entered[next_step] = v;
+	entry_event[next_step] = v->control.event_inj;
+	entry_tlb[next_step] = v->control.tlb_control;
+	s = &script[next_step++];
+	if (s->guest)
+		s->guest();
+	v->control.exit_code = s->code;
+	v->control.exit_code_hi = 0;
+	v->control.exit_info_1 = s->info1;
+	v->control.exit_info_2 = s->info2;
+	v->control.exit_int_info = s->intinfo;
+}
+
+static volatile bool timer_fired;
+
+volatile bool *x86_timer_fired_flag(void)
+{
+	return &timer_fired;
+}
+
+paddr_t svm_host_state_pa(void)
+{
+	return 0x1000;
+}
+
+u64 svm_gpa_limit(void)
+{
+	return 1ULL << 40;
+}
+
+/* Ports 0x20/0x21 are the 8259, in place; its interrupt is vector 0x30. */
+int vplat_io(struct vplatform *p, struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
+{
+	if (port != 0x20 && port != 0x21)
+		return -ENODEV;
+	if (in)
+		*val = 0;
+	return 0;
+}
+
+u8 vplat_intr_ack(struct vplatform *p)
+{
+	p->intr = 0;
+	return 0x30;
+}
+
+void vplat_sync(struct vplatform *p)
+{
+	p->pit_dirty = false;
+}
+
+#define SCRIPT(...)							\
+	do {								\
+		const struct step s_[] = { __VA_ARGS__ };		\
+		memcpy(script, s_, sizeof(s_));				\
+		nr_steps = ARRAY_SIZE(s_);				\
+		next_step = 0;						\
+	} while (0)
+
+#define RAM_SIZE	(16u << 20)
+#define CODE		0x4000ULL
+#define V12		0x10000ULL
+#define IOPM12		0x20000ULL
+#define MSRPM12		0x24000ULL
+#define HSAVE		0x30000ULL
+#define SAVE_AREA	0x31000ULL
+#define L2_RIP		0x50000ULL
+#define GP0		(13 | EVTINJ_TYPE_EXEPT | EVTINJ_VALID | EVTINJ_VALID_ERR)
+#define UD		(6 | EVTINJ_TYPE_EXEPT | EVTINJ_VALID)
+#define IOIO(port, bits) (((u64)(port) << IOIO_PORT_SHIFT) | (bits))
+#define MSR_STAR	0xc0000081u
+
+static struct vmcb *v12;
+
+static int setup(void **state)
+{
+	const u64 args[4] = { 0 };
+	static bool maps_ready;
+
+	fake_console_clear();
+	vm = vm_create("nested");
+	assert_int_equal(vm_add_ram(vm, 0, RAM_SIZE), 0);
+	vcpu = vm_add_vcpu(vm, 0);
+	assert_int_equal(vm_finalize(vm), 0);
+	vmcb01 = calloc(1, sizeof(*vmcb01));
+	svm = (struct svm_vm){ .asid = 1, .nested_svm = true, .l2_asid = 2 };
+	svm.plat.vm = vm;
+	sv = (struct svm_vcpu){ .vmcb = vmcb01, .vmcb_pa = (paddr_t)(uintptr_t)vmcb01,
+				.vmcb01 = vmcb01, .vmcb01_pa = (paddr_t)(uintptr_t)vmcb01,
+				.vcpu = vcpu, .svm = &svm, .is_bsp = true,
+				.timer_fired = &timer_fired };
+	/* Shared by every vCPU, for good: once. */
+	if (!maps_ready)
+		assert_int_equal(svm_permission_maps_init(), 0);
+	maps_ready = true;
+	assert_int_equal(svm_nested_vcpu_init(&sv), 0);
+	svm_nested_reset(&sv);
+	svm_vmcb_init(&sv);
+	assert_int_equal(svm_vmcb_boot(&sv, VCPU_BOOT_X86_LONG, CODE, args), 0);
+	v12 = vm_gpa_to_hva(vm, V12, PAGE_SIZE);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	svm_nested_vcpu_destroy(&sv);
+	free(vmcb01);
+	vm_destroy(vm);
+	return 0;
+}
+
+static int run(void)
+{
+	return svm_run_once(&sv);
+}
+
+/* L1 turns SVM on as a hypervisor would: EFER.SVME and the host save area. */
+static void l1_enable_svm(void)
+{
+	sv.nested.efer_svme = true;
+	sv.nested.hsave_pa = HSAVE;
+}
+
+/* A valid long-mode L2 in VMCB12, intercepting VMRUN and VMMCALL. */
+static void make_v12(void)
+{
+	const struct vmcb_save *l1 = &vmcb01->save;
+
+	memset(v12, 0, sizeof(*v12));
+	v12->control.intercept_misc2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL;
+	v12->control.asid = 5;
+	v12->control.iopm_base_pa = IOPM12;
+	v12->control.msrpm_base_pa = MSRPM12;
+	v12->control.int_ctl = V_INTR_MASKING;
+	v12->control.tsc_offset = 1000;
+	v12->save.cs = l1->cs;
+	v12->save.ds = v12->save.es = v12->save.ss = l1->ds;
+	v12->save.efer = l1->efer;
+	v12->save.cr0 = l1->cr0;
+	v12->save.cr3 = l1->cr3;
+	v12->save.cr4 = l1->cr4;
+	v12->save.dr6 = 0xffff0ff0;
+	v12->save.dr7 = 0x400;
+	v12->save.rflags = 2;
+	v12->save.rip = L2_RIP;
+	v12->save.rsp = 0x60000;
+	v12->save.rax = 0x1234;
+}
+
+/* L1 at CODE executes VMRUN with rAX = @rax. */
+static void l1_vmrun_at(u64 rax)
+{
+	vmcb01->save.rip = CODE;
+	vmcb01->save.rax = rax;
+}
+
+/* ---- what L1 is offered ---- */
+
+static void test_cpuid_offers_svm(void **state)
+{
+	vmcb01->save.rax = 0x8000000a;
+	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(vmcb01->save.rax, CPUID_NESTED_SVM_REVISION);
+	assert_int_equal(sv.gprs[GPR_RBX], 16);
+	assert_int_equal(sv.gprs[GPR_RDX], 0);	/* no NP, no NRIPS, no vGIF */
+	vmcb01->save.rax = 0x80000001;
+	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.gprs[GPR_RCX] & BIT(2));
+	/* A VM without nested-svm: hidden, and the leaf reads as zeros. */
+	sv.nested.offered = false;
+	vmcb01->save.rax = 0x80000001;
+	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_false(sv.gprs[GPR_RCX] & BIT(2));
+	vmcb01->save.rax = 0x8000000a;
+	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(vmcb01->save.rax, 0);
+}
+
+static u64 wrmsr_event(u32 msr, u64 val)
+{
+	sv.gprs[GPR_RCX] = msr;
+	vmcb01->save.rax = (u32)val;
+	sv.gprs[GPR_RDX] = val >> 32;
+	SCRIPT({ SVM_EXIT_MSR, 1 }, { SVM_EXIT_INTR });
+	run();
+	return entry_event[1];
+}
+
+static u64 rdmsr_val(u32 msr)
+{
+	sv.gprs[GPR_RCX] = msr;
+	SCRIPT({ SVM_EXIT_MSR, 0 }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], 0);
+	return (sv.gprs[GPR_RDX] << 32) | (u32)vmcb01->save.rax;
+}
+
+static void test_svm_msrs(void **state)
+{
+	u64 efer = rdmsr_val(MSR_EFER);
+
+	assert_false(efer & EFER_SVME);
+	assert_int_equal(wrmsr_event(MSR_EFER, efer | EFER_SVME), 0);
+	assert_true(rdmsr_val(MSR_EFER) & EFER_SVME);
+	assert_true(vmcb01->save.efer & EFER_SVME);
+	assert_int_equal(wrmsr_event(MSR_VM_HSAVE_PA, HSAVE + 8), GP0);
+	assert_int_equal(wrmsr_event(MSR_VM_HSAVE_PA, RAM_SIZE), GP0);
+	assert_int_equal(wrmsr_event(MSR_VM_HSAVE_PA, 1ULL << 45), GP0);
+	assert_int_equal(wrmsr_event(MSR_VM_HSAVE_PA, HSAVE), 0);
+	assert_int_equal(rdmsr_val(MSR_VM_HSAVE_PA), HSAVE);
+	assert_int_equal(rdmsr_val(MSR_VM_CR), 0);
+	/* SVMDIS with SVME on is refused; with SVME off it sticks, and SVME is then refused. */
+	assert_int_equal(wrmsr_event(MSR_VM_CR, VM_CR_SVMDIS), GP0);
+	assert_int_equal(wrmsr_event(MSR_EFER, efer), 0);
+	assert_int_equal(wrmsr_event(MSR_VM_CR, VM_CR_SVMDIS), 0);
+	assert_int_equal(wrmsr_event(MSR_EFER, efer | EFER_SVME), GP0);
+	/* Not offered: no SVM MSRs, no SVME. */
+	sv.nested.offered = false;
+	sv.nested.vm_cr = 0;
+	assert_int_equal(wrmsr_event(MSR_EFER, efer | EFER_SVME), GP0);
+	sv.gprs[GPR_RCX] = MSR_VM_HSAVE_PA;
+	SCRIPT({ SVM_EXIT_MSR, 0 }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], GP0);
+}
+
+/* ---- the faults of the SVM instructions ---- */
+
+static u64 insn_event(u32 exit, u64 rax)
+{
+	l1_vmrun_at(rax);
+	SCRIPT({ exit }, { SVM_EXIT_INTR });
+	run();
+	return entry_event[1];
+}
+
+static void test_svm_insns_fault(void **state)
+{
+	static const u32 insns[] = { SVM_EXIT_VMRUN, SVM_EXIT_VMLOAD, SVM_EXIT_VMSAVE,
+				     SVM_EXIT_STGI, SVM_EXIT_CLGI, SVM_EXIT_INVLPGA };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(insns); i++)
+		assert_int_equal(insn_event(insns[i], V12), UD);	/* EFER.SVME clear */
+	l1_enable_svm();
+	vmcb01->save.cpl = 3;
+	for (i = 0; i < ARRAY_SIZE(insns); i++)
+		assert_int_equal(insn_event(insns[i], V12), GP0);	/* CPL > 0 */
+	vmcb01->save.cpl = 0;
+	assert_int_equal(insn_event(SVM_EXIT_VMRUN, V12 + 0x10), GP0);
+	assert_int_equal(insn_event(SVM_EXIT_VMRUN, RAM_SIZE), GP0);
+	assert_int_equal(insn_event(SVM_EXIT_VMRUN, 1ULL << 50), GP0);
+	assert_int_equal(insn_event(SVM_EXIT_VMLOAD, V12 + 0x800), GP0);
+	assert_int_equal(insn_event(SVM_EXIT_VMSAVE, RAM_SIZE + PAGE_SIZE), GP0);
+	assert_int_equal(vmcb01->save.rip, CODE);
+	assert_false(sv.nested.guest_mode);
+	/* No host save area yet: VMRUN cannot save L1. */
+	sv.nested.hsave_pa = 0;
+	make_v12();
+	assert_int_equal(insn_event(SVM_EXIT_VMRUN, V12), GP0);
+	/* SKINIT is never offered. */
+	l1_enable_svm();
+	assert_int_equal(insn_event(SVM_EXIT_SKINIT, V12), UD);
+}
+
+/* ---- the error #VMEXIT ---- */
+
+static void expect_error_vmexit(void)
+{
+	assert_false(sv.nested.guest_mode);
+	assert_ptr_equal(sv.vmcb, vmcb01);
+	assert_ptr_equal(entered[1], vmcb01);	/* L1 again, never VMCB02 */
+	assert_int_equal(v12->control.exit_code, 0xffffffffu);
+	assert_int_equal(v12->control.exit_code_hi, 0xffffffffu);
+	assert_int_equal(v12->control.exit_info_1, 0);
+	assert_int_equal(v12->control.exit_info_2, 0);
+	assert_false(sv.gif);
+	assert_int_equal(vmcb01->save.rip, CODE + 3);
+	assert_int_equal(vmcb01->save.rax, V12);
+	assert_int_equal(entry_event[1], 0);
+	assert_int_equal(sv.nested.vmcb12_gpa, 0);
+}
+
+static void test_vmrun_error_vmexit(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.asid = 0;
+	v12->control.exit_info_1 = v12->control.exit_info_2 = 0x5a5a;
+	v12->save.rip = 0x7777;
+	memset(sv.nested.vmcb02, 0xab, PAGE_SIZE);
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	expect_error_vmexit();
+	/* Nothing was built, nothing was written back. */
+	assert_int_equal(((u8 *)sv.nested.vmcb02)[0], 0xab);
+	assert_int_equal(((u8 *)sv.nested.vmcb02)[PAGE_SIZE - 1], 0xab);
+	assert_int_equal(v12->save.rip, 0x7777);
+	/* The log says which check refused it. */
+	assert_non_null(strstr(fake_console, "asid_zero"));
+}
+
+/* Legacy PAE: L2's PDPTEs are loaded after the checks, and can fail the VMRUN too. */
+static void test_vmrun_error_pdptes(void **state)
+{
+	u64 *pdpt = vm_gpa_to_hva(vm, 0x40000, 32);
+
+	l1_enable_svm();
+	make_v12();
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_PG;
+	v12->save.cr4 = X86_CR4_PAE;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cr3 = 0x40000;
+	pdpt[0] = 0x41000 | 1;
+	pdpt[2] = 0x42000 | 1 | BIT(5);
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	expect_error_vmexit();
+	/* A PDPT outside L1's RAM fails as well. */
+	v12->save.cr3 = RAM_SIZE - 16;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	expect_error_vmexit();
+	/* Fixed, the same L2 runs. */
+	pdpt[2] = 0;
+	v12->save.cr3 = 0x40000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+}
+
+/* The CPU refusing VMCB02 (a check we lack) is L1's error #VMEXIT, not the VM's end. */
+static void test_hardware_refuses_vmcb02(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { 0xffffffffu }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_ptr_equal(entered[1], sv.nested.vmcb02);
+	assert_ptr_equal(entered[2], vmcb01);
+	assert_int_equal(v12->control.exit_code_hi, 0xffffffffu);
+	assert_int_equal(sv.final_exit, 0);
+	assert_false(sv.gif);
+}
+
+/* ---- a successful VMRUN and the #VMEXIT ---- */
+
+static void test_vmcb02_built(void **state)
+{
+	struct vmcb *v02 = sv.nested.vmcb02;
+
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_exceptions = BIT(14);
+	v12->control.event_inj = 0x40 | EVTINJ_TYPE_INTR | EVTINJ_VALID;
+	vmcb01->control.tsc_offset = 50;
+	vmcb01->save.fs.base = 0xf5;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+	assert_ptr_equal(entered[1], v02);
+	assert_int_equal(entry_event[1], 0x40 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	/* L1's intercepts and L0's. */
+	assert_true(v02->control.intercept_misc2 & INTERCEPT2_VMMCALL);
+	assert_true(v02->control.intercept_misc1 & INTERCEPT_CPUID);
+	assert_true(v02->control.intercept_misc1 & INTERCEPT_INTR);
+	assert_int_equal(v02->control.intercept_exceptions, BIT(14));
+	assert_int_equal(v02->control.asid, 2);
+	assert_int_equal(v02->control.tsc_offset, 1050);
+	assert_int_equal(v02->control.nested_ctl, NESTED_CTL_NP_ENABLE);
+	assert_int_equal(v02->control.nested_cr3, vmcb01->control.nested_cr3);
+	assert_int_equal(v02->control.msrpm_base_pa, (u64)(uintptr_t)sv.nested.msrpm02);
+	assert_int_equal(v02->control.iopm_base_pa, vmcb01->control.iopm_base_pa);
+	assert_true(v02->control.int_ctl & V_INTR_MASKING);
+	assert_int_equal(v02->save.rip, L2_RIP);
+	assert_int_equal(v02->save.rax, 0x1234);
+	assert_int_equal(v02->save.cr3, v12->save.cr3);
+	assert_int_equal(v02->save.fs.base, 0xf5);	/* VMRUN does not load FS */
+	assert_true(sv.gif);
+	/* A new L1 ASID flushes the L2 ASID. */
+	assert_int_equal(entry_tlb[1], TLB_CONTROL_FLUSH_ALL_ASID);
+}
+
+static void l2_sets_state(void)
+{
+	sv.nested.vmcb02->save.rip = L2_RIP + 0x10;
+	sv.nested.vmcb02->save.rax = 0xbeef;
+	sv.nested.vmcb02->save.cr2 = 0xc2;
+	sv.nested.vmcb02->save.fs.base = 0xf2;
+	sv.gprs[GPR_RBX] = 0xb2;
+}
+
+static void test_reflected_exit(void **state)
+{
+	u64 intinfo = 0x41 | EVTINJ_TYPE_INTR | EVTINJ_VALID;
+
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_CPUID;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID, 7, 9, intinfo, .guest = l2_sets_state },
+	       { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_false(sv.nested.guest_mode);
+	assert_ptr_equal(entered[2], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_CPUID);
+	assert_int_equal(v12->control.exit_code_hi, 0);
+	assert_int_equal(v12->control.exit_info_1, 7);
+	assert_int_equal(v12->control.exit_info_2, 9);
+	assert_int_equal(v12->control.exit_int_info, intinfo);
+	assert_int_equal(v12->control.next_rip, 0);	/* NRIPS not offered */
+	/* The interrupted event is L1's to deliver again, not L0's. */
+	assert_int_equal(entry_event[2], 0);
+	assert_int_equal(v12->save.rip, L2_RIP + 0x10);
+	assert_int_equal(v12->save.rax, 0xbeef);
+	assert_int_equal(v12->save.cr2, 0xc2);
+	/* L1 is back after its VMRUN, GIF clear, with L2's GPRs and VMLOAD state. */
+	assert_int_equal(vmcb01->save.rip, CODE + 3);
+	assert_int_equal(vmcb01->save.rax, V12);
+	assert_int_equal(vmcb01->save.fs.base, 0xf2);
+	assert_int_equal(sv.gprs[GPR_RBX], 0xb2);
+	assert_false(sv.gif);
+	assert_int_equal(vmcb01->save.dr7, 0x400);
+}
+
+static void test_l0_handles_what_l1_leaves(void **state)
+{
+	struct vmcb *v02 = sv.nested.vmcb02;
+
+	l1_enable_svm();
+	make_v12();
+	l1_vmrun_at(V12);
+	/* CPUID not intercepted by L1: L0's model answers L2, and L2 goes on. */
+	v12->save.rax = 0x40000000;
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+	assert_ptr_equal(entered[2], v02);
+	assert_int_equal(v02->save.rax, CPUID_HV_MAX);
+	assert_int_equal(v02->save.rip, L2_RIP + 2);
+	/* VMMCALL that L1 does not intercept: #UD in L2 (hypercalls are L1's). */
+	v02->control.intercept_misc2 &= ~INTERCEPT2_VMMCALL;
+	sv.nested.cache->control.intercept_misc2 &= ~INTERCEPT2_VMMCALL;
+	SCRIPT({ SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], UD);
+	assert_ptr_equal(entered[1], v02);
+	/* An SVM instruction of L2's that L1 does not intercept: #UD too. */
+	SCRIPT({ SVM_EXIT_VMLOAD }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], UD);
+	/* ...unless L1 intercepts #UD: then L1 gets the exception exit. */
+	sv.nested.cache->control.intercept_exceptions = BIT(6);
+	SCRIPT({ SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_false(sv.nested.guest_mode);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_EXCP_BASE + 6);
+	assert_int_equal(entry_event[1], 0);
+	/* Physical interrupts and NPFs are L0's: no #VMEXIT for them. */
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_INTR;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+}
+
+static void test_io_and_msr_maps(void **state)
+{
+	u8 *iopm = vm_gpa_to_hva(vm, IOPM12, IOPM_SIZE), *msrpm = vm_gpa_to_hva(vm, MSRPM12, 8192);
+	u32 byte, shift;
+
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_IOIO_PROT | INTERCEPT_MSR_PROT;
+	iopm[0x3f8 / 8] = 1 << (0x3f8 % 8);
+	assert_int_equal(svm_msrpm_offset(MSR_STAR, &byte, &shift), 0);
+	msrpm[byte] = 1 << shift;
+	l1_vmrun_at(V12);
+	/* Port 0x21 is clear in L1's map: L0's 8259 answers in place. A word at 0x3f7 is not. */
+	SCRIPT({ SVM_EXIT_VMRUN },
+	       { SVM_EXIT_IOIO, IOIO(0x21, IOIO_SZ8 | IOIO_TYPE_IN), L2_RIP + 1 },
+	       { SVM_EXIT_IOIO, IOIO(0x3f7, IOIO_SZ16), L2_RIP + 2 }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[2], sv.nested.vmcb02);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_IOIO);
+	assert_int_equal(v12->control.exit_info_1, IOIO(0x3f7, IOIO_SZ16));
+	assert_int_equal(v12->control.exit_info_2, L2_RIP + 2);
+	/* The merged MSR map: STAR's read bit from L1's map, its write bit still clear. */
+	assert_true(sv.nested.msrpm02[byte] & (1 << shift));
+	assert_false(sv.nested.msrpm02[byte] & (2 << shift));
+	/* RDMSR STAR exits to L1; an MSR outside the map's ranges always does. */
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_MSR_PROT;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_MSR, 0, .guest = NULL }, { SVM_EXIT_INTR });
+	sv.gprs[GPR_RCX] = MSR_STAR;
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_MSR);
+	sv.gprs[GPR_RCX] = 0x40000000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_MSR, 1 }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_MSR);
+	assert_int_equal(v12->control.exit_info_1, 1);
+	/* L1 cleared the bit: the next VMRUN's merge clears it too. */
+	msrpm[byte] = 0;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_false(sv.nested.msrpm02[byte] & (3 << shift));
+}
+
+/* ---- interrupts and GIF ---- */
+
+static void test_gif_holds_interrupts(void **state)
+{
+	l1_enable_svm();
+	vmcb01->save.rflags = 0x202;
+	SCRIPT({ SVM_EXIT_CLGI }, { SVM_EXIT_INTR });
+	run();
+	svm.plat.intr = 1;
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0);	/* GIF=0: held, though IF=1 */
+	assert_int_equal(vmcb01->save.rip, CODE + 3);
+	SCRIPT({ SVM_EXIT_STGI }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], 0x30 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	svm.plat.intr = 0;
+}
+
+static void test_intr_reflected_to_l1(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_INTR;
+	v12->control.event_inj = 0x44 | EVTINJ_TYPE_INTR | EVTINJ_VALID;
+	/*
+	 * L1 runs L2 with IF=1 (V_INTR_MASKING: L1's IF gates its
+	 * interrupts) and GIF=0, as a hypervisor does around VMRUN.
+	 */
+	vmcb01->save.rflags = 0x202;
+	sv.gif = false;
+	svm.plat.intr = 1;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	/* Reflected before L2 ran, with L1's undelivered injection in EXITINTINFO. */
+	assert_ptr_equal(entered[1], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_INTR);
+	assert_int_equal(v12->control.exit_int_info, 0x44 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	/* L1 has GIF=0: the interrupt waits for its STGI. */
+	assert_int_equal(entry_event[1], 0);
+	SCRIPT({ SVM_EXIT_STGI }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], 0x30 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	/* L1 with IF=0: no exit, and L2 does not get L1's interrupt either. */
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_INTR;
+	vmcb01->save.rflags = 0x2;
+	svm.plat.intr = 1;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[1], sv.nested.vmcb02);
+	assert_int_equal(entry_event[1], 0);
+	svm.plat.intr = 0;
+}
+
+/* L2 halts with IF=0 while L1 intercepts INTR: a wait for L1's interrupt, not the VM's end. */
+static void test_l2_hlt_waits_for_l1_interrupt(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_INTR;
+	vmcb01->save.rflags = 0x202;
+	sv.gif = false;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_HLT });
+	assert_int_equal(run(), VCPU_BLOCK);
+	assert_int_equal(sv.nested.vmcb02->save.rip, L2_RIP + 1);
+	assert_false(svm_has_deliverable_interrupt(&sv));
+	svm.plat.intr = 1;
+	assert_true(svm_has_deliverable_interrupt(&sv));
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[0], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_INTR);
+	assert_int_equal(v12->save.rip, L2_RIP + 1);
+	svm.plat.intr = 0;
+}
+
+/* ---- VMLOAD, VMSAVE, INVLPGA ---- */
+
+static void test_vmload_vmsave_invlpga(void **state)
+{
+	struct vmcb *area = vm_gpa_to_hva(vm, SAVE_AREA, PAGE_SIZE);
+
+	l1_enable_svm();
+	vmcb01->save.kernel_gs_base = 0x4b;
+	vmcb01->save.tr.selector = 0x20;
+	SCRIPT({ SVM_EXIT_VMSAVE }, { SVM_EXIT_INTR });
+	l1_vmrun_at(SAVE_AREA);
+	run();
+	assert_int_equal(area->save.kernel_gs_base, 0x4b);
+	assert_int_equal(area->save.tr.selector, 0x20);
+	area->save.lstar = 0x15;
+	l1_vmrun_at(SAVE_AREA);
+	SCRIPT({ SVM_EXIT_VMLOAD }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(vmcb01->save.lstar, 0x15);
+	assert_int_equal(vmcb01->save.rip, CODE + 3);
+	SCRIPT({ SVM_EXIT_INVLPGA }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_tlb[1], TLB_CONTROL_FLUSH_ALL_ASID);
+}
+
+/* A reboot leaves guest mode: the vCPU starts again as L1 on VMCB01. */
+static void test_reset_leaves_guest_mode(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+	svm_nested_reset(&sv);
+	assert_false(sv.nested.guest_mode);
+	assert_ptr_equal(sv.vmcb, vmcb01);
+	assert_int_equal(sv.vmcb_pa, (paddr_t)(uintptr_t)vmcb01);
+	assert_true(sv.gif);
+	assert_false(sv.nested.efer_svme);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_cpuid_offers_svm),
+		T(test_svm_msrs),
+		T(test_svm_insns_fault),
+		T(test_vmrun_error_vmexit),
+		T(test_vmrun_error_pdptes),
+		T(test_hardware_refuses_vmcb02),
+		T(test_vmcb02_built),
+		T(test_reflected_exit),
+		T(test_l0_handles_what_l1_leaves),
+		T(test_io_and_msr_maps),
+		T(test_gif_holds_interrupts),
+		T(test_intr_reflected_to_l1),
+		T(test_l2_hlt_waits_for_l1_interrupt),
+		T(test_vmload_vmsave_invlpga),
+		T(test_reset_leaves_guest_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
