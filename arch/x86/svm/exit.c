@@ -61,19 +61,35 @@ static void host_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
 	cpuid_count(leaf, subleaf, r);
 }
 
-int svm_exit_cpuid(struct svm_vcpu *sv)
+static struct cpuid_guest cpuid_guest(const struct svm_vcpu *sv)
 {
-	struct cpuid_guest g = {
+	return (struct cpuid_guest){
 		.vcpu_id = sv->vcpu->id,
 		.phys_bits = svm_caps.gpa_bits,
 		.osxsave = sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
 		.nested_svm = sv->nested.offered,
 		.nested_asids = svm_caps.nr_asids,
 	};
+}
+
+/* At boot, on the vCPU's CPU: the model's answers, so that a CPUID exit only looks up. */
+void svm_cpuid_init(struct svm_vcpu *sv)
+{
+	struct cpuid_guest g = cpuid_guest(sv);
+
+	cpuid_cache_fill(&sv->cpuid, &g, host_cpuid);
+}
+
+int svm_exit_cpuid(struct svm_vcpu *sv)
+{
+	u32 leaf = (u32)svm_gpr_read(sv, GPR_RAX);
 	struct cpuid_regs r;
 
-	cpuid_model(&g, host_cpuid, (u32)svm_gpr_read(sv, GPR_RAX),
-		    (u32)svm_gpr_read(sv, GPR_RCX), &r);
+	if (!cpuid_cache_lookup(&sv->cpuid, leaf, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE, &r)) {
+		struct cpuid_guest g = cpuid_guest(sv);
+
+		cpuid_model(&g, host_cpuid, leaf, (u32)svm_gpr_read(sv, GPR_RCX), &r);
+	}
 	svm_gpr_write(sv, GPR_RAX, r.eax);
 	svm_gpr_write(sv, GPR_RBX, r.ebx);
 	svm_gpr_write(sv, GPR_RCX, r.ecx);

@@ -15,6 +15,7 @@
  * and read-only after FINALIZED, except the virtual platform, which has
  * its own lock (asm/vplatform.h).
  */
+#include <asm/cpuid_model.h>
 #include <asm/decode.h>
 #include <asm/svm_nested.h>
 #include <asm/vmcb.h>
@@ -118,6 +119,7 @@ struct svm_vcpu {
 	struct svm_ioio io;
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
+	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 };
 
 /* svm.c */
@@ -243,6 +245,7 @@ static inline void svm_record_exit_events(struct svm_vcpu *sv)
 }
 
 /* cpuid.c glue (exit.c), msr.c, io.c, mmio.c */
+void svm_cpuid_init(struct svm_vcpu *sv);
 int svm_exit_cpuid(struct svm_vcpu *sv);
 int svm_exit_msr(struct svm_vcpu *sv);
 int svm_exit_ioio(struct svm_vcpu *sv);
