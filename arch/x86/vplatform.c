@@ -18,8 +18,8 @@
 #define P61_REFRESH	BIT(4)
 #define P61_OUT2	BIT(5)
 #define PIT_IRQ		0
-/* The highest port of the table below: the VMM's ports are rejected by one compare. */
-#define LAST_PORT	VPIC_SLAVE_DATA
+/* The highest port of the table below (vplat_may_own()). */
+#define LAST_PORT	VPLAT_LAST_PORT
 
 struct vplat_port {
 	u16 first;
@@ -119,7 +119,7 @@ static const struct vplat_port *find_port(u16 port, u32 size)
 
 int vplat_io(struct vplatform *p, struct vcpu *vcpu, u16 port, u32 size, bool in, u32 *val)
 {
-	/* Every VMM port asks here first: find_port() rejects those with one compare. */
+	/* The VMM's ports do not get here (vplat_may_own()); a gap in the range may. */
 	const struct vplat_port *row = find_port(port, size);
 	u32 i, out = 0;
 	u64 now;

@@ -139,13 +139,17 @@ void vmm_stop_vm(struct vm *vm, u32 outcome, u64 code, const char *fmt, ...)
 
 static struct vmm_device *find_device(struct vmm_vm *v, u32 space, u64 addr, u32 size)
 {
+	struct vmm_device *d = __atomic_load_n(&v->last_hit[space], __ATOMIC_RELAXED);
 	u32 i;
 
+	if (d && range_within(addr, size, d->base, d->size))
+		return d;
 	for (i = 0; i < v->nr_devices; i++) {
-		struct vmm_device *d = &v->devices[i];
-
-		if (d->space == space && range_within(addr, size, d->base, d->size))
+		d = &v->devices[i];
+		if (d->space == space && range_within(addr, size, d->base, d->size)) {
+			__atomic_store_n(&v->last_hit[space], d, __ATOMIC_RELAXED);
 			return d;
+		}
 	}
 	return NULL;
 }

@@ -143,20 +143,24 @@ static u64 arg_mask(const struct svm_vcpu *sv)
  */
 static int exit_vmmcall(struct svm_vcpu *sv)
 {
-	static const u8 arg_regs[] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI, GPR_R8 };
 	struct hv_run_hypercall *hc = &sv->vcpu->run.hypercall;
-	u64 mask = arg_mask(sv);
-	unsigned int i;
+	const u64 *gprs = sv->gprs;
+	u64 mask;
 
 	if (sv->vmcb->save.cpl || sv->nested.guest_mode) {
 		svm_inject_exception(sv, X86_VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
+	mask = arg_mask(sv);
 	sv->vcpu->run.exit_reason = HV_EXIT_HYPERCALL;
 	hc->nr = svm_gpr_read(sv, GPR_RAX) & mask;
-	/* None of them is RAX or RSP: all are in gprs[]. */
-	for (i = 0; i < ARRAY_SIZE(arg_regs); i++)
-		hc->args[i] = sv->gprs[arg_regs[i]] & mask;
+	/* RBX, RCX, RDX, RSI, RDI, R8: none is RAX or RSP, all are in gprs[]. Unrolled: hot. */
+	hc->args[0] = gprs[GPR_RBX] & mask;
+	hc->args[1] = gprs[GPR_RCX] & mask;
+	hc->args[2] = gprs[GPR_RDX] & mask;
+	hc->args[3] = gprs[GPR_RSI] & mask;
+	hc->args[4] = gprs[GPR_RDI] & mask;
+	hc->args[5] = gprs[GPR_R8] & mask;
 	hc->ret = 0;
 	sv->vcpu->completion = VCPU_COMPLETE_HYPERCALL;
 	return 0;
