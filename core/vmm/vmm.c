@@ -218,6 +218,11 @@ static int handle_io(struct vcpu *vcpu)
 	return r;
 }
 
+static u64 len_mask(u32 len)
+{
+	return len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+}
+
 static int handle_mmio(struct vcpu *vcpu)
 {
 	struct hv_run_mmio *m = &vcpu->run.mmio;
@@ -228,10 +233,19 @@ static int handle_mmio(struct vcpu *vcpu)
 		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, m->len, "MMIO exit with length %u", m->len);
 		return 1;
 	}
-	memcpy(&val, m->data, m->len);
+	/*
+	 * data[] is 8 bytes: copied whole with the builtin (we build with
+	 * -fno-builtin) it is one load and one store, where a copy of len
+	 * bytes is a call and a loop; the bytes beyond len are masked off
+	 * (a read's are zeros).
+	 */
+	__builtin_memcpy(&val, m->data, sizeof(val));
+	val &= len_mask(m->len);
 	r = device_access(vcpu, VMM_SPACE_MMIO, m->phys_addr, m->len, m->is_write, &val);
-	if (!m->is_write)
-		memcpy(m->data, &val, m->len);
+	if (!m->is_write) {
+		val &= len_mask(m->len);
+		__builtin_memcpy(m->data, &val, sizeof(val));
+	}
 	return r;
 }
 
