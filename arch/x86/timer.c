@@ -9,6 +9,19 @@
 
 #define NSEC_PER_SEC	1000000000ULL
 
+/*
+ * This CPU's logical number in one load: %gs points at its struct percpu
+ * (desc.c), the same as cpu_id() reads through two calls. The run loop
+ * reaches arch_timer_program() on every trip through core.
+ */
+static inline unsigned int this_cpu_id(void)
+{
+	u32 id;
+
+	__asm__ ("movl %%gs:%c1, %0" : "=r"(id) : "i"(offsetof(struct percpu, cpu_id)));
+	return id;
+}
+
 /* What this CPU's counter is counting towards; 0 once it fired or was stopped. */
 static u64 programmed[MAX_CPUS];
 
@@ -19,7 +32,7 @@ static u64 programmed[MAX_CPUS];
  */
 void arch_timer_program(u64 deadline_ns)
 {
-	unsigned int cpu = cpu_id();
+	unsigned int cpu = this_cpu_id();
 	u64 now, delta, ticks;
 
 	if (deadline_ns == programmed[cpu])

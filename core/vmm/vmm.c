@@ -139,13 +139,17 @@ void vmm_stop_vm(struct vm *vm, u32 outcome, u64 code, const char *fmt, ...)
 
 static struct vmm_device *find_device(struct vmm_vm *v, u32 space, u64 addr, u32 size)
 {
+	struct vmm_device *d = __atomic_load_n(&v->last_hit[space], __ATOMIC_RELAXED);
 	u32 i;
 
+	if (d && range_within(addr, size, d->base, d->size))
+		return d;
 	for (i = 0; i < v->nr_devices; i++) {
-		struct vmm_device *d = &v->devices[i];
-
-		if (d->space == space && range_within(addr, size, d->base, d->size))
+		d = &v->devices[i];
+		if (d->space == space && range_within(addr, size, d->base, d->size)) {
+			__atomic_store_n(&v->last_hit[space], d, __ATOMIC_RELAXED);
 			return d;
+		}
 	}
 	return NULL;
 }
@@ -214,6 +218,11 @@ static int handle_io(struct vcpu *vcpu)
 	return r;
 }
 
+static u64 len_mask(u32 len)
+{
+	return len >= 8 ? ~0ULL : (1ULL << (len * 8)) - 1;
+}
+
 static int handle_mmio(struct vcpu *vcpu)
 {
 	struct hv_run_mmio *m = &vcpu->run.mmio;
@@ -224,10 +233,19 @@ static int handle_mmio(struct vcpu *vcpu)
 		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, m->len, "MMIO exit with length %u", m->len);
 		return 1;
 	}
-	memcpy(&val, m->data, m->len);
+	/*
+	 * data[] is 8 bytes: copied whole with the builtin (we build with
+	 * -fno-builtin) it is one load and one store, where a copy of len
+	 * bytes is a call and a loop; the bytes beyond len are masked off
+	 * (a read's are zeros).
+	 */
+	__builtin_memcpy(&val, m->data, sizeof(val));
+	val &= len_mask(m->len);
 	r = device_access(vcpu, VMM_SPACE_MMIO, m->phys_addr, m->len, m->is_write, &val);
-	if (!m->is_write)
-		memcpy(m->data, &val, m->len);
+	if (!m->is_write) {
+		val &= len_mask(m->len);
+		__builtin_memcpy(m->data, &val, sizeof(val));
+	}
 	return r;
 }
 

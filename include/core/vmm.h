@@ -19,6 +19,7 @@
 enum vmm_space {
 	VMM_SPACE_PIO,
 	VMM_SPACE_MMIO,
+	VMM_NR_SPACES,
 };
 
 struct vmm_device;
@@ -65,6 +66,13 @@ struct vmm_vm {
 	struct vm *vm;
 	struct vmm_device devices[VMM_MAX_DEVICES];
 	u32 nr_devices;
+	/*
+	 * Per space, the device the last access found (atomic, relaxed: any
+	 * vCPU thread may update it). Devices are placed before the VM runs
+	 * and never move, so a hit needs only its range checked: a guest that
+	 * keeps to one device skips the walk of devices[].
+	 */
+	struct vmm_device *last_hit[VMM_NR_SPACES];
 	u32 unknown_policy;
 	u32 warned_unknown;
 	u64 unknown_accesses;	/* atomic: every access that found no device */

@@ -189,6 +189,51 @@ static void test_brand_and_caches_pass(void **state)
 	}
 }
 
+/* The per-vCPU cache answers exactly as the model does, for either CR4.OSXSAVE. */
+static void check_cache_matches_model(cpuid_host_fn host, const struct cpuid_guest *g)
+{
+	static const u32 starts[] = { 0, CPUID_HV_BASE - 2, CPUID_EXT_BASE - 2, 0x4000ffff };
+	struct cpuid_cache c;
+	unsigned int s, k, sub;
+
+	cpuid_cache_fill(&c, g, host);
+	for (s = 0; s < ARRAY_SIZE(starts); s++) {
+		for (k = 0; k < 0x14; k++) {
+			u32 leaf = starts[s] + k;
+
+			for (sub = 0; sub < 3; sub++) {
+				struct cpuid_guest gx = *g;
+				struct cpuid_regs want, got;
+
+				for (gx.osxsave = false;; gx.osxsave = true) {
+					if (!cpuid_cache_lookup(&c, leaf, gx.osxsave, &got))
+						cpuid_model(&gx, host, leaf, sub, &got);
+					want = q(host, &gx, leaf, sub);
+					assert_memory_equal(&got, &want, sizeof(want));
+					if (gx.osxsave)
+						break;
+				}
+			}
+		}
+	}
+	/* The leaves that read ECX are left to the model. */
+	assert_true(c.by_subleaf & BIT(cpuid_cache_slot(7)));
+	assert_true(c.by_subleaf & BIT(cpuid_cache_slot(0xd)));
+	assert_false(c.by_subleaf & BIT(cpuid_cache_slot(1)));
+}
+
+static void test_cache_matches_model(void **state)
+{
+	struct cpuid_guest nested = guest;
+
+	nested.nested_svm = true;
+	nested.nested_asids = 16;
+	check_cache_matches_model(all_ones_host, &guest);
+	check_cache_matches_model(epyc_host, &guest);
+	check_cache_matches_model(all_ones_host, &nested);
+	check_cache_matches_model(epyc_host, &nested);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_xsave_states),
 		cmocka_unit_test(test_unlisted_leaves_are_zero),
 		cmocka_unit_test(test_brand_and_caches_pass),
+		cmocka_unit_test(test_cache_matches_model),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,7 @@ static int setup(void **state)
 	maps_ready = true;
 	assert_int_equal(svm_nested_vcpu_init(&sv), 0);
 	svm_nested_reset(&sv);
+	svm_cpuid_init(&sv);
 	svm_vmcb_init(&sv);
 	assert_int_equal(svm_vmcb_boot(&sv, VCPU_BOOT_X86_LONG, CODE, args), 0);
 	v12 = vm_gpa_to_hva(vm, V12, PAGE_SIZE);
@@ -217,8 +218,9 @@ static void test_cpuid_offers_svm(void **state)
 	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
 	run();
 	assert_true(sv.gprs[GPR_RCX] & BIT(2));
-	/* A VM without nested-svm: hidden, and the leaf reads as zeros. */
+	/* A VM without nested-svm (fixed when its vCPUs boot): hidden, the leaf reads as zeros. */
 	sv.nested.offered = false;
+	svm_cpuid_init(&sv);
 	vmcb01->save.rax = 0x80000001;
 	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
 	run();

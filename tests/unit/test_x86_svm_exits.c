@@ -152,6 +152,7 @@ static int setup(void **state)
 	svm_caps.nrips = false;
 	plat_io = plat_acks = plat_syncs = 0;
 	boot(VCPU_BOOT_X86_LONG);
+	svm_cpuid_init(&sv);	/* as arch_vcpu_boot() does */
 	return 0;
 }
 

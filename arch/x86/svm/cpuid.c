@@ -52,8 +52,8 @@
 #define ECX	2
 #define EDX	3
 
-#define MAX_BASIC_LEAF		0xdu
-#define MAX_EXT_LEAF		0x8000000au
+#define MAX_BASIC_LEAF		CPUID_MAX_BASIC_LEAF
+#define MAX_EXT_LEAF		CPUID_MAX_EXT_LEAF
 #define MAX_EXT_LEAF_NO_SVM	0x80000008u
 #define FX1C_SVM	BIT(2)
 #define ANY_SUBLEAF		(-1)
@@ -71,7 +71,7 @@
 #define F1C_POPCNT	BIT(23)
 #define F1C_AES		BIT(25)
 #define F1C_XSAVE	BIT(26)
-#define F1C_OSXSAVE	BIT(27)
+#define F1C_OSXSAVE	CPUID_LEAF1_OSXSAVE
 #define F1C_AVX		BIT(28)
 #define F1C_F16C	BIT(29)
 #define F1C_RDRAND	BIT(30)
@@ -306,4 +306,31 @@ void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 
 	out->edx = h.edx & rule->keep[EDX];
 	if (rule->fixup)
 		rule->fixup(g, out);
+}
+
+/* The slot's leaf: cpuid_cache_slot() inverted. */
+static u32 slot_leaf(unsigned int slot)
+{
+	if (slot < CPUID_NR_BASIC)
+		return slot;
+	if (slot < CPUID_NR_BASIC + CPUID_NR_HV)
+		return CPUID_HV_BASE + slot - CPUID_NR_BASIC;
+	return CPUID_EXT_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV;
+}
+
+void cpuid_cache_fill(struct cpuid_cache *c, const struct cpuid_guest *g, cpuid_host_fn host)
+{
+	struct cpuid_guest plain = *g;
+	unsigned int slot, i;
+
+	plain.osxsave = false;
+	c->by_subleaf = 0;
+	for (slot = 0; slot < CPUID_CACHE_SLOTS; slot++) {
+		u32 leaf = slot_leaf(slot);
+
+		for (i = 0; i < ARRAY_SIZE(rules); i++)
+			if (rules[i].leaf == leaf && rules[i].subleaf != ANY_SUBLEAF)
+				c->by_subleaf |= BIT(slot);
+		cpuid_model(&plain, host, leaf, 0, &c->regs[slot]);
+	}
 }

@@ -61,19 +61,35 @@ static void host_cpuid(u32 leaf, u32 subleaf, struct cpuid_regs *r)
 	cpuid_count(leaf, subleaf, r);
 }
 
-int svm_exit_cpuid(struct svm_vcpu *sv)
+static struct cpuid_guest cpuid_guest(const struct svm_vcpu *sv)
 {
-	struct cpuid_guest g = {
+	return (struct cpuid_guest){
 		.vcpu_id = sv->vcpu->id,
 		.phys_bits = svm_caps.gpa_bits,
 		.osxsave = sv->vmcb->save.cr4 & X86_CR4_OSXSAVE,
 		.nested_svm = sv->nested.offered,
 		.nested_asids = svm_caps.nr_asids,
 	};
+}
+
+/* At boot, on the vCPU's CPU: the model's answers, so that a CPUID exit only looks up. */
+void svm_cpuid_init(struct svm_vcpu *sv)
+{
+	struct cpuid_guest g = cpuid_guest(sv);
+
+	cpuid_cache_fill(&sv->cpuid, &g, host_cpuid);
+}
+
+int svm_exit_cpuid(struct svm_vcpu *sv)
+{
+	u32 leaf = (u32)svm_gpr_read(sv, GPR_RAX);
 	struct cpuid_regs r;
 
-	cpuid_model(&g, host_cpuid, (u32)svm_gpr_read(sv, GPR_RAX),
-		    (u32)svm_gpr_read(sv, GPR_RCX), &r);
+	if (!cpuid_cache_lookup(&sv->cpuid, leaf, sv->vmcb->save.cr4 & X86_CR4_OSXSAVE, &r)) {
+		struct cpuid_guest g = cpuid_guest(sv);
+
+		cpuid_model(&g, host_cpuid, leaf, (u32)svm_gpr_read(sv, GPR_RCX), &r);
+	}
 	svm_gpr_write(sv, GPR_RAX, r.eax);
 	svm_gpr_write(sv, GPR_RBX, r.ebx);
 	svm_gpr_write(sv, GPR_RCX, r.ecx);
@@ -127,20 +143,24 @@ static u64 arg_mask(const struct svm_vcpu *sv)
  */
 static int exit_vmmcall(struct svm_vcpu *sv)
 {
-	static const u8 arg_regs[] = { GPR_RBX, GPR_RCX, GPR_RDX, GPR_RSI, GPR_RDI, GPR_R8 };
 	struct hv_run_hypercall *hc = &sv->vcpu->run.hypercall;
-	u64 mask = arg_mask(sv);
-	unsigned int i;
+	const u64 *gprs = sv->gprs;
+	u64 mask;
 
 	if (sv->vmcb->save.cpl || sv->nested.guest_mode) {
 		svm_inject_exception(sv, X86_VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
+	mask = arg_mask(sv);
 	sv->vcpu->run.exit_reason = HV_EXIT_HYPERCALL;
 	hc->nr = svm_gpr_read(sv, GPR_RAX) & mask;
-	/* None of them is RAX or RSP: all are in gprs[]. */
-	for (i = 0; i < ARRAY_SIZE(arg_regs); i++)
-		hc->args[i] = sv->gprs[arg_regs[i]] & mask;
+	/* RBX, RCX, RDX, RSI, RDI, R8: none is RAX or RSP, all are in gprs[]. Unrolled: hot. */
+	hc->args[0] = gprs[GPR_RBX] & mask;
+	hc->args[1] = gprs[GPR_RCX] & mask;
+	hc->args[2] = gprs[GPR_RDX] & mask;
+	hc->args[3] = gprs[GPR_RSI] & mask;
+	hc->args[4] = gprs[GPR_RDI] & mask;
+	hc->args[5] = gprs[GPR_R8] & mask;
 	hc->ret = 0;
 	sv->vcpu->completion = VCPU_COMPLETE_HYPERCALL;
 	return 0;

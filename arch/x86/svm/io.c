@@ -211,7 +211,8 @@ int svm_exit_ioio(struct svm_vcpu *sv)
 		return VCPU_RESUME;
 	}
 	r = io->in ? (io->string ? ins_check(sv, io) : 0) : out_value(sv, io, &val);
-	if (!r && !vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val)) {
+	if (!r && vplat_may_own(io->port) &&
+	    !vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val)) {
 		/*
 		 * The PIT may have been programmed: its timer must be armed
 		 * before the guest runs on, or a guest polling the 8259 in

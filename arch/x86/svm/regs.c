@@ -17,25 +17,9 @@ void svm_skip(struct svm_vcpu *sv, u64 len)
 	vmcb->control.int_state &= ~INT_SHADOW;
 }
 
-static u64 width_mask(unsigned int bytes)
-{
-	return bytes >= 8 ? ~0ULL : BIT(bytes * 8) - 1;
-}
-
-void svm_gpr_write_width(struct svm_vcpu *sv, unsigned int reg, u64 val, unsigned int bytes)
-{
-	u64 mask = width_mask(bytes);
-
-	if (bytes < 4)
-		val = (svm_gpr_read(sv, reg) & ~mask) | (val & mask);
-	else if (bytes == 4)
-		val &= mask;
-	svm_gpr_write(sv, reg, val);
-}
-
 u64 svm_string_count(const struct svm_vcpu *sv, unsigned int addr_size)
 {
-	return svm_gpr_read(sv, GPR_RCX) & width_mask(addr_size);
+	return svm_gpr_read(sv, GPR_RCX) & svm_width_mask(addr_size);
 }
 
 #define X86_RFLAGS_DF	BIT(10)

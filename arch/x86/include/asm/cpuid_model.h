@@ -40,4 +40,60 @@ typedef void (*cpuid_host_fn)(u32 leaf, u32 subleaf, struct cpuid_regs *r);
 void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 subleaf,
 		 struct cpuid_regs *out);
 
+/*
+ * The model's answers for one vCPU, computed once when it boots: a CPUID
+ * exit is then a lookup, not a table search, fixups and a host CPUID.
+ * Everything the model depends on is fixed for the vCPU's life except
+ * the guest's CR4.OSXSAVE, which cpuid_cache_lookup() applies. One slot
+ * per leaf of the model's three ranges (basic, hypervisor, extended);
+ * a leaf whose answer depends on ECX (7, 0xd) is marked in by_subleaf
+ * and left to cpuid_model().
+ */
+#define CPUID_MAX_BASIC_LEAF	0xdu
+#define CPUID_EXT_BASE		0x80000000u
+#define CPUID_MAX_EXT_LEAF	0x8000000au
+#define CPUID_NR_BASIC		(CPUID_MAX_BASIC_LEAF + 1)
+#define CPUID_NR_HV		(CPUID_HV_MAX - CPUID_HV_BASE + 1)
+#define CPUID_NR_EXT		(CPUID_MAX_EXT_LEAF - CPUID_EXT_BASE + 1)
+#define CPUID_CACHE_SLOTS	(CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_EXT)
+#define CPUID_LEAF1_OSXSAVE	BIT(27)		/* leaf 1 ECX */
+
+struct cpuid_cache {
+	struct cpuid_regs regs[CPUID_CACHE_SLOTS];
+	u64 by_subleaf;		/* BIT(slot): ask cpuid_model() with the subleaf */
+};
+
+/* The model answered as for a guest with CR4.OSXSAVE clear. */
+void cpuid_cache_fill(struct cpuid_cache *c, const struct cpuid_guest *g, cpuid_host_fn host);
+
+/* @leaf's slot, or -1: outside the three ranges every leaf reads as zeros. */
+static inline int cpuid_cache_slot(u32 leaf)
+{
+	if (leaf < CPUID_NR_BASIC)
+		return (int)leaf;
+	if (leaf - CPUID_HV_BASE < CPUID_NR_HV)
+		return (int)(CPUID_NR_BASIC + leaf - CPUID_HV_BASE);
+	if (leaf - CPUID_EXT_BASE < CPUID_NR_EXT)
+		return (int)(CPUID_NR_BASIC + CPUID_NR_HV + leaf - CPUID_EXT_BASE);
+	return -1;
+}
+
+/* False: @leaf depends on the subleaf, ask cpuid_model(). Inline: every CPUID exit is one. */
+static inline bool cpuid_cache_lookup(const struct cpuid_cache *c, u32 leaf, bool osxsave,
+				      struct cpuid_regs *out)
+{
+	int slot = cpuid_cache_slot(leaf);
+
+	if (slot < 0) {
+		*out = (struct cpuid_regs){ 0 };
+		return true;
+	}
+	if (c->by_subleaf & BIT(slot))
+		return false;
+	*out = c->regs[slot];
+	if (leaf == 1 && osxsave)
+		out->ecx |= CPUID_LEAF1_OSXSAVE;
+	return true;
+}
+
 #endif

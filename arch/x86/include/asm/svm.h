@@ -15,6 +15,7 @@
  * and read-only after FINALIZED, except the virtual platform, which has
  * its own lock (asm/vplatform.h).
  */
+#include <asm/cpuid_model.h>
 #include <asm/decode.h>
 #include <asm/svm_nested.h>
 #include <asm/vmcb.h>
@@ -118,6 +119,7 @@ struct svm_vcpu {
 	struct svm_ioio io;
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
+	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 };
 
 /* svm.c */
@@ -181,8 +183,25 @@ static inline enum x86_cpu_mode svm_cpu_mode(const struct vmcb *vmcb)
 }
 /* RIP += @len, wrapped to the code size, and the STI/MOV SS shadow ends. */
 void svm_skip(struct svm_vcpu *sv, u64 len);
+
+/* Inline, as the next one: IN's result goes through it on every exit. */
+static inline u64 svm_width_mask(unsigned int bytes)
+{
+	return bytes >= 8 ? ~0ULL : BIT(bytes * 8) - 1;
+}
+
 /* Writes the low @bytes as x86 does: 1 and 2 keep the other bits, 4 clears 63:32. */
-void svm_gpr_write_width(struct svm_vcpu *sv, unsigned int reg, u64 val, unsigned int bytes);
+static inline void svm_gpr_write_width(struct svm_vcpu *sv, unsigned int reg, u64 val,
+				       unsigned int bytes)
+{
+	u64 mask = svm_width_mask(bytes);
+
+	if (bytes < 4)
+		val = (svm_gpr_read(sv, reg) & ~mask) | (val & mask);
+	else if (bytes == 4)
+		val &= mask;
+	svm_gpr_write(sv, reg, val);
+}
 /* rCX, @addr_size bytes wide: the count of a REP string instruction. */
 u64 svm_string_count(const struct svm_vcpu *sv, unsigned int addr_size);
 /*
@@ -243,6 +262,7 @@ static inline void svm_record_exit_events(struct svm_vcpu *sv)
 }
 
 /* cpuid.c glue (exit.c), msr.c, io.c, mmio.c */
+void svm_cpuid_init(struct svm_vcpu *sv);
 int svm_exit_cpuid(struct svm_vcpu *sv);
 int svm_exit_msr(struct svm_vcpu *sv);
 int svm_exit_ioio(struct svm_vcpu *sv);

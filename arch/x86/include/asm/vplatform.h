@@ -43,6 +43,16 @@ void vplat_init(struct vplatform *p, struct vm *vm);
  */
 int vplat_io(struct vplatform *p, struct vcpu *vcpu, u16 port, u32 size, bool in, u32 *val);
 
+/*
+ * The platform's chips sit at ports 0x20-0xa1 (the 8259s are the last):
+ * an access beyond is the VMM's, told without a call into vplat_io().
+ */
+#define VPLAT_LAST_PORT		VPIC_SLAVE_DATA
+static inline bool vplat_may_own(u16 port)
+{
+	return port <= VPLAT_LAST_PORT;
+}
+
 /* An ISA interrupt line (0-15) from a device model; -EINVAL beyond. */
 int vplat_irq_line(struct vplatform *p, u32 irq, bool level);
 
