@@ -27,7 +27,7 @@ fuzz_field = $(shell sed -n 's|^/\* $(2): \(.*\) \*/$$|\1|p' tests/fuzz/fuzz_$(1
 fuzz_srcs = $(sort lib/printf.c $(call fuzz_field,$(1),SOURCES))
 
 define fuzz_rule
-$(FUZZ_BUILD)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(call fuzz_srcs,$(1)) mk/fuzz.mk
+$(FUZZ_BUILD)/fuzz_$(1): tests/fuzz/fuzz_$(1).c $(call fuzz_srcs,$(1)) tests/fuzz/fuzz_check.h mk/fuzz.mk
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  FUZZCC  $$@")
 	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $(call fuzz_field,$(1),CFLAGS) \

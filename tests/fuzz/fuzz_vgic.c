@@ -23,14 +23,7 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-#define CHECK(cond)								\
-	do {									\
-		if (!(cond)) {							\
-			fprintf(stderr, "invariant failed: %s (line %d)\n",	\
-				#cond, __LINE__);				\
-			abort();						\
-		}								\
-	} while (0)
+#include "fuzz_check.h"
 
 #define DIST		0x08000000ULL
 #define REDIST		0x080a0000ULL

@@ -21,14 +21,7 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-#define CHECK(cond)								\
-	do {									\
-		if (!(cond)) {							\
-			fprintf(stderr, "invariant failed: %s (line %d)\n",	\
-				#cond, __LINE__);				\
-			abort();						\
-		}								\
-	} while (0)
+#include "fuzz_check.h"
 
 static bool is_width(unsigned int bytes)
 {

@@ -18,14 +18,7 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-#define CHECK(cond)								\
-	do {									\
-		if (!(cond)) {							\
-			fprintf(stderr, "invariant failed: %s (line %d)\n",	\
-				#cond, __LINE__);				\
-			abort();						\
-		}								\
-	} while (0)
+#include "fuzz_check.h"
 
 struct input {
 	u64 efer, cr0, cr3, cr4, dr6, dr7;

@@ -588,7 +588,8 @@ int svm_nested_exit_vmrun(struct svm_vcpu *sv)
 /* ------------------------------------------------------------------ */
 /* VMLOAD, VMSAVE, STGI, CLGI, INVLPGA in L1. */
 
-int svm_nested_exit_vmload(struct svm_vcpu *sv)
+/* VMLOAD copies the VMCB's FS/GS/TR/LDTR/syscall state into L1, VMSAVE the reverse. */
+static int vmload_vmsave(struct svm_vcpu *sv, bool load)
 {
 	struct vmcb *v;
 	u64 gpa;
@@ -598,24 +599,22 @@ int svm_nested_exit_vmload(struct svm_vcpu *sv)
 	v = vmcb_operand(sv, &gpa);
 	if (!v)
 		return VCPU_RESUME;
-	copy_vmload_state(&sv->vmcb->save, &v->save);
+	if (load)
+		copy_vmload_state(&sv->vmcb->save, &v->save);
+	else
+		copy_vmload_state(&v->save, &sv->vmcb->save);
 	svm_skip(sv, LEN_SVM_INSN);
 	return VCPU_RESUME;
 }
 
+int svm_nested_exit_vmload(struct svm_vcpu *sv)
+{
+	return vmload_vmsave(sv, true);
+}
+
 int svm_nested_exit_vmsave(struct svm_vcpu *sv)
 {
-	struct vmcb *v;
-	u64 gpa;
-
-	if (svm_insn_faults(sv))
-		return VCPU_RESUME;
-	v = vmcb_operand(sv, &gpa);
-	if (!v)
-		return VCPU_RESUME;
-	copy_vmload_state(&v->save, &sv->vmcb->save);
-	svm_skip(sv, LEN_SVM_INSN);
-	return VCPU_RESUME;
+	return vmload_vmsave(sv, false);
 }
 
 /* A held interrupt is delivered at the next entry (svm_intr_pending() sees GIF). */
