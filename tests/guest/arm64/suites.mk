@@ -32,7 +32,7 @@ $(MISALIGNED_IMAGE): $(IMAGE) tools/image-text-offset
 	$(Q)tools/image-text-offset $< $@ $(MISALIGNED_OFFSET)
 
 llvm-images:
-	$(Q)$(MAKE) --no-print-directory ARCH=arm64 LLVM=1 BUILD=$(LLVM_BUILD) all
+	$(Q)$(MAKE) -s --no-print-directory ARCH=arm64 LLVM=1 BUILD=$(LLVM_BUILD) all
 
 # The suites run what test-images builds, so they depend on it: `make
 # ARCH=arm64` builds the gcc images only, and suites started on their own
