@@ -45,7 +45,10 @@ OBJCOPY := $(CROSS_COMPILE)objcopy
 NM := $(CROSS_COMPILE)nm
 endif
 
-BUILD := build/$(ARCH)
+# A clang build has a tree of its own: objects do not record the compiler
+# that made them, so `make LLVM=1` into the gcc tree (or the reverse) left
+# the next build linking objects of the other compiler as up to date.
+BUILD := build/$(ARCH)$(if $(filter 1,$(LLVM)),-llvm)
 Q := $(if $(filter 1,$(V)),,@)
 
 COMPILER_INC := $(shell $(CC) -print-file-name=include)

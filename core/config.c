@@ -136,48 +136,52 @@ static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
 	return 0;
 }
 
-static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi,
-			struct load_params *p, struct config_error *err)
+/*
+ * A blob of the kernel node: its bytes in property @prop ("image =
+ * /incbin/(...)") or the boot module that @module_prop names. 1 if the
+ * node gives neither.
+ */
+static int kernel_blob(const struct fdt *fdt, int k, const struct boot_info *bi,
+		       const char *prop, const char *module_prop, const void **data, u64 *size,
+		       struct config_error *err)
 {
 	const struct boot_module *m;
 	const char *s;
 	u32 len;
 
-	if (!fdt_prop(fdt, k, "image", &p->image, &len)) {
-		p->size = len;
+	if (!fdt_prop(fdt, k, prop, data, &len)) {
+		*size = len;
 		return 0;
 	}
-	if (fdt_prop_string(fdt, k, "module", &s) < 0)
-		return fail_config(err, -ENOENT, "kernel: neither 'image' nor 'module' is given");
+	if (fdt_prop_string(fdt, k, module_prop, &s) < 0)
+		return 1;
 	m = boot_info_find_module(bi, s);
 	if (!m)
-		return fail_config(err, -ENOENT, "kernel: property 'module': no boot module \"%s\"", s);
-	p->image = (const void *)(uintptr_t)m->base;
-	p->size = m->size;
+		return fail_config(err, -ENOENT, "kernel: property '%s': no boot module \"%s\"",
+				   module_prop, s);
+	*data = (const void *)(uintptr_t)m->base;
+	*size = m->size;
 	return 0;
+}
+
+static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi,
+			struct load_params *p, struct config_error *err)
+{
+	int r = kernel_blob(fdt, k, bi, "image", "module", &p->image, &p->size, err);
+
+	if (r > 0)
+		return fail_config(err, -ENOENT, "kernel: neither 'image' nor 'module' is given");
+	return r;
 }
 
 /* "initrd = /incbin/(...)" or "initrd-module = name": optional, for Linux. */
 static int kernel_initrd(const struct fdt *fdt, int k, const struct boot_info *bi,
 			 struct load_params *p, struct config_error *err)
 {
-	const struct boot_module *m;
-	const char *s;
-	u32 len;
+	int r = kernel_blob(fdt, k, bi, "initrd", "initrd-module", &p->initrd, &p->initrd_size,
+			    err);
 
-	if (!fdt_prop(fdt, k, "initrd", &p->initrd, &len)) {
-		p->initrd_size = len;
-		return 0;
-	}
-	if (fdt_prop_string(fdt, k, "initrd-module", &s) < 0)
-		return 0;
-	m = boot_info_find_module(bi, s);
-	if (!m)
-		return fail_config(err, -ENOENT, "kernel: property 'initrd-module': no boot module "
-				   "\"%s\"", s);
-	p->initrd = (const void *)(uintptr_t)m->base;
-	p->initrd_size = m->size;
-	return 0;
+	return r > 0 ? 0 : r;
 }
 
 static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,

@@ -6,10 +6,22 @@
  */
 #include <core/percpu.h>
 #include <lib/string.h>
+#include <asm/asm_offsets.h>
 #include <asm/gic.h>
 #include <asm/guest.h>
 #include <asm/sysreg.h>
 #include <asm/vgic.h>
+
+/* guest_switch.S's view of the layouts (asm/asm_offsets.h), checked as the others are. */
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, x[2]) == GUEST_X(2), "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, pc) == GUEST_PC, "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, pstate) == GUEST_PSTATE, "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, esr) == GUEST_ESR, "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, far) == GUEST_FAR, "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_guest_regs, hpfar) == GUEST_HPFAR, "asm_offsets.h");
+STATIC_ASSERT(offsetof(struct arm64_vcpu, regs) == 0, "guest_switch.S gets its address");
+STATIC_ASSERT(offsetof(struct arm64_fp_ctx, fpsr) == FP_FPSR &&
+	      offsetof(struct arm64_fp_ctx, fpcr) == FP_FPSR + 8, "asm_offsets.h");
 
 /* SCTLR_EL1's RES1 bits (ARMv8.0): MMU, caches and alignment checks off. */
 #define SCTLR_EL1_RESET		0x30d00800ULL

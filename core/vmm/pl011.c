@@ -45,8 +45,7 @@ struct pl011 {
 	u32 ibrd, fbrd, lcrh, cr, ifls, imsc, ris, dmacr, ilpr;
 	bool irq_level;
 	u32 irq;
-	u32 line_len;
-	char line[VMM_LINE_MAX];
+	struct vmm_line line;
 };
 
 static void pl011_update_irq(struct vmm_device *dev)
@@ -60,27 +59,11 @@ static void pl011_update_irq(struct vmm_device *dev)
 	arch_vm_irq_line(dev->vm, u->irq, level);
 }
 
-static void pl011_flush(struct vmm_device *dev)
-{
-	struct pl011 *u = dev->state;
-
-	vmm_guest_print(dev->vm, u->line, u->line_len);
-	u->line_len = 0;
-}
-
 static void pl011_tx(struct vmm_device *dev, char c)
 {
 	struct pl011 *u = dev->state;
 
-	if (c == '\r')
-		return;
-	if (c == '\n') {
-		pl011_flush(dev);
-		return;
-	}
-	u->line[u->line_len++] = c;
-	if (u->line_len == sizeof(u->line))
-		pl011_flush(dev);
+	vmm_line_putc(dev->vm, &u->line, c);
 }
 
 static u32 id_register(u64 offset)

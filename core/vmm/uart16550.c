@@ -35,8 +35,7 @@ struct uart16550 {
 	bool thre_pending;
 	bool irq_level;		/* what the line was last set to */
 	u32 irq;
-	u32 line_len;
-	char line[VMM_LINE_MAX];
+	struct vmm_line line;
 };
 
 /* Only changes reach the interrupt controller: every register access comes through here. */
@@ -51,27 +50,11 @@ static void uart_update_irq(struct vmm_device *dev)
 	arch_vm_irq_line(dev->vm, u->irq, level);
 }
 
-static void uart_flush(struct vmm_device *dev)
-{
-	struct uart16550 *u = dev->state;
-
-	vmm_guest_print(dev->vm, u->line, u->line_len);
-	u->line_len = 0;
-}
-
 static void uart_tx(struct vmm_device *dev, char c)
 {
 	struct uart16550 *u = dev->state;
 
-	if (c == '\r')
-		return;
-	if (c == '\n') {
-		uart_flush(dev);
-		return;
-	}
-	u->line[u->line_len++] = c;
-	if (u->line_len == sizeof(u->line))
-		uart_flush(dev);
+	vmm_line_putc(dev->vm, &u->line, c);
 }
 
 static int uart_read(struct vmm_device *dev, u64 offset, u32 size, u64 *val)

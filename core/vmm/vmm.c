@@ -117,6 +117,25 @@ void vmm_guest_print(struct vm *vm, const char *s, size_t n)
 	printk("[%s] %.*s\n", vm->name, (int)n, s);
 }
 
+static void vmm_line_flush(struct vm *vm, struct vmm_line *l)
+{
+	vmm_guest_print(vm, l->buf, l->len);
+	l->len = 0;
+}
+
+void vmm_line_putc(struct vm *vm, struct vmm_line *l, char c)
+{
+	if (c == '\r')
+		return;
+	if (c == '\n') {
+		vmm_line_flush(vm, l);
+		return;
+	}
+	l->buf[l->len++] = c;
+	if (l->len == sizeof(l->buf))
+		vmm_line_flush(vm, l);
+}
+
 void vmm_stop_vm(struct vm *vm, u32 outcome, u64 code, const char *fmt, ...)
 {
 	struct vmm_vm *v = vm->vmm;

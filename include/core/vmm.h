@@ -113,6 +113,15 @@ void vmm_stop_vm(struct vm *vm, u32 outcome, u64 code, const char *fmt, ...) __p
 /* Prints a line of guest output, prefixed with the VM's name. */
 void vmm_guest_print(struct vm *vm, const char *s, size_t n);
 
+/* A UART model's transmitted characters, gathered into lines for vmm_guest_print(). */
+struct vmm_line {
+	u32 len;
+	char buf[VMM_LINE_MAX];
+};
+
+/* One transmitted character: '\r' is dropped, '\n' or a full buffer prints the line. */
+void vmm_line_putc(struct vm *vm, struct vmm_line *l, char c);
+
 /*
  * Finalizes every VM and starts the vCPU threads on their physical
  * CPUs; the calling CPU runs its own vCPU, if one is pinned to it, and

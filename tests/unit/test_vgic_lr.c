@@ -213,6 +213,48 @@ static void test_eoicount_deactivates_the_overflow(void **state)
 	assert_int_equal(drd(GICD_ISACTIVER(2)), 0x0f);
 }
 
+static u32 overflow_notified;
+
+static void overflow_deactivated(struct vcpu *vcpu, u32 intid)
+{
+	overflow_notified++;
+	vgic_set_irq(vcpu->vm, vcpu, intid, false);
+}
+
+/*
+ * A level interrupt deactivated through EOIcount (it was active with no
+ * LR free) is reported as one deactivated in an LR: the virtual timer
+ * keeps its interrupt masked at the timer until it hears of it, and would
+ * never fire again otherwise.
+ */
+static void test_eoicount_notifies_a_level_source(void **state)
+{
+	u32 i;
+
+	assert_int_equal(vgic_set_deactivate_notify(V(1), VGIC_VTIMER_INTID,
+						    overflow_deactivated), 0);
+	overflow_notified = 0;
+	dwr(GICD_CTLR, GICD_CTLR_GRP1);
+	for (i = 0; i < 4; i++) {
+		spi_edge(64 + i, (u8)(0x10 * (i + 1)), 1);
+		dwr(GICD_ISACTIVER(2), 1u << i);
+	}
+	/* The timer's interrupt: active, the least urgent, its line still high. */
+	rwr(1, GICR_ISENABLER0, 1u << VGIC_VTIMER_INTID);
+	rwr(1, GICR_IPRIORITYR(VGIC_VTIMER_INTID / 4), 0xf0u << 24);
+	assert_int_equal(vgic_set_irq(vm, V(1), VGIC_VTIMER_INTID, true), 0);
+	rwr(1, GICR_ISACTIVER0, 1u << VGIC_VTIMER_INTID);
+	vgic_flush_lrs(V(1));
+	assert_int_equal(fake_valid_lrs(), 4);
+	for (i = 0; i < 4; i++)
+		assert_int_not_equal(LR_INTID(fake_ich.lr[i]), VGIC_VTIMER_INTID);
+	fake_guest_eoi(VGIC_VTIMER_INTID);
+	vgic_sync_lrs(V(1));
+	assert_int_equal(rrd(1, GICR_ISACTIVER0) & 1u << VGIC_VTIMER_INTID, 0);
+	assert_int_equal(overflow_notified, 1);
+	assert_int_equal(rrd(1, GICR_ISPENDR0) & 1u << VGIC_VTIMER_INTID, 0);
+}
+
 static void test_group_disabled_delivers_nothing(void **state)
 {
 	u32 seen[2], entries;
@@ -744,6 +786,7 @@ int main(void)
 		T(test_equal_priorities_by_intid),
 		T(test_active_keeps_an_lr),
 		T(test_eoicount_deactivates_the_overflow),
+		T(test_eoicount_notifies_a_level_source),
 		T(test_group_disabled_delivers_nothing),
 		T(test_device_spi_level),
 		T(test_edge_during_run_not_lost),

@@ -159,18 +159,35 @@ load:
 	cpu->nr_used = n;
 }
 
+/* An interrupt the guest has deactivated whose source must hear of it. */
+struct vgic_deactivated {
+	u32 intid;
+	bool hw;
+};
+
+/* Whose deactivation its source must hear of: a level line to re-sample, a hardware twin. */
+static bool vgic_lr_notify_wanted(const struct vgic_irq *irq)
+{
+	return irq->level_cfg || irq->hw;
+}
+
 /*
  * EOIcount counts the guest's EOIs of interrupts that were in no LR:
  * active ones that did not fit. With EOImode 0 each one deactivates the
  * highest-priority such interrupt, as the guest's running priority says.
+ * Such a deactivation is reported like one seen in an LR: a level
+ * interrupt (the virtual timer keeps its interrupt masked at the timer
+ * until then) or a hardware one (its physical twin stays masked) that
+ * went unreported would never fire again. Returns how many went to @done.
  */
-static void vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count)
+static u32 vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count,
+			    struct vgic_deactivated *done)
 {
 	struct vgic_irq *live[VGIC_MAX_INTID], *top;
-	u32 i, n;
+	u32 i, n, nr_done = 0;
 
 	if (!count)
-		return;
+		return 0;
 	n = vgic_live_irqs(d, cpu, live);
 	for (; count; count--) {
 		top = NULL;
@@ -182,16 +199,13 @@ static void vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 coun
 				top = irq;
 		}
 		if (!top)
-			return;
+			break;
 		top->active = false;
+		if (vgic_lr_notify_wanted(top))
+			done[nr_done++] = (struct vgic_deactivated){ top->intid, top->hw };
 	}
+	return nr_done;
 }
-
-/* An interrupt the guest has deactivated whose source must hear of it. */
-struct vgic_deactivated {
-	u32 intid;
-	bool hw;
-};
 
 /*
  * Caller holds d->lock. Returns true if the guest deactivated it. What
@@ -228,8 +242,9 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;
 	struct vgic_dist *d = vgic_of(vcpu->vm);
-	struct vgic_deactivated done[VGIC_MAX_LRS];
-	u32 i, n = 0, eoicount;
+	/* EOIcount is 5 bits wide: at most 31 deactivations besides the LRs'. */
+	struct vgic_deactivated done[VGIC_MAX_LRS + 31];
+	u32 i, n, eoicount;
 
 	/* Only the LRs this entry filled can hold anything. */
 	vgic_ich_save(&cpu->ich, cpu->nr_used);
@@ -240,10 +255,10 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 		return;
 	spin_lock(&d->lock);
 	/* First, while the interrupts in LRs are still marked so and cannot be picked. */
-	vgic_lr_eoicount(d, cpu, eoicount);
+	n = vgic_lr_eoicount(d, cpu, eoicount, done);
 	for (i = 0; i < cpu->nr_used; i++) {
 		struct vgic_irq *irq = cpu->lr_irq[i];
-		bool notify = irq->level_cfg || irq->hw;
+		bool notify = vgic_lr_notify_wanted(irq);
 
 		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]) && notify)
 			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };

@@ -43,14 +43,20 @@ void guest_secondary(u64 cpu)
 	local_irq_disable();
 }
 
-static bool all_got_sgi(void)
+/* Every secondary's entry of @v is non-zero. */
+static bool all_secondaries(volatile u32 *v)
 {
 	unsigned int i;
 
 	for (i = 1; i < NR; i++)
-		if (!__atomic_load_n(&sgis[i], __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&v[i], __ATOMIC_ACQUIRE))
 			return false;
 	return true;
+}
+
+static bool all_got_sgi(void)
+{
+	return all_secondaries(sgis);
 }
 
 static bool all_off(void)
@@ -75,12 +81,7 @@ static bool wait_for(bool (*cond)(void))
 
 static bool all_arrived(void)
 {
-	unsigned int i;
-
-	for (i = 1; i < NR; i++)
-		if (!__atomic_load_n(&arrivals[i], __ATOMIC_ACQUIRE))
-			return false;
-	return true;
+	return all_secondaries(arrivals);
 }
 
 static bool second_arrival(void)
