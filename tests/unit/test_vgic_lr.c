@@ -255,6 +255,26 @@ static void test_eoicount_notifies_a_level_source(void **state)
 	assert_int_equal(rrd(1, GICR_ISPENDR0) & 1u << VGIC_VTIMER_INTID, 0);
 }
 
+/*
+ * A guest that clears the timer's active state through GICR_ICACTIVER0
+ * (not through an LR or EOIcount) has deactivated it all the same: the
+ * timer, masked until it hears of it, must hear of it.
+ */
+static void test_icactiver_notifies_a_level_source(void **state)
+{
+	assert_int_equal(vgic_set_deactivate_notify(V(1), VGIC_VTIMER_INTID,
+						    overflow_deactivated), 0);
+	overflow_notified = 0;
+	rwr(1, GICR_ISACTIVER0, 1u << VGIC_VTIMER_INTID);
+	/* A write of 0 and one to an inactive interrupt deactivate nothing. */
+	rwr(1, GICR_ICACTIVER0, 0);
+	rwr(1, GICR_ICACTIVER0, 1u << (VGIC_VTIMER_INTID - 1));
+	assert_int_equal(overflow_notified, 0);
+	rwr(1, GICR_ICACTIVER0, 1u << VGIC_VTIMER_INTID);
+	assert_int_equal(rrd(1, GICR_ISACTIVER0) & 1u << VGIC_VTIMER_INTID, 0);
+	assert_int_equal(overflow_notified, 1);
+}
+
 static void test_group_disabled_delivers_nothing(void **state)
 {
 	u32 seen[2], entries;
@@ -587,6 +607,19 @@ static void test_passthrough_spi(void **state)
 		fake_guest_eoi(48);
 		vgic_sync_lrs(V(2));
 		assert_true(fake_spi_enabled[48]);
+		/*
+		 * Active again; deactivated this time by GICD_ICACTIVER: its
+		 * physical twin, masked meanwhile, is unmasked as by the LR.
+		 */
+		assert_true(vgic_handle_phys_irq(48));
+		vgic_flush_lrs(V(2));
+		assert_int_equal(fake_guest_ack(), 48);
+		vgic_sync_lrs(V(2));
+		assert_false(fake_spi_enabled[48]);
+		assert_int_equal(drd(GICD_ISACTIVER(1)), 1u << 16);
+		dwr(GICD_ICACTIVER(1), 1u << 16);
+		assert_int_equal(drd(GICD_ISACTIVER(1)), 0);
+		assert_true(fake_spi_enabled[48]);
 		vm = save;
 	}
 	vm_destroy(vm2);
@@ -787,6 +820,7 @@ int main(void)
 		T(test_active_keeps_an_lr),
 		T(test_eoicount_deactivates_the_overflow),
 		T(test_eoicount_notifies_a_level_source),
+		T(test_icactiver_notifies_a_level_source),
 		T(test_group_disabled_delivers_nothing),
 		T(test_device_spi_level),
 		T(test_edge_during_run_not_lost),

@@ -345,6 +345,30 @@ bool vgic_vcpu_pending(struct vcpu *vcpu)
 	return found;
 }
 
+u32 vgic_deactivate(struct vgic_cpu *cpu, struct vgic_irq *irq, struct vgic_deactivated *done)
+{
+	irq->active = false;
+	if (!irq->level_cfg && !irq->hw)
+		return 0;
+	*done = (struct vgic_deactivated){ cpu, irq->intid, irq->hw };
+	return 1;
+}
+
+void vgic_notify_deactivated(const struct vgic_deactivated *done, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		const struct vgic_deactivated *x = &done[i];
+
+		if (x->hw)
+			vgic_phys_unmask(x->intid);
+		else if (x->cpu && x->intid >= VGIC_NR_SGIS && x->intid < VGIC_NR_PRIVATE &&
+			 x->cpu->notify[x->intid - VGIC_NR_SGIS])
+			x->cpu->notify[x->intid - VGIC_NR_SGIS](x->cpu->vcpu, x->intid);
+	}
+}
+
 int vgic_set_deactivate_notify(struct vcpu *vcpu, u32 intid, vgic_deactivate_fn fn)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;

@@ -105,6 +105,7 @@ static int dist_access(void *opaque, struct vcpu *vcpu, u64 off, u32 size, bool 
 	spin_lock(&a.d->lock);
 	err = vgic_mmio_dispatch(vgic_dist_regs, vgic_nr_dist_regs, &a, off, size, write, val);
 	vgic_unlock_kick(a.d, a.kick);
+	vgic_notify_deactivated(a.done, a.nr_done);
 	return err;
 }
 

@@ -138,6 +138,28 @@ static inline bool vgic_cpu_clean(const struct vgic_cpu *cpu)
 /* Routes SPI @irq to vCPU @target (and its physical twin to that vCPU's CPU). */
 void vgic_spi_set_target(struct vgic_dist *d, struct vgic_irq *irq, u32 target);
 
+/*
+ * An interrupt the guest has deactivated whose source must hear of it:
+ * a level line to re-sample, or a passed-through SPI whose physical twin
+ * stays masked until then. @cpu is the vCPU whose PPI it is.
+ */
+struct vgic_deactivated {
+	struct vgic_cpu *cpu;
+	u32 intid;
+	bool hw;
+};
+
+/*
+ * Every way the guest deactivates (an LR drained, EOIcount, a write to
+ * ICACTIVER) goes through here, so that none forgets the source. Caller
+ * holds d->lock; clears @irq's active state and, if its source must hear
+ * of it, records it in @done. Returns how many went to @done (0 or 1).
+ */
+u32 vgic_deactivate(struct vgic_cpu *cpu, struct vgic_irq *irq, struct vgic_deactivated *done);
+
+/* Tells the sources of @done; called with d->lock dropped (the hooks may raise lines). */
+void vgic_notify_deactivated(const struct vgic_deactivated *done, u32 n);
+
 /* The MMIO handlers (vgic_mmio.c), registered by vgic_add_regions(). */
 extern const struct vm_mmio_ops vgic_dist_ops;
 extern const struct vm_mmio_ops vgic_redist_ops;

@@ -159,18 +159,6 @@ load:
 	cpu->nr_used = n;
 }
 
-/* An interrupt the guest has deactivated whose source must hear of it. */
-struct vgic_deactivated {
-	u32 intid;
-	bool hw;
-};
-
-/* Whose deactivation its source must hear of: a level line to re-sample, a hardware twin. */
-static bool vgic_lr_notify_wanted(const struct vgic_irq *irq)
-{
-	return irq->level_cfg || irq->hw;
-}
-
 /*
  * EOIcount counts the guest's EOIs of interrupts that were in no LR:
  * active ones that did not fit. With EOImode 0 each one deactivates the
@@ -200,9 +188,7 @@ static u32 vgic_lr_eoicount(struct vgic_dist *d, struct vgic_cpu *cpu, u32 count
 		}
 		if (!top)
 			break;
-		top->active = false;
-		if (vgic_lr_notify_wanted(top))
-			done[nr_done++] = (struct vgic_deactivated){ top->intid, top->hw };
+		nr_done += vgic_deactivate(cpu, top, &done[nr_done]);
 	}
 	return nr_done;
 }
@@ -225,19 +211,6 @@ static bool vgic_lr_drain(struct vgic_dist *d, struct vgic_irq *irq, u64 lr)
 	return !pending && !active;
 }
 
-static void vgic_notify(struct vgic_cpu *cpu, const struct vgic_deactivated *done, u32 n)
-{
-	u32 i;
-
-	for (i = 0; i < n; i++) {
-		if (done[i].hw)
-			vgic_phys_unmask(done[i].intid);
-		else if (done[i].intid >= VGIC_NR_SGIS && done[i].intid < VGIC_NR_PRIVATE &&
-			 cpu->notify[done[i].intid - VGIC_NR_SGIS])
-			cpu->notify[done[i].intid - VGIC_NR_SGIS](cpu->vcpu, done[i].intid);
-	}
-}
-
 void vgic_sync_lrs(struct vcpu *vcpu)
 {
 	struct vgic_cpu *cpu = vcpu->irqchip;
@@ -258,15 +231,14 @@ void vgic_sync_lrs(struct vcpu *vcpu)
 	n = vgic_lr_eoicount(d, cpu, eoicount, done);
 	for (i = 0; i < cpu->nr_used; i++) {
 		struct vgic_irq *irq = cpu->lr_irq[i];
-		bool notify = vgic_lr_notify_wanted(irq);
 
-		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]) && notify)
-			done[n++] = (struct vgic_deactivated){ irq->intid, irq->hw };
+		if (vgic_lr_drain(d, irq, cpu->ich.lr[i]))
+			n += vgic_deactivate(cpu, irq, &done[n]);
 		cpu->lr_irq[i] = NULL;
 	}
 	/* What came back from the LRs is to be scanned again at the next entry. */
 	__atomic_store_n(&cpu->dirty, true, __ATOMIC_RELAXED);
 	spin_unlock(&d->lock);
 	cpu->nr_used = 0;
-	vgic_notify(cpu, done, n);
+	vgic_notify_deactivated(done, n);
 }

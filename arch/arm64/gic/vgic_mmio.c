@@ -162,10 +162,20 @@ static void set_active(struct vgic_access *a, struct vgic_irq *irq, u64 v)
 		irq->active = true;
 }
 
+/*
+ * A deactivation like one through an LR or EOIcount: a level or hardware
+ * source must hear of it or never fire again. One held in an LR is left
+ * to the LR, whose state the next exit brings back over this one.
+ */
 static void clear_active(struct vgic_access *a, struct vgic_irq *irq, u64 v)
 {
-	if (v)
+	if (!v || !irq->active)
+		return;
+	if (irq->lr_vcpu != VGIC_NO_VCPU) {
 		irq->active = false;
+		return;
+	}
+	a->nr_done += vgic_deactivate(a->cpu, irq, &a->done[a->nr_done]);
 }
 
 static u64 get_priority(const struct vgic_irq *irq)

@@ -22,6 +22,9 @@ struct vgic_access {
 	struct vgic_cpu *cpu;	/* the redistributor's vCPU; NULL for the distributor */
 	struct vcpu *src;	/* the vCPU that accessed */
 	u32 kick;		/* vCPUs to kick once the lock is dropped */
+	/* Deactivated by a write to ICACTIVER, whose sources to tell once the lock is dropped. */
+	struct vgic_deactivated done[32];
+	u32 nr_done;
 };
 
 /* One field of one interrupt (a bit of ISENABLER, a byte of IPRIORITYR ...). */

@@ -90,6 +90,7 @@ static int redist_access(void *opaque, struct vcpu *vcpu, u64 off, u32 size, boo
 	err = vgic_mmio_dispatch(vgic_redist_regs, vgic_nr_redist_regs, &a,
 				 off % VGIC_REDIST_SIZE, size, write, val);
 	vgic_unlock_kick(a.d, a.kick);
+	vgic_notify_deactivated(a.done, a.nr_done);
 	return err;
 }
 
