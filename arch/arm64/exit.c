@@ -16,6 +16,7 @@
 #include <asm/gic.h>
 #include <asm/smp.h>
 #include <asm/guest.h>
+#include <asm/vtimer_deadline.h>
 #include <asm/sysreg.h>
 #include <asm/vgic.h>
 
@@ -111,15 +112,6 @@ void arm64_wfi_timer_fired(struct timer *t)
 	/* Nothing to do: its interrupt ended the wait, which re-checks the vCPU. */
 }
 
-static u64 ticks_to_ns(u64 ticks)
-{
-	u64 freq = read_sysreg(cntfrq_el0) & GENMASK(31, 0);
-
-	if (!freq)
-		return 0;
-	return ticks / freq * 1000000000ULL + ticks % freq * 1000000000ULL / freq;
-}
-
 /*
  * The virtual timer's deadline on the host's clock, so that a WFI wait
  * ends when the guest's timer would fire. arch_time_ns() is the physical
@@ -127,12 +119,15 @@ static u64 ticks_to_ns(u64 ticks)
  */
 static void arm_wfi_timer(struct arm64_vcpu *av)
 {
-	u64 ctl = read_sysreg(cntv_ctl_el0), cval;
+	u64 ctl = read_sysreg(cntv_ctl_el0), ns;
 
 	if ((ctl & 3) != 1)	/* disabled, or its interrupt masked: no wake-up */
 		return;
-	cval = read_sysreg(cntv_cval_el0) + av->avm->cntvoff;
-	timer_arm(&av->wfi_timer, MAX(ticks_to_ns(cval), 1ULL));
+	ns = vtimer_deadline_ns(read_sysreg(cntv_cval_el0), av->avm->cntvoff,
+				read_sysreg(cntfrq_el0) & GENMASK(31, 0));
+	if (ns == VTIMER_NEVER)	/* beyond the host clock's range: no wake-up either */
+		return;
+	timer_arm(&av->wfi_timer, MAX(ns, 1ULL));
 }
 
 /*
