@@ -86,28 +86,12 @@ static struct vmcb *l2_vmcb;
 /* A 64-bit L2 on this guest's own tables and segments, intercepting VMMCALL. */
 static void nested_setup(void)
 {
-	struct { u16 limit; u64 base; } __packed gdt, idt;
-	struct seg data = { KERNEL_DS, 0xc93, 0xffffffff, 0 };
 	struct vmcb *v = alloc_page();
 
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (u64)(uintptr_t)alloc_page());
-	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
-	v->icpt2 = I2_VMRUN | I2_VMMCALL;
-	v->asid = 1;
-	v->cs = (struct seg){ KERNEL_CS, 0xa9b, 0xffffffff, 0 };
-	v->es = v->ss = v->ds = data;
-	v->gdtr = (struct seg){ 0, 0, gdt.limit, gdt.base };
-	v->idtr = (struct seg){ 0, 0, idt.limit, idt.base };
-	v->efer = rdmsr(MSR_EFER);
-	v->cr0 = read_cr0();
-	v->cr3 = read_cr3();
-	v->cr4 = read_cr4();
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->rflags = 2;
-	v->rip = (u64)(uintptr_t)l2_vmmcall_loop;
-	v->rsp = (u64)(uintptr_t)alloc_page() + PAGE_SIZE;
+	svm_vmcb_init_flat64(v, (u64)(uintptr_t)l2_vmmcall_loop,
+			     (u64)(uintptr_t)alloc_page() + PAGE_SIZE);
 	l2_vmcb = v;
 }
 

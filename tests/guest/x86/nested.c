@@ -32,8 +32,6 @@
 #define MSR_STAR	0xc0000081u
 #define MSR_FS_BASE	0xc0000100u
 #define MSR_KGS_BASE	0xc0000102u
-#define ATTR_CODE64	0xa9b
-#define ATTR_DATA	0xc93
 #define ATTR_CODE32	0xc9b
 #define X86_CR4_OSFXSR	X86_BIT(9)
 #define SCRATCH_PORT	(COM1_PORT + 7)
@@ -145,43 +143,18 @@ static u8 *iopm, *msrpm, *l2_stack, *hsave;
 static u64 regs[NR_REGS];
 static bool ran;		/* the last run()'s verdict, before ok() formats its message */
 
-struct dtr {
-	u16 limit;
-	u64 base;
-} __packed;
-
 static u64 l1_phys_bits(void)
 {
 	return cpuid(0x80000008).eax & 0xff;
 }
 
-/* A valid 64-bit L2 on L1's tables, descriptor tables and flat segments. */
+/* A valid 64-bit L2 on L1's tables and segments, with L1's IO and MSR maps. */
 static void make_vmcb(struct vmcb *v, void (*entry)(void))
 {
-	struct dtr gdt, idt;
-	struct seg data = { KERNEL_DS, ATTR_DATA, 0xffffffff, 0 };
-
-	__asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdt), "=m"(idt));
-	memset(v, 0, sizeof(*v));
-	v->icpt2 = I2_VMRUN | I2_VMMCALL;
-	v->asid = 1;
+	svm_vmcb_init_flat64(v, (u64)(uintptr_t)entry, (u64)(uintptr_t)(l2_stack + PAGE_SIZE * 2));
 	v->iopm = (u64)(uintptr_t)iopm;
 	v->msrpm = (u64)(uintptr_t)msrpm;
 	v->int_ctl = V_INTR_MASKING;
-	v->cs = (struct seg){ KERNEL_CS, ATTR_CODE64, 0xffffffff, 0 };
-	v->es = v->ss = v->ds = data;
-	v->gdtr = (struct seg){ 0, 0, gdt.limit, gdt.base };
-	v->idtr = (struct seg){ 0, 0, idt.limit, idt.base };
-	v->efer = rdmsr(MSR_EFER);
-	v->cr0 = read_cr0();
-	v->cr3 = read_cr3();
-	v->cr4 = read_cr4();
-	v->dr6 = 0xffff0ff0;
-	v->dr7 = 0x400;
-	v->rflags = 2;
-	v->rip = (u64)(uintptr_t)entry;
-	v->rsp = (u64)(uintptr_t)(l2_stack + PAGE_SIZE * 2);
-	v->rax = 0;
 }
 
 static u64 exit_code(const struct vmcb *v)

@@ -67,4 +67,12 @@ _Static_assert(sizeof(struct vmcb) == 0x1000, "size");
 #define MSR_VM_HSAVE_PA	0xc0010117u
 #define EXIT_VMMCALL	0x81
 
+/*
+ * A VMCB for a 64-bit L2 that runs on this guest's own page tables,
+ * descriptor tables and flat segments, from @rip on the stack @rsp,
+ * intercepting VMRUN and VMMCALL, ASID 1: the valid state every test
+ * starts from, so that a test changes only what it is about.
+ */
+void svm_vmcb_init_flat64(struct vmcb *v, u64 rip, u64 rsp);
+
 #endif
