@@ -15,30 +15,7 @@
  * the good ones with it.
  */
 
-int smp_call(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
-{
-	return -ENODEV;
-}
-
-__noreturn void cpu_idle_loop(void)
-{
-	abort();
-}
-
-bool hv_test_mode(void)
-{
-	return true;
-}
-
-__noreturn void arch_test_exit(unsigned int code)
-{
-	abort();
-}
-
-__noreturn void arch_system_off(void)
-{
-	abort();
-}
+#include "fake_host_exits.h"
 
 /* The arch's part of a configuration: "fake-arch-fail" makes it refuse the VM. */
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)

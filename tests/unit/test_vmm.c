@@ -9,30 +9,7 @@
  * The VMM's side of the ABI: what it does with each exit reason, and the
  * device models behind the IO and MMIO exits.
  */
-int smp_call(unsigned int cpu, void (*fn)(void *), void *arg, bool wait)
-{
-	return -ENODEV;
-}
-
-__noreturn void cpu_idle_loop(void)
-{
-	abort();
-}
-
-bool hv_test_mode(void)
-{
-	return true;
-}
-
-__noreturn void arch_test_exit(unsigned int code)
-{
-	abort();
-}
-
-__noreturn void arch_system_off(void)
-{
-	abort();
-}
+#include "fake_host_exits.h"
 
 static struct vm *vm;
 static struct vcpu *vcpu;
