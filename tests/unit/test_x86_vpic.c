@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/vpic.c */
+/* SOURCES: arch/x86/vplat/vpic.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 

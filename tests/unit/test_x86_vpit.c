@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/vpit.c lib/errno.c */
+/* SOURCES: arch/x86/vplat/vpit.c lib/errno.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 
