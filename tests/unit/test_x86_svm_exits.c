@@ -261,6 +261,24 @@ static void test_msr_efer_writes(void **state)
 			 EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE | EFER_SVME);
 }
 
+/* EFER.FFXSR is writable exactly when the vCPU's CPUID answer offers it. */
+static void test_msr_efer_ffxsr_follows_cpuid(void **state)
+{
+	struct cpuid_regs *ext1 = &sv.cpuid.regs[cpuid_cache_slot(0x80000001u)];
+	u64 efer = vmcb->save.efer & ~EFER_SVME;	/* the guest's view: no SVM offered */
+
+	ext1->edx &= ~BIT(25);
+	expect_gp_on_wrmsr(MSR_EFER, efer | EFER_FFXSR);
+	ext1->edx |= BIT(25);
+	set_reg(GPR_RCX, MSR_EFER);
+	set_reg(GPR_RAX, (u32)(efer | EFER_FFXSR));
+	set_reg(GPR_RDX, 0);
+	SCRIPT({ SVM_EXIT_MSR, 1 }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(entry_event[1], 0);
+	assert_true(vmcb->save.efer & EFER_FFXSR);
+}
+
 static void test_msr_pat_tsc_apic(void **state)
 {
 	u64 before, got;
@@ -1086,6 +1104,7 @@ int main(void)
 		T(test_nrips_next_rip),
 		T(test_msr_efer_hides_svme),
 		T(test_msr_efer_writes),
+		T(test_msr_efer_ffxsr_follows_cpuid),
 		T(test_msr_pat_tsc_apic),
 		T(test_msr_unknown_is_gp),
 		T(test_in_place_exits_reenter),
