@@ -470,13 +470,13 @@ static int nested_vmrun_checks(struct svm_vcpu *sv)
 
 	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
 	if (failed) {
-		pr_info("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
+		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
 			sv->vcpu->id, failed->name);
 		return -EINVAL;
 	}
 	err = load_l2_cr3(sv);
 	if (err) {
-		pr_info("vm %s vCPU %u: nested VMRUN refused: L2's PDPTEs (%d)\n",
+		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: L2's PDPTEs (%d)\n",
 			sv->vcpu->vm->name, sv->vcpu->id, err);
 		return err;
 	}
