@@ -114,6 +114,15 @@ vm-suites:
 		--expect $(call a64_stopped,exits,exit) --expect $(A64_ALL_AS_EXPECTED) \
 		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=vm" \
 		-initrd $(BUILD)/tests/configs/exits.dtb
+	$(Q)tools/run-suite arm64-vm-hostile-a --timeout 240 \
+		--expect $(call a64_stopped,gicsweep,exit) --expect $(call a64_stopped,sgiflood,exit) \
+		--expect $(call a64_stopped,neighbour,exit) --expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,hostile-a) -smp 5
+	$(Q)tools/run-suite arm64-vm-hostile-b --timeout 240 \
+		--expect $(call a64_stopped,smccc,exit) --expect $(call a64_stopped,pscibad,exit) \
+		--expect $(call a64_stopped,sysregs,exit) \
+		--expect $(call a64_stopped,neighbour,exit) --expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,hostile-b) -smp 5
 	$(Q)tools/run-suite arm64-vm-smp --timeout 120 \
 		--expect $(call a64_stopped,smp,exit) --expect 'hv: vm smp: vCPU 3 on CPU 3$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
