@@ -25,6 +25,11 @@ int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config
 	return 0;
 }
 
+int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	return loader_load_arm64_image(vm, p, boot);
+}
+
 int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 {
 	return 0;

@@ -131,12 +131,6 @@ int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config
 	return parse_test_props(vm, fdt, node, err);
 }
 
-/* Nothing goes into guest RAM before the kernel on x86. */
-int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
-{
-	return 0;
-}
-
 int arch_vcpu_init(struct vcpu *vcpu)
 {
 	struct svm_vcpu *sv = kzalloc(sizeof(*sv));
