@@ -114,8 +114,10 @@ static void build_facs(u8 *buf)
  * Full fixed hardware, not HW-reduced: the PM1a blocks and the PM timer
  * at the platform's ports, SCI on its ISA IRQ. No SMI_CMD, so the
  * platform is always in ACPI mode and the guest never asks for it. The
- * reset register is port 0xcf9. Both the 32-bit and the X_ fields are
- * filled: ACPICA checks that they agree and prefers the X_ ones.
+ * reset register is port 0xcf9. Both the 32-bit and the X_ fields of
+ * the DSDT and the blocks are filled: ACPICA checks that they agree and
+ * prefers the X_ ones. The FACS is named once (FIRMWARE_CTRL): with
+ * X_FIRMWARE_CTRL too, Linux installs it twice.
  */
 static void build_fadt(u8 *buf)
 {
@@ -142,7 +144,6 @@ static void build_fadt(u8 *buf)
 				  FADT_F_RESET_REG_SUP);
 	gas_io(t + FADT_OFF_RESET_REG, VPLAT_RESET_PORT, 1, GAS_ACCESS_BYTE);
 	t[FADT_OFF_RESET_VALUE] = VPLAT_RESET_VALUE;
-	put64(t + FADT_OFF_X_FACS, gpa_of(VPLAT_ACPI_FACS));
 	put64(t + FADT_OFF_X_DSDT, gpa_of(VPLAT_ACPI_DSDT));
 	gas_io(t + FADT_OFF_X_PM1A_EVT, VPLAT_PM1A_EVT_PORT, 4, GAS_ACCESS_WORD);
 	gas_io(t + FADT_OFF_X_PM1A_CNT, VPLAT_PM1A_CNT_PORT, 2, GAS_ACCESS_WORD);
