@@ -130,6 +130,9 @@ vm-suites:
 		--expect $(call stopped,pair,exit) --expect 'hv: vm pair: vCPU 1 on CPU 0$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,EPYC,loaders)
+	$(Q)tools/run-suite x86-vm-acpi --timeout 120 \
+		--expect $(call stopped,acpi,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,acpi)
 	$(Q)tools/run-suite x86-vm-modules --timeout 120 \
 		--expect 'hv: module .* "config"$$' --expect 'hv: module .* "hello"$$' \
 		--expect 'configuration from boot module "config"' \
