@@ -186,6 +186,7 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 		return err;
 	svm_nested_reset(sv);
 	svm_cpuid_init(sv);
+	svm_msr_reset(sv);
 	svm_vmcb_init(sv);
 	return svm_vmcb_boot(sv, boot->mode, boot->entry, boot->args);
 }
