@@ -136,11 +136,49 @@ static void boot(u32 mode)
 	assert_int_equal(svm_vmcb_boot(&sv, mode, CODE, args), 0);
 }
 
+/*
+ * An in-hypervisor region (as the IOAPIC is): a 16-byte register file
+ * that records every access; offset 0xff0 answers with an error, as a
+ * handler that failed for the hypervisor's own reasons would.
+ */
+#define EMUL		0xfec00000ULL
+static u8 emul_regs[16];
+static unsigned int emul_reads, emul_writes;
+
+static int emul_read(void *opaque, struct vcpu *v, u64 off, u32 size, u64 *val)
+{
+	emul_reads++;
+	if (off == 0xff0)
+		return -EIO;
+	*val = 0;
+	memcpy(val, &emul_regs[off & 15], MIN(size, 16 - (u32)(off & 15)));
+	return 0;
+}
+
+static int emul_write(void *opaque, struct vcpu *v, u64 off, u32 size, u64 val)
+{
+	emul_writes++;
+	if (off == 0xff0)
+		return -EIO;
+	memcpy(&emul_regs[off & 15], &val, MIN(size, 16 - (u32)(off & 15)));
+	return 0;
+}
+
+static const struct vm_mmio_ops emul_ops = { emul_read, emul_write };
+
 static int setup(void **state)
 {
+	const struct vm_region emul = {
+		.gpa = EMUL, .size = 0x1000, .kind = VM_REGION_EMULATED, .name = "emul",
+		.ops = &emul_ops,
+	};
+
 	fake_console_clear();
 	vm = vm_create("exits");
 	assert_int_equal(vm_add_ram(vm, 0, RAM_SIZE), 0);
+	assert_int_equal(vm_add_region(vm, &emul), 0);
+	memset(emul_regs, 0, sizeof(emul_regs));
+	emul_reads = emul_writes = 0;
 	vcpu = vm_add_vcpu(vm, 0);
 	assert_int_equal(vm_finalize(vm), 0);
 	vmcb = calloc(1, sizeof(*vmcb));
@@ -999,6 +1037,67 @@ static void test_mmio_decode_assists_bytes(void **state)
 	expect_mmio(MMIO, 4, true, reg(GPR_RAX) & 0xffffffff);
 }
 
+/* ---- MMIO emulated in place: no exit, the instruction completes at once ---- */
+
+static int npf_then_intr(u64 gpa, bool write)
+{
+	SCRIPT({ SVM_EXIT_NPF, NPF_FINAL_GPA | (write ? NPF_WRITE : 0), gpa }, { SVM_EXIT_INTR });
+	return run();
+}
+
+static void test_emulated_region_in_place(void **state)
+{
+	CODE_BYTES(0x89, 0x03);				/* mov %eax,(%rbx) */
+	set_reg(GPR_RAX, 0x1122334455667788ULL);
+	/* Resumed: handled in place, then the guest ran on to the next exit (INTR). */
+	assert_int_equal(npf_then_intr(EMUL + 4, true), VCPU_RESUME);
+	assert_int_equal(next_step, 2);
+	assert_int_equal(emul_writes, 1);
+	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+	assert_int_equal(vcpu->exits_to_vmm, 0);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+
+	CODE_BYTES(0x48, 0x8b, 0x0b);			/* mov (%rbx),%rcx */
+	assert_int_equal(npf_then_intr(EMUL, false), VCPU_RESUME);
+	assert_int_equal(reg(GPR_RCX), 0x5566778800000000ULL);
+	assert_int_equal(vmcb->save.rip, CODE + 5);
+}
+
+static void test_emulated_region_xchg_both_halves(void **state)
+{
+	CODE_BYTES(0x87, 0x03);				/* xchg %eax,(%rbx) */
+	emul_regs[0] = 0x42;
+	set_reg(GPR_RAX, 0x99);
+	assert_int_equal(npf_then_intr(EMUL, false), VCPU_RESUME);
+	assert_int_equal(emul_reads, 1);
+	assert_int_equal(emul_writes, 1);
+	assert_int_equal(emul_regs[0], 0x99);
+	assert_int_equal(reg(GPR_RAX), 0x42);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+}
+
+/* MOVS from an emulated register to a VMM device: the read in place, the write an exit. */
+static void test_emulated_region_movs_to_vmm(void **state)
+{
+	CODE_BYTES(0xa5);				/* movsl (%rsi),(%rdi) */
+	emul_regs[0] = 0x17;
+	set_reg(GPR_RSI, EMUL);
+	set_reg(GPR_RDI, MMIO);
+	assert_int_equal(npf(EMUL, false), 0);
+	expect_mmio(MMIO, 4, true, 0x17);
+	mmio_reply(0);
+	assert_int_equal(reg(GPR_RDI), MMIO + 4);
+	assert_int_equal(vmcb->save.rip, CODE + 1);
+}
+
+static void test_emulated_region_error_stops(void **state)
+{
+	CODE_BYTES(0x89, 0x03);				/* mov %eax,(%rbx) */
+	assert_int_equal(npf(EMUL + 0xff0, true), 0);
+	expect_emulation_failure(HV_INTERNAL_ERROR_EMULATION);
+	assert_int_equal((s64)vcpu->run.internal.data[1], -EIO);
+}
+
 static void test_mmio_instruction_across_pages(void **state)
 {
 	vmcb->save.rip = 0x4fff;
@@ -1125,6 +1224,10 @@ int main(void)
 		T(test_mmio_never_guesses),
 		T(test_mmio_decode_assists_bytes),
 		T(test_mmio_instruction_across_pages),
+		T(test_emulated_region_in_place),
+		T(test_emulated_region_xchg_both_halves),
+		T(test_emulated_region_movs_to_vmm),
+		T(test_emulated_region_error_stops),
 		T(test_mmio_fetch_through_guest_paging),
 		T(test_npf_not_for_the_instruction),
 		T(test_complete_unknown_kind),
