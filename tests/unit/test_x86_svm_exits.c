@@ -1,7 +1,8 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
+#include "fake_timer.h"
 
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
@@ -186,6 +187,8 @@ static int setup(void **state)
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb, .vmcb_pa = (paddr_t)(uintptr_t)vmcb, .vcpu = vcpu,
 				.svm = &svm, .is_bsp = true, .timer_fired = &timer_fired };
+	vlapic_init(&sv.lapic, vcpu, true);	/* as arch_vcpu_init() does */
+	vcpu->irqchip = &sv.lapic;
 	svm_caps.decode_assists = false;
 	svm_caps.nrips = false;
 	plat_io = plat_acks = plat_syncs = 0;
@@ -325,8 +328,8 @@ static void test_msr_pat_tsc_apic(void **state)
 	set_reg(GPR_RCX, MSR_APIC_BASE);
 	SCRIPT({ SVM_EXIT_MSR, 0 }, { SVM_EXIT_INTR });
 	run();
-	assert_int_equal(reg(GPR_RAX), 0xfee00100);	/* BSP, globally disabled */
-	expect_gp_on_wrmsr(MSR_APIC_BASE, 0xfee00900);	/* there is no APIC to enable */
+	assert_int_equal(reg(GPR_RAX), 0xfee00900);	/* BSP, enabled, xAPIC */
+	expect_gp_on_wrmsr(MSR_APIC_BASE, 0xfee00d00 & ~0x800);	/* EXTD without EN */
 }
 
 static void test_msr_unknown_is_gp(void **state)

@@ -11,6 +11,7 @@
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
+#include <asm/x86.h>
 #include <core/vcpu.h>
 #include <lib/errno.h>
 
@@ -22,10 +23,6 @@
  * shown as the guest's own view (nested_msr.c).
  */
 #define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_NXE)
-
-#define APIC_BASE_DEFAULT	0xfee00000ULL
-#define APIC_BASE_BSP		BIT(8)
-#define APIC_BASE_ENABLE	BIT(11)
 
 struct svm_msr {
 	u32 index;
@@ -91,37 +88,61 @@ static int tsc_write(struct svm_vcpu *sv, u64 val)
 	return 0;
 }
 
-/*
- * There is no local APIC (CPUID says so): the base reads as the reset
- * address with the global enable clear, and cannot be enabled.
- */
+/* The local APIC's MSRs: the rules are vlapic.c's. */
 static int apic_base_read(struct svm_vcpu *sv, u64 *val)
 {
-	*val = APIC_BASE_DEFAULT | (sv->vcpu->id == 0 ? APIC_BASE_BSP : 0);
+	*val = vlapic_base_read(&sv->lapic);
 	return 0;
 }
 
 static int apic_base_write(struct svm_vcpu *sv, u64 val)
 {
-	u64 now;
+	return vlapic_base_write(&sv->lapic, val);
+}
 
-	apic_base_read(sv, &now);
-	return val == now ? 0 : -EINVAL;
+static int x2apic_read(struct svm_vcpu *sv, u64 *val)
+{
+	return vlapic_msr_read(&sv->lapic, (u32)svm_gpr_read(sv, GPR_RCX), val);
+}
+
+static int x2apic_write(struct svm_vcpu *sv, u64 val)
+{
+	return vlapic_msr_write(&sv->lapic, (u32)svm_gpr_read(sv, GPR_RCX), val);
+}
+
+static int tsc_deadline_read(struct svm_vcpu *sv, u64 *val)
+{
+	*val = vlapic_tsc_deadline_read(&sv->lapic);
+	return 0;
+}
+
+/* The deadline is in the guest's TSC: the host's plus the VMCB's offset. */
+static int tsc_deadline_write(struct svm_vcpu *sv, u64 val)
+{
+	vlapic_tsc_deadline_write(&sv->lapic, val, rdtsc() + sv->vmcb->control.tsc_offset,
+				  tsc_hz());
+	return 0;
 }
 
 static const struct svm_msr msr_table[] = {
 	{ MSR_TSC, tsc_read, tsc_write },
 	{ MSR_APIC_BASE, apic_base_read, apic_base_write },
+	{ MSR_TSC_DEADLINE, tsc_deadline_read, tsc_deadline_write },
 	{ MSR_PAT, pat_read, pat_write },
 	{ MSR_EFER, efer_read, efer_write },
 	{ MSR_VM_CR, svm_nested_vm_cr_read, svm_nested_vm_cr_write },
 	{ MSR_VM_HSAVE_PA, svm_nested_hsave_read, svm_nested_hsave_write },
 };
 
+/* One row for the whole x2APIC range 0x800-0x8ff: its handlers read the MSR from ECX. */
+static const struct svm_msr x2apic_row = { MSR_X2APIC_FIRST, x2apic_read, x2apic_write };
+
 static const struct svm_msr *find_msr(u32 index)
 {
 	unsigned int i;
 
+	if (index - MSR_X2APIC_FIRST <= MSR_X2APIC_LAST - MSR_X2APIC_FIRST)
+		return &x2apic_row;
 	for (i = 0; i < ARRAY_SIZE(msr_table); i++)
 		if (msr_table[i].index == index)
 			return &msr_table[i];
