@@ -269,6 +269,20 @@ static void timer_expired(struct timer *t)
 	a->tsc_deadline = 0;
 }
 
+/*
+ * @ticks of a @hz TSC in ns, without a 128-bit division (the kernel has
+ * no libgcc): the remainder times 10^9 fits in 64 bits for any TSC below
+ * 18 GHz; a distance too far to count saturates.
+ */
+static u64 tsc_to_ns(u64 ticks, u64 hz)
+{
+	u64 secs = ticks / hz, rem = ticks % hz;
+
+	if (secs > ~0ULL / 1000000000ULL - 1)
+		return ~0ULL;
+	return secs * 1000000000ULL + rem * 1000000000ULL / hz;
+}
+
 u64 vlapic_tsc_deadline_read(const struct vlapic *a)
 {
 	return timer_mode(a) == TIMER_TSC_DEADLINE ? a->tsc_deadline : 0;
@@ -286,8 +300,8 @@ void vlapic_tsc_deadline_write(struct vlapic *a, u64 deadline, u64 tsc_now, u64 
 	if (!deadline)
 		return;
 	if (deadline > tsc_now && tsc_hz)
-		delta = (u64)((unsigned __int128)(deadline - tsc_now) * 1000000000ULL / tsc_hz);
-	timer_set(a, now + delta);
+		delta = tsc_to_ns(deadline - tsc_now, tsc_hz);
+	timer_set(a, delta > ~0ULL - now ? ~0ULL : now + delta);
 }
 
 /* ---- register handlers ---- */
