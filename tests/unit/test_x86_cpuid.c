@@ -72,15 +72,15 @@ static void test_leaf1_masks(void **state)
 	struct cpuid_guest osx = guest;
 
 	assert_true(r.ecx & BIT(31));			/* hypervisor */
-	assert_false(r.ecx & BIT(21));			/* x2APIC */
+	assert_true(r.ecx & BIT(21));			/* x2APIC: the virtual APIC has it */
 	assert_false(r.ecx & BIT(3));			/* MONITOR */
 	assert_false(r.ecx & BIT(5));			/* VMX */
-	assert_false(r.ecx & BIT(24));			/* TSC deadline */
+	assert_true(r.ecx & BIT(24));			/* TSC deadline */
 	assert_false(r.ecx & BIT(15));			/* PDCM (PMU) */
 	assert_false(r.ecx & BIT(27));			/* OSXSAVE: CR4.OSXSAVE is clear */
 	assert_true(r.ecx & BIT(26));			/* XSAVE */
 	assert_true(r.ecx & BIT(0));			/* SSE3 */
-	assert_false(r.edx & BIT(9));			/* APIC */
+	assert_true(r.edx & BIT(9));			/* APIC */
 	assert_true(r.edx & BIT(12));			/* MTRR: msr.c's rows */
 	assert_false(r.edx & (BIT(7) | BIT(14)));	/* MCE, MCA */
 	assert_false(r.edx & BIT(28));			/* HTT */
@@ -89,6 +89,16 @@ static void test_leaf1_masks(void **state)
 	assert_int_equal((r.ebx >> 16) & 0xff, 0);
 	osx.osxsave = true;
 	assert_true(q(all_ones_host, &osx, 1, 0).ecx & BIT(27));
+}
+
+/* The APIC bits are the virtual APIC's: set even on a host that has none. */
+static void test_apic_bits_without_host_apic(void **state)
+{
+	struct cpuid_regs r = q(epyc_host, &guest, 1, 0);
+
+	assert_true(r.edx & BIT(9));
+	assert_int_equal(r.ecx & (BIT(21) | BIT(24)), BIT(21) | BIT(24));
+	assert_int_equal(r.ebx >> 24, 3);
 }
 
 static void test_leaf7(void **state)
@@ -118,7 +128,7 @@ static void test_extended_features(void **state)
 	assert_false(r.ecx & BIT(22));			/* TopoExt */
 	assert_true(r.edx & BIT(27));			/* RDTSCP: the host's TSC_AUX */
 	assert_true(r.edx & BIT(12));			/* MTRR */
-	assert_false(r.edx & BIT(9));			/* APIC */
+	assert_true(r.edx & BIT(9));			/* APIC */
 	assert_true(r.edx & BIT(29));			/* LM */
 	assert_true(r.edx & BIT(20));			/* NX */
 	assert_true(r.edx & BIT(11));			/* SYSCALL */
@@ -249,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hypervisor_leaves),
 		cmocka_unit_test(test_leaf1_masks),
+		cmocka_unit_test(test_apic_bits_without_host_apic),
 		cmocka_unit_test(test_leaf7),
 		cmocka_unit_test(test_extended_features),
 		cmocka_unit_test(test_msr_features_follow_the_rows),

@@ -1,7 +1,8 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
+#include "fake_timer.h"
 
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
@@ -145,6 +146,8 @@ static int setup(void **state)
 				.vmcb01 = vmcb01, .vmcb01_pa = (paddr_t)(uintptr_t)vmcb01,
 				.vcpu = vcpu, .svm = &svm, .is_bsp = true,
 				.timer_fired = &timer_fired };
+	vlapic_init(&sv.lapic, vcpu, true);	/* as arch_vcpu_init() does */
+	vcpu->irqchip = &sv.lapic;
 	/* Shared by every vCPU, for good: once. */
 	if (!maps_ready)
 		assert_int_equal(svm_permission_maps_init(), 0);

@@ -17,8 +17,8 @@
  * and XCR0 need no switching: the hypervisor itself never touches them.
  *
  * Masked, because the hypervisor does not provide them:
- *  - APIC, x2APIC, TSC-deadline, ExtApicSpace, AltMovCr8: no local APIC
- *    is emulated (the guest's interrupts come from the virtual 8259);
+ *  - ExtApicSpace, AltMovCr8: the APIC's extended registers and the
+ *    32-bit CR8 alias are not emulated;
  *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
  *  - SKINIT, VMX, SMX: never offered; SVM (0x80000001 ECX bit 2 and leaf
  *    0x8000000a) only to a VM with nested-svm, with no optional SVM
@@ -39,8 +39,11 @@
  *  - thermal and power leaves (5, 6), except the invariant TSC.
  * Passed through when the host has them, because msr.c gives the guest
  * the CPU's TSC_AUX (both run without an exit): RDTSCP, RDPID.
- * Set by the hypervisor: MTRR (leaf 1 and 0x80000001 EDX bit 12: msr.c
- * emulates the MTRRs, whatever the host); HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
+ * Set by the hypervisor: the local APIC (leaf 1 EDX bit 9, and 0x80000001
+ * EDX bit 9), x2APIC and TSC-deadline (leaf 1 ECX bits 21, 24): every
+ * vCPU has a virtual local APIC (arch/x86/vplat/vlapic.c), whatever the
+ * host has; MTRR (leaf 1 and 0x80000001 EDX bit 12: msr.c emulates the
+ * MTRRs, whatever the host); HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
  * guest's CR4; the initial APIC ID (the vCPU's index); the guest-physical
  * address width (the NPT's reach) in 0x80000008; and the hypervisor
  * leaves 0x40000000 ("microhv", highest leaf 0x40000001) and 0x40000001
@@ -79,6 +82,9 @@
 #define F1C_F16C	BIT(29)
 #define F1C_RDRAND	BIT(30)
 #define F1C_HYPERVISOR	BIT(31)
+#define F1C_X2APIC	BIT(21)
+#define F1C_TSC_DEADLINE	BIT(24)
+#define F1D_APIC	BIT(9)
 
 /* Leaf 1 EDX, and the same bits in leaf 0x80000001 EDX */
 #define F1D_FPU		BIT(0)
@@ -171,9 +177,9 @@ static void fix_max_ext(const struct cpuid_guest *g, struct cpuid_regs *r)
 
 static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
-	r->edx |= F1D_MTRR;
 	if (g->nested_svm)
 		r->ecx |= FX1C_SVM;
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Revision, ASIDs, no optional feature: an honest SVM without NP, NRIPS or vGIF. */
@@ -189,8 +195,8 @@ static void fix_svm_leaf(const struct cpuid_guest *g, struct cpuid_regs *r)
 static void fix_leaf1(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	r->ebx = (r->ebx & 0xffff) | g->vcpu_id << 24;
-	r->ecx |= F1C_HYPERVISOR | (g->osxsave ? F1C_OSXSAVE : 0);
-	r->edx |= F1D_MTRR;
+	r->ecx |= F1C_HYPERVISOR | F1C_X2APIC | F1C_TSC_DEADLINE | (g->osxsave ? F1C_OSXSAVE : 0);
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Only subleaf 0 exists for the guest. */

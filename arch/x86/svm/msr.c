@@ -21,12 +21,12 @@
  * RDTSCP and RDPID are offered exactly when the host has TSC_AUX, which
  * is a row then and #GP otherwise.
  *
- * The local APIC's MSRs (APIC_BASE here, TSC_DEADLINE at 0x6e0 and the
- * x2APIC range 0x800-0x8ff) belong to the virtual local APIC: they slot
- * into the table by number like every other row.
+ * The local APIC's MSRs (APIC_BASE, TSC_DEADLINE and the x2APIC range
+ * 0x800-0x8ff) are rows whose rules are vlapic.c's.
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
+#include <asm/x86.h>
 #include <core/console.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
@@ -40,10 +40,6 @@
  * shown as the guest's own view (nested_msr.c).
  */
 #define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_NXE)
-
-#define APIC_BASE_DEFAULT	0xfee00000ULL
-#define APIC_BASE_BSP		BIT(8)
-#define APIC_BASE_ENABLE	BIT(11)
 
 /* DEBUGCTL: LBR, BTF and the four PB (performance-monitor pin) bits. */
 #define DEBUGCTL_BITS		0x3fULL
@@ -93,23 +89,41 @@ static int tsc_write(struct svm_vcpu *sv, u32 index, u64 val)
 	return 0;
 }
 
-/*
- * ---- APIC_BASE (0x1b) ----
- * There is no local APIC (CPUID says so): the base reads as the reset
- * address with the global enable clear, and cannot be enabled.
- */
+/* ---- APIC_BASE (0x1b), TSC_DEADLINE (0x6e0), x2APIC (0x800-0x8ff): the rules are vlapic.c's ---- */
+
 static int apic_base_read(struct svm_vcpu *sv, u32 index, u64 *val)
 {
-	*val = APIC_BASE_DEFAULT | (sv->vcpu->id == 0 ? APIC_BASE_BSP : 0);
+	*val = vlapic_base_read(&sv->lapic);
 	return 0;
 }
 
 static int apic_base_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
-	u64 now;
+	return vlapic_base_write(&sv->lapic, val);
+}
 
-	apic_base_read(sv, index, &now);
-	return val == now ? 0 : -EINVAL;
+static int x2apic_read(struct svm_vcpu *sv, u32 index, u64 *val)
+{
+	return vlapic_msr_read(&sv->lapic, index, val);
+}
+
+static int x2apic_write(struct svm_vcpu *sv, u32 index, u64 val)
+{
+	return vlapic_msr_write(&sv->lapic, index, val);
+}
+
+static int tsc_deadline_read(struct svm_vcpu *sv, u32 index, u64 *val)
+{
+	*val = vlapic_tsc_deadline_read(&sv->lapic);
+	return 0;
+}
+
+/* The deadline is in the guest's TSC: the host's plus the VMCB's offset. */
+static int tsc_deadline_write(struct svm_vcpu *sv, u32 index, u64 val)
+{
+	vlapic_tsc_deadline_write(&sv->lapic, val, rdtsc() + sv->vmcb->control.tsc_offset,
+				  tsc_hz());
+	return 0;
 }
 
 /* ---- MTRRs (0xfe, 0x200-0x20f, 0x250, 0x258-0x259, 0x268-0x26f, 0x2ff) ---- */
@@ -413,6 +427,8 @@ static const struct svm_msr msr_table[] = {
 	RANGE(MSR_MTRR_FIX4K_C0000, MSR_MTRR_FIX4K_C0000 + 7, mtrr_fixed_read, mtrr_fixed_write),
 	ROW(MSR_PAT, pat_read, pat_write),
 	ROW(MSR_MTRR_DEF_TYPE, mtrr_def_type_read, mtrr_def_type_write),
+	ROW(MSR_TSC_DEADLINE, tsc_deadline_read, tsc_deadline_write),
+	RANGE(MSR_X2APIC_FIRST, MSR_X2APIC_LAST, x2apic_read, x2apic_write),
 	ROW(MSR_EFER, efer_read, efer_write),
 	ROW(MSR_TSC_AUX, tsc_aux_read, tsc_aux_write),
 	RANGE(MSR_K7_PERF_CTL0, MSR_K7_PERF_CTL0 + K7_PERF_COUNTERS - 1,
@@ -492,8 +508,12 @@ void svm_msr_reset(struct svm_vcpu *sv)
 	sv->msrs = (struct svm_msrs){ .mtrr_def_type = MTRR_DEF_TYPE_E | MTRR_TYPE_WB };
 	for (i = 0; i < MTRR_FIXED_MSRS; i++)
 		sv->msrs.mtrr_fixed[i] = MTRR_FIXED_WB;
+}
+
+void svm_msr_load(struct svm_vcpu *sv)
+{
 	if (svm_caps.tsc_aux)
-		svm_load_tsc_aux(0);
+		svm_load_tsc_aux(sv->msrs.tsc_aux);
 }
 
 /* EXITINFO1: 0 for RDMSR, 1 for WRMSR; ECX the MSR; EDX:EAX the value. */

@@ -183,6 +183,9 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	sv->vcpu = vcpu;
 	sv->svm = vcpu->vm->arch;
 	sv->is_bsp = vcpu->id == 0;
+	vlapic_init(&sv->lapic, vcpu, sv->is_bsp);
+	/* The APIC bus finds every vCPU's APIC here (apic_bus.c). */
+	vcpu->irqchip = &sv->lapic;
 	vcpu->arch = sv;
 	return 0;
 }
@@ -194,6 +197,10 @@ void arch_vcpu_destroy(struct vcpu *vcpu)
 	if (!sv)
 		return;
 	svm_nested_vcpu_destroy(sv);
+	/* A timer can only leave the list of the CPU it is armed on. */
+	if (!sv->lapic.timer.armed || !WARN_ON_ONCE(sv->lapic.timer.cpu != cpu_id()))
+		vlapic_destroy(&sv->lapic);
+	vcpu->irqchip = NULL;
 	page_free(sv->vmcb01);
 	kfree(sv);
 	vcpu->arch = NULL;
@@ -213,12 +220,15 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 	err = svm_nested_vcpu_init(sv);
 	if (err)
 		return err;
-	svm_nested_reset(sv);
-	svm_cpuid_init(sv);
-	svm_msr_reset(sv);
-	svm_vmcb_init(sv);
-	return svm_vmcb_boot(sv, boot->mode, boot->entry, boot->args);
+	/* The CPU's TSC_AUX is the guest's from now on, on the CPU the vCPU stays on. */
+	svm_msr_load(sv);
+	vlapic_set_features(&sv->lapic, true, true, svm_caps.gpa_bits);
+	/* A SIPI's start is not a reset: the APIC keeps what INIT left (and IRR since). */
+	if (boot->mode != VCPU_BOOT_X86_REAL)
+		vlapic_reset(&sv->lapic, false);
+	return svm_vcpu_reset(sv, boot->mode, boot->entry, boot->args);
 }
+
 
 int arch_vcpu_run_once(struct vcpu *vcpu)
 {
@@ -230,10 +240,17 @@ int arch_vcpu_complete(struct vcpu *vcpu, u32 completion)
 	return svm_complete(vcpu->arch, completion);
 }
 
-/* Called from vCPU 0's wait, on its CPU: the PIT's timer may need arming first. */
+/*
+ * Called from the vCPU's wait, on its CPU: the PIT's timer may need
+ * arming first (vCPU 0). Waiting for SIPI, only the SIPI (or another
+ * INIT) ends the wait.
+ */
 bool arch_vcpu_has_event(struct vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->arch;
+
+	if (vlapic_run_state(&sv->lapic) == VLAPIC_WAIT_SIPI)
+		return vlapic_events(&sv->lapic) & VLAPIC_EV_INIT;
 
 	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
 		vplat_sync(&sv->svm->plat);

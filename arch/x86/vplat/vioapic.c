@@ -220,12 +220,3 @@ int vioapic_write(struct vioapic *io, u64 offset, u32 size, u64 val)
 	return 0;
 }
 
-/*
- * Without virtual local APICs (until arch/x86/vplat's local APIC model
- * defines the APIC bus), no APIC accepts a message: Remote IRR is never
- * left set. The local APIC's definition replaces this one.
- */
-__weak int apic_bus_deliver(struct vm *vm, const struct apic_msg *m)
-{
-	return 0;
-}

@@ -48,8 +48,10 @@ struct svm_msrs {
 
 struct svm_vcpu;
 
-/* The architectural reset values; the hardware TSC_AUX gets the guest's. */
+/* The power-on values (INIT keeps them, as on the CPU). */
 void svm_msr_reset(struct svm_vcpu *sv);
+/* On the vCPU's CPU, before it first runs: the CPU's TSC_AUX becomes the guest's. */
+void svm_msr_load(struct svm_vcpu *sv);
 /*
  * One MSR access as RDMSR/WRMSR make it: 0, or -EINVAL where the CPU
  * raises #GP (no such MSR, or a value the MSR refuses).
