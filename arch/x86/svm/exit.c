@@ -186,12 +186,6 @@ static int exit_ud(struct svm_vcpu *sv)
 	return VCPU_RESUME;
 }
 
-static int exit_gp(struct svm_vcpu *sv)
-{
-	svm_inject_exception(sv, X86_VEC_GP, true, 0);
-	return VCPU_RESUME;
-}
-
 static int exit_unexpected(struct svm_vcpu *sv)
 {
 	return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT,
@@ -207,9 +201,10 @@ static const svm_exit_fn exit_handlers[SVM_EXIT_XSETBV + 1] = {
 	[SVM_EXIT_IOIO] = svm_exit_ioio,
 	[SVM_EXIT_MSR] = svm_exit_msr,
 	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[SVM_EXIT_IRET] = svm_exit_iret,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
 	[SVM_EXIT_INVD] = exit_invd,
-	[SVM_EXIT_RDPMC] = exit_gp,
+	[SVM_EXIT_RDPMC] = svm_exit_rdpmc,
 	/* #UD unless the VM is offered SVM (nested.c) */
 	[SVM_EXIT_VMRUN] = svm_nested_exit_vmrun,
 	[SVM_EXIT_VMLOAD] = svm_nested_exit_vmload,
@@ -274,11 +269,15 @@ static void enter(struct svm_vcpu *sv)
 	if (sv->nested.guest_mode)
 		svm_nested_before_entry(sv);
 	c = &sv->vmcb->control;
+	if (!sv->nested.guest_mode)
+		svm_tpr_to_vmcb(sv);
 	svm_prepare_events(sv);
 	c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID : TLB_CONTROL_DO_NOTHING;
 	sv->flush_tlb = false;
 	svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
 	svm_record_exit_events(sv);
+	if (!sv->nested.guest_mode)
+		svm_tpr_from_vmcb(sv);
 }
 
 static bool may_reenter(const struct svm_vcpu *sv, const volatile bool *timer_fired)
@@ -338,6 +337,12 @@ int svm_run_once(struct svm_vcpu *sv)
 
 	/* Core ran the timers before this call: a timer interrupt from now on is news. */
 	*timer_fired = false;
+	if ((vlapic_events(&sv->lapic) & (VLAPIC_EV_INIT | VLAPIC_EV_SIPI)) ||
+	    vlapic_run_state(&sv->lapic) == VLAPIC_WAIT_SIPI) {
+		r = svm_apic_start_up(sv);
+		if (r)
+			return r;
+	}
 	if (sv->mmio_pending_write)
 		return svm_mmio_pending(sv);
 	if (sv->final_exit)
