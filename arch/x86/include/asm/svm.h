@@ -136,6 +136,7 @@ struct svm_vcpu {
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 	struct svm_msrs msrs;		/* msr.c's rows */
+	bool halted_off;		/* in HLT with IF=0 (exit.c); read by the VM's other vCPUs */
 };
 
 /* svm.c */
