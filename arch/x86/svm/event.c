@@ -128,6 +128,25 @@ int svm_exit_iret(struct svm_vcpu *sv)
 	return VCPU_RESUME;
 }
 
+/*
+ * The window for an APIC interrupt that only the TPR holds back: a
+ * virtual interrupt of its priority class, which the CPU takes once the
+ * guest's CR8 (V_TPR) drops below it. The APM compares "higher than";
+ * QEMU's TCG takes it at an equal TPR too, and would exit again and
+ * again while the TPR equals the class: in that one case no window is
+ * opened, and the interrupt waits for the vCPU's next exit (a TPR write
+ * through the xAPIC page always exits; only a CR8 write to below the
+ * class is noticed late).
+ */
+static u64 tpr_window(struct svm_vcpu *sv)
+{
+	u32 class = vlapic_pending_class(&sv->lapic);
+
+	if (class == vlapic_reg(&sv->lapic, APIC_TPR) >> 4)
+		return 0;
+	return V_IRQ | (u64)class << V_INTR_PRIO_SHIFT;
+}
+
 /* The vector the CPU takes now: the 8259 acknowledges its own; the APIC moves IRR to ISR. */
 static u8 acknowledge(struct svm_vcpu *sv, bool extint, int vector)
 {
@@ -168,7 +187,7 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	if (pending || (nmi && sv->awaiting_iret))
 		window = WINDOW_ANY;
 	else if (tpr_only && !svm_l1_intercepts_intr(sv))
-		window = V_IRQ | (u64)(vlapic_pending_class(&sv->lapic)) << V_INTR_PRIO_SHIFT;
+		window = tpr_window(sv);
 	set_window(sv, sv->nested.guest_mode ? 0 : window);
 }
 

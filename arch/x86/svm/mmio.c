@@ -83,11 +83,17 @@ static int mmio_exit(struct svm_vcpu *sv, u64 gpa, u32 len, bool write, u64 data
 
 static int complete_access(struct svm_vcpu *sv, u64 data);
 
-/* An access the hypervisor answers itself: the VM's emulated regions. -ENODEV: the VMM's. */
+/*
+ * An access the hypervisor answers itself: the vCPU's own APIC page
+ * first (on hardware it hides whatever is behind it, for that CPU only),
+ * then the VM's emulated regions. -ENODEV: neither, the VMM's.
+ */
 static int access_in_place(struct svm_vcpu *sv, u64 gpa, u32 len, bool write, u64 *val)
 {
 	struct vcpu *vcpu = sv->vcpu;
 
+	if (vlapic_mmio_claims(&sv->lapic, gpa))
+		return vlapic_mmio_access(&sv->lapic, gpa, len, write, val);
 	return vm_emulated_access(vcpu->vm, vcpu, gpa, len, write, val);
 }
 

@@ -143,6 +143,10 @@ vm-suites:
 		--expect $(call stopped,probe,exit) --expect $(call stopped,marker,halted) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,isolation)
+	$(Q)tools/run-suite x86-vm-apic --timeout 240 \
+		--expect $(call stopped,smp,exit) --expect $(call stopped,apic,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,apic) -smp 5
 	$(Q)tools/run-suite x86-vm-nested --timeout 120 \
 		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,nested)
