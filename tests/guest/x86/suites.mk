@@ -123,6 +123,11 @@ vm-suites:
 		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
 		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
+		--expect $(call stopped,ioapic,exit) \
+		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,ioapic)
 	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
 		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
 		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \
