@@ -4,7 +4,8 @@
  * VMM's 16550 raises it while its THR-empty interrupt is enabled and
  * pending), to this CPU's local APIC: edge, level with Remote IRR and
  * EOI (the line still high sends again), masking, and every offset of
- * the page with every width. The 8259 is masked throughout. Nothing is
+ * the page with every width; and the PIT's IRQ 0 on pin 2, as the MADT's
+ * override says, none on pin 0. The 8259 is masked throughout. Nothing is
  * printed while the line is in use: a byte to COM1 moves it.
  */
 #include <guest/apic.h>
@@ -52,6 +53,40 @@ static void handler(struct ex_regs *r)
 	if (clear_in_handler || hits >= 2)
 		outb(COM1 + UART_IER, 0);
 	apic_eoi();
+}
+
+static volatile u32 pit_hits, pin0_hits;
+
+static void pit_handler(struct ex_regs *r)
+{
+	pit_hits++;
+	apic_eoi();
+}
+
+static void pin0_handler(struct ex_regs *r)
+{
+	pin0_hits++;
+	apic_eoi();
+}
+
+/* IRQ 0 is pin 2 (the MADT's interrupt source override); pin 0 is left unconnected. */
+static void test_pit_on_pin2(void)
+{
+	set_handler(0x52, pit_handler);
+	set_handler(0x50, pin0_handler);
+	io_write(0x11 + 2 * 2, apic_id() << 24);
+	io_write(0x10 + 2 * 2, 0x52);
+	io_write(0x11, apic_id() << 24);
+	io_write(0x10, 0x50);
+	pit_periodic(1000);
+	sti();
+	smp_delay_ms(30);
+	cli();
+	pit_stop();
+	io_write(0x10 + 2 * 2, RTE_MASKED);
+	io_write(0x10, RTE_MASKED);
+	ok(pit_hits > 0 && pin0_hits == 0, "the PIT's IRQ 0 arrives on pin 2 (%u), none on pin 0",
+	   pit_hits);
 }
 
 static void line(bool high)
@@ -113,9 +148,9 @@ int guest_main(const struct mb_info *mbi)
 	bool edge_once, edge_masked, level_twice, irr_set, irr_clear, unmask_sends;
 	u32 rte_during, level_hits;
 
-	tap_plan(13);
+	tap_plan(14);
 	if (!hv_present()) {
-		skip(13, "the IOAPIC is the hypervisor's");
+		skip(14, "the IOAPIC is the hypervisor's");
 		return tap_done();
 	}
 	test_registers();
@@ -124,6 +159,7 @@ int guest_main(const struct mb_info *mbi)
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	apic_enable();
+	smp_init();		/* for smp_delay_ms()'s TSC rate */
 	set_handler(VEC, handler);
 	line(false);
 	sti();
@@ -174,5 +210,6 @@ int guest_main(const struct mb_info *mbi)
 	ok(level_twice, "level: the EOI with the line still high delivers again (%u)", level_hits);
 	ok(irr_clear, "level: Remote IRR clear after the last EOI");
 	ok(unmask_sends, "level: masked, nothing; unmasked with the line high, delivered");
+	test_pit_on_pin2();
 	return tap_done();
 }
