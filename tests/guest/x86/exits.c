@@ -190,7 +190,7 @@ static void test_hidden_instructions(void)
 	expect_exception(UD_VECTOR, do_invlpga, NULL, "INVLPGA raises #UD");
 	expect_exception(UD_VECTOR, do_monitor, NULL, "MONITOR raises #UD");
 	expect_exception(UD_VECTOR, do_mwait, NULL, "MWAIT raises #UD");
-	expect_exception(GP_VECTOR, do_rdpmc, NULL, "RDPMC of counter 4 raises #GP (no PerfCtrExtCore)");
+	expect_exception(GP_VECTOR, do_rdpmc, NULL, "RDPMC of counter 4: #GP (no PerfCtrExtCore)");
 }
 
 /* ---- port IO ---- */

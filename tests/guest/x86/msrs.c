@@ -45,7 +45,8 @@ static void test_tsc(void)
 
 	ok(wrmsr_safe(MSR_TSC, 1ULL << 42) == NO_EXCEPTION, "TSC: written");
 	t = rdtsc();
-	ok(t >= 1ULL << 42 && t < (1ULL << 42) + (1ULL << 40), "TSC: RDTSC continues from the write");
+	ok(t >= 1ULL << 42 && t < (1ULL << 42) + (1ULL << 40),
+	   "TSC: RDTSC continues from the write");
 }
 
 static void test_mtrrs(void)
