@@ -212,5 +212,6 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 
 .PHONY: test-images guest-suites vm-suites bench-arch
