@@ -33,6 +33,8 @@
  *			#address-cells = <2>;		for the "reg" of MMIO devices
  *			#size-cells = <2>;
  *			serial { compatible = "ns16550a"; io-port = <0x3f8>; interrupts = <4>; };
+ *						(console-input; on one UART of the
+ *						configuration: the console's keys)
  *			debug-exit { compatible = "microhv,debug-exit"; io-port = <0xf4>; };
  *			counter { compatible = "microhv,access-counter"; io-port = <0x510>; };
  *		};

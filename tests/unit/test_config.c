@@ -16,6 +16,7 @@
  */
 
 #include "fake_host_exits.h"
+#include "fake_timer.h"
 
 /* The arch's part of a configuration: "fake-arch-fail" makes it refuse the VM. */
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
