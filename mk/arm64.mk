@@ -33,8 +33,8 @@ run: deps-ensure $(IMAGE)
 	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_ARM64) -serial mon:stdio -kernel $(IMAGE) \
 		$(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)")
 
-# Debian's arm64 kernel and busybox as a guest (fetched once with apt-get
-# download): not part of `make check`.
+# Debian's arm64 kernel and busybox as a 2-vCPU guest (fetched once with
+# apt-get download into $(BUILD)/linux); also a suite of `make check`.
 linux-guest: deps-ensure $(IMAGE)
 	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
 

@@ -84,3 +84,8 @@ void arch_console_write(const char *s, size_t n)
 	if (uart_base)
 		pl011_write(uart_base, s, n);
 }
+
+int arch_console_getc(void)
+{
+	return uart_base ? pl011_getc(uart_base) : -1;
+}

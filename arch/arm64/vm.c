@@ -257,6 +257,11 @@ int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 	return err;
 }
 
+int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	return loader_load_arm64_image(vm, p, boot);
+}
+
 int arch_vm_add_regions(struct vm *vm)
 {
 	return vgic_add_regions(vm);

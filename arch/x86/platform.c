@@ -28,6 +28,11 @@ void arch_console_write(const char *s, size_t n)
 	uart_write(s, n);
 }
 
+int arch_console_getc(void)
+{
+	return uart_getc();
+}
+
 static const void *acpi_map(u64 pa, u64 len, void *ctx)
 {
 	return paging_is_mapped(pa, len) ? (const void *)(uintptr_t)pa : NULL;

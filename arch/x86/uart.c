@@ -11,6 +11,7 @@
 #define UART_LCR	3
 #define UART_MCR	4
 #define UART_LSR	5
+#define LSR_DR		BIT(0)
 #define LSR_THRE	BIT(5)
 #define LCR_DLAB	BIT(7)
 #define LCR_8N1		0x03
@@ -45,4 +46,9 @@ void uart_write(const char *s, size_t n)
 			uart_putc('\r');
 		uart_putc(*s++);
 	}
+}
+
+int uart_getc(void)
+{
+	return inb(COM1 + UART_LSR) & LSR_DR ? inb(COM1 + UART_THR) : -1;
 }

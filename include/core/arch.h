@@ -15,6 +15,8 @@ struct percpu;
 struct percpu *arch_this_cpu(void);
 
 void arch_console_write(const char *s, size_t n);
+/* A byte typed on the hypervisor's console, or -1: polled, never waits. */
+int arch_console_getc(void);
 
 /* Late bring-up on the boot CPU, after the page allocator: SMP and devices. */
 int arch_init(const struct boot_info *bi);

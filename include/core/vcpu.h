@@ -19,6 +19,7 @@ enum vcpu_boot_mode {
 	VCPU_BOOT_X86_PROTECTED,	/* 32-bit flat, paging off (multiboot) */
 	VCPU_BOOT_X86_LONG,		/* 64-bit, identity-mapped by the loader */
 	VCPU_BOOT_ARM64_EL1,		/* EL1h, MMU off (the Image protocol) */
+	VCPU_BOOT_X86_REAL,		/* real mode at CS = entry / 16, IP 0 (a SIPI's start) */
 };
 
 struct vcpu_boot {

@@ -131,7 +131,8 @@ void vmm_line_putc(struct vm *vm, struct vmm_line *l, char c);
 __noreturn void vmm_run_all(void);
 
 /* Device models. */
-int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq);
+/* @console_input: what is typed on the hypervisor's console is received (one UART at most). */
+int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq, bool console_input);
 int pl011_create(struct vm *vm, u64 base, u32 irq);
 int debug_exit_create(struct vm *vm, u32 space, u64 base);
 int access_counter_create(struct vm *vm, u32 space, u64 base);

@@ -149,6 +149,7 @@ vm-suites:
 		--expect $(call a64_said,stoppolicy,MMIO read of 4 bytes at 0xa000000 with no device \(unhandled-access\)) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,errors)
+	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
 
 # Exit round trips counted by the guest on its virtual counter under
 # -icount shift=0 (one instruction per ns: exact and the same every

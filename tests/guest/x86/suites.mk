@@ -119,6 +119,21 @@ vm-suites:
 		--expect '^\[exits\] this line came through the console hypercall$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,exits)
+	$(Q)tools/run-suite x86-vm-platform --timeout 120 \
+		--expect $(call stopped,msrs,exit) --expect $(call stopped,platform,exit) \
+		--expect $(call said,s5,vCPU 0 asked for system-off \(system-off\)) \
+		--expect $(call said,cf9,vCPU 0 asked for reset \(reset\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,platform)
+	$(Q)tools/run-suite x86-vm-power --timeout 120 \
+		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
+		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
+		--expect $(call stopped,ioapic,exit) \
+		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,ioapic)
 	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
 		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
 		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \
@@ -130,6 +145,9 @@ vm-suites:
 		--expect $(call stopped,pair,exit) --expect 'hv: vm pair: vCPU 1 on CPU 0$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,EPYC,loaders)
+	$(Q)tools/run-suite x86-vm-acpi --timeout 120 \
+		--expect $(call stopped,acpi,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,acpi)
 	$(Q)tools/run-suite x86-vm-modules --timeout 120 \
 		--expect 'hv: module .* "config"$$' --expect 'hv: module .* "hello"$$' \
 		--expect 'configuration from boot module "config"' \
@@ -139,6 +157,10 @@ vm-suites:
 		--expect $(call stopped,probe,exit) --expect $(call stopped,marker,halted) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,isolation)
+	$(Q)tools/run-suite x86-vm-apic --timeout 240 \
+		--expect $(call stopped,smp,exit) --expect $(call stopped,apic,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,apic) -smp 5
 	$(Q)tools/run-suite x86-vm-nested --timeout 120 \
 		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,nested)
@@ -175,6 +197,7 @@ vm-suites:
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD)
 
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
 # tick per instruction: exact and the same every run). The floor is the
@@ -189,5 +212,6 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 
 .PHONY: test-images guest-suites vm-suites bench-arch

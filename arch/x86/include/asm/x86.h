@@ -27,6 +27,7 @@ struct x86_exc_frame {
 
 void uart_init(void);
 void uart_write(const char *s, size_t n);
+int uart_getc(void);
 
 /* GDT, TSS and IDT of the calling CPU, and %gs pointing at @pc. */
 void x86_cpu_early_init(struct percpu *pc);
