@@ -81,7 +81,7 @@ static void test_leaf1_masks(void **state)
 	assert_true(r.ecx & BIT(26));			/* XSAVE */
 	assert_true(r.ecx & BIT(0));			/* SSE3 */
 	assert_true(r.edx & BIT(9));			/* APIC */
-	assert_false(r.edx & BIT(12));			/* MTRR */
+	assert_true(r.edx & BIT(12));			/* MTRR: msr.c's rows */
 	assert_false(r.edx & (BIT(7) | BIT(14)));	/* MCE, MCA */
 	assert_false(r.edx & BIT(28));			/* HTT */
 	assert_true(r.edx & (BIT(0) | BIT(4) | BIT(5) | BIT(6) | BIT(26)));
@@ -108,7 +108,7 @@ static void test_leaf7(void **state)
 	assert_int_equal(r.eax, 0);
 	assert_false(r.ecx & BIT(16));			/* LA57 */
 	assert_false(r.ecx & (BIT(3) | BIT(4)));	/* PKU, OSPKE */
-	assert_false(r.ecx & BIT(22));			/* RDPID */
+	assert_true(r.ecx & BIT(22));			/* RDPID: the host's TSC_AUX */
 	assert_false(r.ebx & BIT(16));			/* AVX512F */
 	assert_true(r.ebx & BIT(5));			/* AVX2 */
 	assert_true(r.ebx & BIT(0));			/* FSGSBASE */
@@ -126,7 +126,8 @@ static void test_extended_features(void **state)
 	assert_false(r.ecx & BIT(23));			/* PerfCtrExtCore */
 	assert_false(r.ecx & BIT(29));			/* MONITORX */
 	assert_false(r.ecx & BIT(22));			/* TopoExt */
-	assert_false(r.edx & BIT(27));			/* RDTSCP */
+	assert_true(r.edx & BIT(27));			/* RDTSCP: the host's TSC_AUX */
+	assert_true(r.edx & BIT(12));			/* MTRR */
 	assert_true(r.edx & BIT(9));			/* APIC */
 	assert_true(r.edx & BIT(29));			/* LM */
 	assert_true(r.edx & BIT(20));			/* NX */
@@ -135,6 +136,15 @@ static void test_extended_features(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 	r = q(all_ones_host, &guest, 0x80000007, 0);
 	assert_int_equal(r.edx, BIT(8));		/* invariant TSC only */
+}
+
+/* MTRR is the hypervisor's whatever the host says; RDTSCP and RDPID only with the host's. */
+static void test_msr_features_follow_the_rows(void **state)
+{
+	assert_true(q(epyc_host, &guest, 1, 0).edx & BIT(12));
+	assert_true(q(epyc_host, &guest, 0x80000001, 0).edx & BIT(12));
+	assert_false(q(epyc_host, &guest, 0x80000001, 0).edx & BIT(27));
+	assert_false(q(epyc_host, &guest, 7, 0).ecx & BIT(22));
 }
 
 static void test_max_leaves_clamped(void **state)
@@ -252,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_apic_bits_without_host_apic),
 		cmocka_unit_test(test_leaf7),
 		cmocka_unit_test(test_extended_features),
+		cmocka_unit_test(test_msr_features_follow_the_rows),
 		cmocka_unit_test(test_max_leaves_clamped),
 		cmocka_unit_test(test_address_sizes),
 		cmocka_unit_test(test_xsave_states),

@@ -79,6 +79,13 @@ u64 svm_gpa_limit(void)
 }
 
 /* Ports 0x20/0x21 are the 8259, in place; its interrupt is vector 0x30. */
+/* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
+void svm_load_tsc_aux(u32 val)
+{
+}
+
+u64 vplat_port_map[VPLAT_PORT_SPACE / 64] = { [0] = BIT(0x20) | BIT(0x21) };
+
 int vplat_io(struct vplatform *p, struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
 {
 	if (port != 0x20 && port != 0x21)

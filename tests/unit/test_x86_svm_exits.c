@@ -76,6 +76,11 @@ volatile bool *x86_timer_fired_flag(void)
 	return &timer_fired;
 }
 
+/* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
+void svm_load_tsc_aux(u32 val)
+{
+}
+
 paddr_t svm_host_state_pa(void)
 {
 	return 0x1000;
@@ -86,11 +91,21 @@ u64 svm_gpa_limit(void)
 	return 1ULL << 40;
 }
 
-/* The platform: ports 0x20/0x21 are in-hypervisor; the 8259 answers vector 0x30. */
+/*
+ * The platform: ports 0x20/0x21 are in-hypervisor, the 8259 answers
+ * vector 0x30; a write to 0x604 powers off and one to 0xcf9 resets.
+ */
 static unsigned int plat_io, plat_acks, plat_syncs;
+u64 vplat_port_map[VPLAT_PORT_SPACE / 64] = {
+	[0] = BIT(0x20) | BIT(0x21), [0x604 / 64] = BIT(0x604 % 64), [0xcf9 / 64] = BIT(0xcf9 % 64),
+};
 
 int vplat_io(struct vplatform *p, struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
 {
+	if (port == 0x604 || port == 0xcf9) {
+		plat_io++;
+		return port == 0x604 ? VPLAT_IO_POWER_OFF : VPLAT_IO_RESET;
+	}
 	if (port != 0x20 && port != 0x21)
 		return -ENODEV;
 	plat_io++;
@@ -481,6 +496,8 @@ static void test_svm_instructions_are_ud(void **state)
 		assert_int_equal(run(), VCPU_RESUME);
 		assert_int_equal(entry_event[1], UD);
 	}
+	/* RDPMC of a counter that does not exist (msr.c has the four K7 ones). */
+	set_reg(GPR_RCX, 4);
 	SCRIPT({ SVM_EXIT_RDPMC }, { SVM_EXIT_INTR });
 	run();
 	assert_int_equal(entry_event[1], GP0);
@@ -707,6 +724,23 @@ static void test_platform_ports_in_place(void **state)
 	assert_int_equal(reg(GPR_RAX) & 0xff, 0x5a);
 	assert_int_equal(vmcb->save.rip, CODE + 2);
 	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+}
+
+/* ACPI S5 and the reset ports: the OUT completes, then the VMM gets the system event. */
+static void test_platform_power_events(void **state)
+{
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0x604, IOIO_SZ16), CODE + 2 });
+	assert_int_equal(run(), 0);
+	assert_int_equal(vcpu->run.exit_reason, HV_EXIT_SYSTEM_EVENT);
+	assert_int_equal(vcpu->run.system_event.type, HV_SYSTEM_EVENT_SHUTDOWN);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0xcf9, IOIO_SZ8), CODE + 4 });
+	assert_int_equal(run(), 0);
+	assert_int_equal(vcpu->run.exit_reason, HV_EXIT_SYSTEM_EVENT);
+	assert_int_equal(vcpu->run.system_event.type, HV_SYSTEM_EVENT_RESET);
+	assert_int_equal(vmcb->save.rip, CODE + 4);
+	assert_int_equal(plat_io, 2);
 }
 
 static void test_bad_ioio_info(void **state)
@@ -1210,6 +1244,7 @@ int main(void)
 		T(test_hypercall_32bit_and_user),
 		T(test_out_and_in),
 		T(test_platform_ports_in_place),
+		T(test_platform_power_events),
 		T(test_bad_ioio_info),
 		T(test_rep_outsb),
 		T(test_string_io_address_size_from_prefix),

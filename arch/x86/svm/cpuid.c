@@ -28,19 +28,22 @@
  *    highest extended leaf is 0x80000008;
  *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
  *  - PMU: PDCM, PerfCtrExtCore/NB/LLC, PerfTsc, IBS, LWP, leaf 0xa:
- *    no performance counters are virtualized;
- *  - MTRR, MCE, MCA: their MSRs are not emulated;
- *  - RDTSCP, RDPID: TSC_AUX is not context-switched;
+ *    only the four legacy K7 counters exist (msr.c; they need no CPUID
+ *    bit on AMD64), and they do not count;
+ *  - MCE, MCA: their MSRs are not emulated;
  *  - PKU/OSPKE, WAITPKG, XSAVES and the AVX-512/MPX/PKRU XSAVE states;
  *  - speculation-control bits (leaf 7 EDX, 0x80000008 EBX): their MSRs
  *    are not emulated;
  *  - topology (HTT, CmpLegacy, TopoExt, NodeId, leaves 0xb/0x1f,
  *    0x8000001e): each VM sees single-threaded cores;
  *  - thermal and power leaves (5, 6), except the invariant TSC.
+ * Passed through when the host has them, because msr.c gives the guest
+ * the CPU's TSC_AUX (both run without an exit): RDTSCP, RDPID.
  * Set by the hypervisor: the local APIC (leaf 1 EDX bit 9, and 0x80000001
  * EDX bit 9), x2APIC and TSC-deadline (leaf 1 ECX bits 21, 24): every
  * vCPU has a virtual local APIC (arch/x86/vplat/vlapic.c), whatever the
- * host has; HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
+ * host has; MTRR (leaf 1 and 0x80000001 EDX bit 12: msr.c emulates the
+ * MTRRs, whatever the host); HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
  * guest's CR4; the initial APIC ID (the vCPU's index); the guest-physical
  * address width (the NPT's reach) in 0x80000008; and the hypervisor
  * leaves 0x40000000 ("microhv", highest leaf 0x40000001) and 0x40000001
@@ -93,6 +96,7 @@
 #define F1D_PAE		BIT(6)
 #define F1D_CX8		BIT(8)
 #define F1D_SEP		BIT(11)
+#define F1D_MTRR	BIT(12)
 #define F1D_PGE		BIT(13)
 #define F1D_CMOV	BIT(15)
 #define F1D_PAT		BIT(16)
@@ -120,6 +124,7 @@
 #define F7C_UMIP	BIT(2)
 #define F7C_VAES	BIT(9)
 #define F7C_VPCLMUL	BIT(10)
+#define F7C_RDPID	BIT(22)
 
 /* Leaf 0xd */
 #define XSTATE_X87_SSE_AVX	0x7u
@@ -141,6 +146,7 @@
 #define FX1D_MMXEXT	BIT(22)
 #define FX1D_FFXSR	BIT(25)
 #define FX1D_1GB	BIT(26)
+#define FX1D_RDTSCP	BIT(27)
 #define FX1D_LM		BIT(29)
 #define FX1D_3DNOWEXT	BIT(30)
 #define FX1D_3DNOW	BIT(31)
@@ -173,7 +179,7 @@ static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	if (g->nested_svm)
 		r->ecx |= FX1C_SVM;
-	r->edx |= F1D_APIC;
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Revision, ASIDs, no optional feature: an honest SVM without NP, NRIPS or vGIF. */
@@ -190,7 +196,7 @@ static void fix_leaf1(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	r->ebx = (r->ebx & 0xffff) | g->vcpu_id << 24;
 	r->ecx |= F1C_HYPERVISOR | F1C_X2APIC | F1C_TSC_DEADLINE | (g->osxsave ? F1C_OSXSAVE : 0);
-	r->edx |= F1D_APIC;
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Only subleaf 0 exists for the guest. */
@@ -230,7 +236,7 @@ static const struct cpuid_rule rules[] = {
 	  { 0,
 	    F7B_FSGSBASE | F7B_BMI1 | F7B_AVX2 | F7B_SMEP | F7B_BMI2 | F7B_ERMS | F7B_INVPCID |
 	    F7B_RDSEED | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_CLWB | F7B_SHA,
-	    F7C_UMIP | F7C_VAES | F7C_VPCLMUL, 0 },
+	    F7C_UMIP | F7C_VAES | F7C_VPCLMUL | F7C_RDPID, 0 },
 	  fix_leaf7 },
 	/* XSAVE: EBX/ECX are save-area sizes (for the enabled, and all, states). */
 	{ 0xd, 0, { XSTATE_X87_SSE_AVX, ALL, ALL, 0 }, NULL },
@@ -244,7 +250,7 @@ static const struct cpuid_rule rules[] = {
 	    FX1C_LAHF | FX1C_ABM | FX1C_SSE4A | FX1C_MISALIGN | FX1C_PREFETCHW | FX1C_XOP |
 	    FX1C_FMA4 | FX1C_TBM,
 	    F1D_COMMON | FX1D_SYSCALL | FX1D_NX | FX1D_MMXEXT | FX1D_FFXSR | FX1D_1GB |
-	    FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
+	    FX1D_RDTSCP | FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
 	  fix_ext_features },
 	{ 0x80000002, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000003, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },

@@ -186,12 +186,6 @@ static int exit_ud(struct svm_vcpu *sv)
 	return VCPU_RESUME;
 }
 
-static int exit_gp(struct svm_vcpu *sv)
-{
-	svm_inject_exception(sv, X86_VEC_GP, true, 0);
-	return VCPU_RESUME;
-}
-
 static int exit_unexpected(struct svm_vcpu *sv)
 {
 	return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT,
@@ -210,7 +204,7 @@ static const svm_exit_fn exit_handlers[SVM_EXIT_XSETBV + 1] = {
 	[SVM_EXIT_IRET] = svm_exit_iret,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
 	[SVM_EXIT_INVD] = exit_invd,
-	[SVM_EXIT_RDPMC] = exit_gp,
+	[SVM_EXIT_RDPMC] = svm_exit_rdpmc,
 	/* #UD unless the VM is offered SVM (nested.c) */
 	[SVM_EXIT_VMRUN] = svm_nested_exit_vmrun,
 	[SVM_EXIT_VMLOAD] = svm_nested_exit_vmload,

@@ -189,6 +189,23 @@ static int finish_io(struct svm_vcpu *sv, const struct svm_ioio *io, u32 val)
 	return VCPU_RESUME;
 }
 
+/*
+ * The access powered the VM off (ACPI S5) or reset it (0xcf9, the 8042):
+ * the instruction is complete, and the VMM decides what becomes of the
+ * VM (include/hv/run.h's system events).
+ */
+static int system_event(struct svm_vcpu *sv, int what)
+{
+	struct hv_run *run = &sv->vcpu->run;
+
+	run->exit_reason = HV_EXIT_SYSTEM_EVENT;
+	run->system_event = (struct hv_run_system_event){
+		.type = what == VPLAT_IO_POWER_OFF ? HV_SYSTEM_EVENT_SHUTDOWN
+						   : HV_SYSTEM_EVENT_RESET,
+	};
+	return 0;
+}
+
 int svm_exit_ioio(struct svm_vcpu *sv)
 {
 	struct svm_ioio *io = &sv->io;
@@ -211,16 +228,21 @@ int svm_exit_ioio(struct svm_vcpu *sv)
 		return VCPU_RESUME;
 	}
 	r = io->in ? (io->string ? ins_check(sv, io) : 0) : out_value(sv, io, &val);
-	if (!r && vplat_may_own(io->port) &&
-	    !vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val)) {
-		/*
-		 * The PIT may have been programmed: its timer must be armed
-		 * before the guest runs on, or a guest polling the 8259 in
-		 * place would wait forever.
-		 */
-		if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
-			vplat_sync(&sv->svm->plat);
-		r = finish_io(sv, io, val);
+	if (!r && vplat_may_own(io->port)) {
+		int done = vplat_io(&sv->svm->plat, vcpu, io->port, io->size, io->in, &val);
+
+		if (done >= 0) {
+			/*
+			 * The PIT may have been programmed: its timer must be
+			 * armed before the guest runs on, or a guest polling
+			 * the 8259 in place would wait forever.
+			 */
+			if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
+				vplat_sync(&sv->svm->plat);
+			r = finish_io(sv, io, val);
+			if (r == VCPU_RESUME && done > 0)
+				return system_event(sv, done);
+		}
 	}
 	if (r < 0)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_EMULATION, io->port,

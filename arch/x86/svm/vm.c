@@ -3,6 +3,7 @@
  * properties of a VM's configuration (include/core/config.h), on SVM.
  */
 #include <asm/npt.h>
+#include <asm/apic_bus.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/arch.h>
@@ -54,10 +55,31 @@ void arch_vm_destroy(struct vm *vm)
 	vm->arch = NULL;
 }
 
-/* Nothing is emulated in place behind guest-physical addresses on x86. */
+static int ioapic_read(void *opaque, struct vcpu *vcpu, u64 offset, u32 size, u64 *val)
+{
+	return vioapic_read(opaque, offset, size, val);
+}
+
+static int ioapic_write(void *opaque, struct vcpu *vcpu, u64 offset, u32 size, u64 val)
+{
+	return vioapic_write(opaque, offset, size, val);
+}
+
+static const struct vm_mmio_ops ioapic_ops = { ioapic_read, ioapic_write };
+
+/*
+ * The IOAPIC's page is emulated in place (mmio.c): registered here,
+ * inside vm_finalize(), so that it exists before any vCPU can reach it.
+ */
 int arch_vm_add_regions(struct vm *vm)
 {
-	return 0;
+	struct svm_vm *svm = vm->arch;
+	struct vm_region r = {
+		.gpa = VPLAT_IOAPIC_BASE, .size = VIOAPIC_MMIO_SIZE, .kind = VM_REGION_EMULATED,
+		.name = "ioapic", .ops = &ioapic_ops, .opaque = &svm->plat.ioapic,
+	};
+
+	return vm_add_region_locked(vm, &r);
 }
 
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
@@ -85,6 +107,13 @@ int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 	struct svm_vm *svm = vm->arch;
 
 	return vplat_irq_line(&svm->plat, irq, level);
+}
+
+void vioapic_eoi(struct vm *vm, u8 vector)
+{
+	struct svm_vm *svm = vm->arch;
+
+	vioapic_eoi_vector(&svm->plat.ioapic, vector);
 }
 
 static const struct {
@@ -191,6 +220,8 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 	err = svm_nested_vcpu_init(sv);
 	if (err)
 		return err;
+	/* The CPU's TSC_AUX is the guest's from now on, on the CPU the vCPU stays on. */
+	svm_msr_load(sv);
 	vlapic_set_features(&sv->lapic, true, true, svm_caps.gpa_bits);
 	/* A SIPI's start is not a reset: the APIC keeps what INIT left (and IRR since). */
 	if (boot->mode != VCPU_BOOT_X86_REAL)

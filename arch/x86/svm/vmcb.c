@@ -17,7 +17,7 @@
  *    is really set underneath, so these would run on the real CPU; they
  *    raise #UD as on a CPU without SVM, or are emulated for a VM offered
  *    nested SVM (nested.c; SKINIT never is);
- *  - MONITOR, MWAIT: hidden in CPUID, #UD; RDPMC: no counters, #GP.
+ *  - MONITOR, MWAIT: hidden in CPUID, #UD; RDPMC: the counters of msr.c.
  * Not intercepted: exceptions, CR and DR accesses, INVLPG, PAUSE, RDTSC
  * (the TSC offset applies), XSETBV (each CPU runs one vCPU for good, so
  * XCR0 is the guest's), WBINVD.

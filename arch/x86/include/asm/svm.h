@@ -17,6 +17,7 @@
  */
 #include <asm/cpuid_model.h>
 #include <asm/decode.h>
+#include <asm/svm_msr.h>
 #include <asm/svm_nested.h>
 #include <asm/vlapic.h>
 #include <asm/vmcb.h>
@@ -41,6 +42,7 @@ struct svm_caps {
 	bool nrips;		/* next_rip on instruction intercepts */
 	bool decode_assists;	/* insn_bytes on #NPF, segment in IOIO exits */
 	bool vgif;
+	bool tsc_aux;		/* RDTSCP or RDPID: TSC_AUX exists (CPUID 0x80000001, 7) */
 	u32 nr_asids;
 	u32 revision;
 	u32 phys_bits;		/* host physical address width */
@@ -63,6 +65,8 @@ struct svm_vm {
 	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
 	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
+	/* Unknown MSR numbers already logged, as BIT(32) | number; claimed with a CAS, 0 is free. */
+	u64 msr_logged[SVM_MSR_LOGGED];
 };
 
 /* An MMIO access in flight between an exit and its completion. */
@@ -131,6 +135,7 @@ struct svm_vcpu {
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
+	struct svm_msrs msrs;		/* msr.c's rows */
 };
 
 /* svm.c */
