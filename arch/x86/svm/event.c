@@ -142,7 +142,7 @@ static u64 tpr_window(struct svm_vcpu *sv)
 {
 	u32 class = vlapic_pending_class(&sv->lapic);
 
-	if (class == vlapic_reg(&sv->lapic, APIC_TPR) >> 4)
+	if (class == vlapic_tpr(&sv->lapic) >> 4)
 		return 0;
 	return V_IRQ | (u64)class << V_INTR_PRIO_SHIFT;
 }
@@ -199,15 +199,17 @@ void svm_deliver_events(struct svm_vcpu *sv)
 void svm_tpr_to_vmcb(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
+	u32 v_tpr = vlapic_tpr(&sv->lapic) >> 4;
 
-	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (vlapic_reg(&sv->lapic, APIC_TPR) >> 4);
+	if ((c->int_ctl & V_TPR_MASK) != v_tpr)
+		c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | v_tpr;
 }
 
 void svm_tpr_from_vmcb(struct svm_vcpu *sv)
 {
 	u8 v_tpr = sv->vmcb->control.int_ctl & 0xf;
 
-	if (v_tpr != vlapic_reg(&sv->lapic, APIC_TPR) >> 4)
+	if (v_tpr != vlapic_tpr(&sv->lapic) >> 4)
 		vlapic_set_cr8(&sv->lapic, v_tpr);
 }
 
