@@ -340,7 +340,8 @@ static void test_row_perf_ctl(void **state)
 		assert_true(rd(MSR_K7_PERF_CTL0 + i) == 0);
 		/* Linux's NMI watchdog: cycles, OS+USR, INT, EN. */
 		wr_ok(MSR_K7_PERF_CTL0 + i, 0x530076 + i);
-		wr_ok(MSR_K7_PERF_CTL0 + i, 0x30000530076ULL);	/* Host/GuestOnly, EventSelect[11:8] */
+		/* Host/GuestOnly, EventSelect[11:8] */
+		wr_ok(MSR_K7_PERF_CTL0 + i, 0x30000530076ULL);
 		wr_gp(MSR_K7_PERF_CTL0 + i, BIT(19));
 		wr_gp(MSR_K7_PERF_CTL0 + i, BIT(21));
 		wr_gp(MSR_K7_PERF_CTL0 + i, BIT(36));

@@ -106,8 +106,8 @@ static void test_reg_redirection_rows(void **state)
 	for (pin = 0; pin < VPLAT_IOAPIC_PINS; pin++) {
 		set_rte(pin, ~0ULL);
 		/* Delivery status (12), Remote IRR (14), bits 55:17 are not the guest's. */
-		assert_true(get_rte(pin) == (0xff000000000000ffULL | 0x7ULL << 8 | BIT(11) | BIT(13) |
-					     BIT(15) | BIT(16)));
+		assert_true(get_rte(pin) == (0xff000000000000ffULL | 0x7ULL << 8 | BIT(11) |
+					     BIT(13) | BIT(15) | BIT(16)));
 		set_rte(pin, (u64)pin << 56 | (0x30 + pin));
 	}
 	for (pin = 0; pin < VPLAT_IOAPIC_PINS; pin++)

@@ -105,9 +105,41 @@ static int exit_resume(struct svm_vcpu *sv)
 }
 
 /*
- * HLT is a real wait when an interrupt can end it; with IF=0 nothing can
- * (there is no NMI source), which is how a guest powers itself off
- * without ACPI (Linux's poweroff -f ends in cli; hlt): the VMM decides.
+ * A vCPU that can run no more on its own: halted with interrupts off
+ * (only an NMI, INIT or SIPI wakes it), waiting for INIT or SIPI, or
+ * never started. Another vCPU's view, without its lock: the flags are
+ * published with sequentially consistent atomics (exit_hlt()).
+ */
+static bool vcpu_parked(const struct vcpu *v)
+{
+	const struct svm_vcpu *other = v->arch;
+
+	return !vcpu_is_on(v) || __atomic_load_n(&other->halted_off, __ATOMIC_SEQ_CST) ||
+	       vlapic_run_state(&other->lapic) != VLAPIC_RUNNING;
+}
+
+static bool all_others_parked(const struct svm_vcpu *sv)
+{
+	const struct vm *vm = sv->vcpu->vm;
+	u32 i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i] != sv->vcpu && !vcpu_parked(vm->vcpus[i]))
+			return false;
+	return true;
+}
+
+/*
+ * HLT is a real wait when an interrupt can end it. With IF=0 only an
+ * NMI, INIT or SIPI can, which is how a guest powers itself off without
+ * ACPI (Linux's poweroff -f ends in cli; hlt on every CPU): when every
+ * other vCPU is parked too (halted so, waiting for SIPI, or never
+ * started), the VM is over and the VMM decides (HV_EXIT_HLT); until
+ * then the vCPU waits. Two vCPUs halting at once both publish their
+ * flag before looking at the other's (SEQ_CST), so at least one sees
+ * the VM done. The flag is cleared when the vCPU runs again
+ * (svm_run_once()); an NMI sent to a parked vCPU just as the last one
+ * halts may come too late to keep the VM alive.
  */
 static int exit_hlt(struct svm_vcpu *sv)
 {
@@ -117,8 +149,15 @@ static int exit_hlt(struct svm_vcpu *sv)
 	 * intercepts: that is L1's #VMEXIT(INTR), not the VM's end.
 	 */
 	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF) && !svm_l1_intercepts_intr(sv)) {
-		sv->vcpu->run.exit_reason = HV_EXIT_HLT;
-		return 0;
+		__atomic_store_n(&sv->halted_off, true, __ATOMIC_SEQ_CST);
+		if (all_others_parked(sv)) {
+			sv->vcpu->run.exit_reason = HV_EXIT_HLT;
+			return 0;
+		}
+		if (!svm_has_deliverable_interrupt(sv))
+			return VCPU_BLOCK;
+		__atomic_store_n(&sv->halted_off, false, __ATOMIC_SEQ_CST);
+		return VCPU_RESUME;
 	}
 	return svm_has_deliverable_interrupt(sv) ? VCPU_RESUME : VCPU_BLOCK;
 }
@@ -347,6 +386,9 @@ int svm_run_once(struct svm_vcpu *sv)
 		return svm_mmio_pending(sv);
 	if (sv->final_exit)
 		return final_exit(sv);
+	/* Running again: no longer halted with interrupts off (exit_hlt()). */
+	if (sv->halted_off)
+		__atomic_store_n(&sv->halted_off, false, __ATOMIC_SEQ_CST);
 	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
 		vplat_sync(&sv->svm->plat);
 	for (;;) {

@@ -89,7 +89,7 @@ static int tsc_write(struct svm_vcpu *sv, u32 index, u64 val)
 	return 0;
 }
 
-/* ---- APIC_BASE (0x1b), TSC_DEADLINE (0x6e0), x2APIC (0x800-0x8ff): the rules are vlapic.c's ---- */
+/* ---- APIC_BASE (0x1b), TSC_DEADLINE (0x6e0), x2APIC (0x800-0x8ff): vlapic.c's rules ---- */
 
 static int apic_base_read(struct svm_vcpu *sv, u32 index, u64 *val)
 {
@@ -204,7 +204,7 @@ static int mtrr_fixed_read(struct svm_vcpu *sv, u32 index, u64 *val)
 	return 0;
 }
 
-/* Eight ranges of a byte each, every byte a memory type (AMD's RdMem/WrMem bits are not offered). */
+/* Eight ranges of a byte, each a memory type (AMD's RdMem/WrMem bits are not offered). */
 static int mtrr_fixed_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
 	unsigned int i;

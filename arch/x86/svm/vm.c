@@ -184,6 +184,8 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	sv->svm = vcpu->vm->arch;
 	sv->is_bsp = vcpu->id == 0;
 	vlapic_init(&sv->lapic, vcpu, sv->is_bsp);
+	/* Power-on values: INIT and SIPI keep the MSRs, as on the CPU. */
+	svm_msr_reset(sv);
 	/* The APIC bus finds every vCPU's APIC here (apic_bus.c). */
 	vcpu->irqchip = &sv->lapic;
 	vcpu->arch = sv;

@@ -129,7 +129,8 @@ void vioapic_eoi_vector(struct vioapic *io, u8 vector)
 	for (pin = 0; pin < PINS; pin++) {
 		u64 rte = io->rte[pin];
 
-		if ((rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR) && (u8)(rte & RTE_VECTOR) == vector) {
+		if ((rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR) &&
+		    (u8)(rte & RTE_VECTOR) == vector) {
 			io->rte[pin] &= ~RTE_REMOTE_IRR;
 			service_level(io, &p, pin);
 		}
@@ -171,7 +172,7 @@ static void write_register(struct vioapic *io, u32 reg, u32 val, struct pending 
 		return;
 	}
 	if (reg < VIOAPIC_REG_REDIR || reg > REG_REDIR_LAST)
-		return;	/* version, arbitration and the registers beyond: read-only or absent */
+		return;	/* version, arbitration, the rows beyond: read-only or absent */
 	pin = (reg - VIOAPIC_REG_REDIR) / 2;
 	rte = io->rte[pin];
 	if (reg & 1)

@@ -116,7 +116,7 @@ void vrtc_reset(struct vrtc *rtc, u64 epoch_sec, u64 now_ns)
 		.base_sec = epoch_sec, .base_ns = now_ns, .flags_seen_ns = now_ns,
 	};
 	rtc->ram[VRTC_REG_A] = 0x26;			/* 32.768 kHz divider, 1024 Hz rate */
-	rtc->ram[VRTC_REG_B] = VRTC_B_24H;		/* BCD, 24 hours, as PC firmware leaves it */
+	rtc->ram[VRTC_REG_B] = VRTC_B_24H;	/* BCD, 24 hours, as PC firmware leaves it */
 }
 
 static u8 hours_out(const struct vrtc *rtc, u32 hour)

@@ -176,7 +176,7 @@ static void do_rdpmc(void *a)
 {
 	u32 lo, hi;
 
-	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(0));
+	__asm__ __volatile__("rdpmc" : "=a"(lo), "=d"(hi) : "c"(4));
 }
 
 static void test_hidden_instructions(void)
@@ -190,7 +190,7 @@ static void test_hidden_instructions(void)
 	expect_exception(UD_VECTOR, do_invlpga, NULL, "INVLPGA raises #UD");
 	expect_exception(UD_VECTOR, do_monitor, NULL, "MONITOR raises #UD");
 	expect_exception(UD_VECTOR, do_mwait, NULL, "MWAIT raises #UD");
-	expect_exception(GP_VECTOR, do_rdpmc, NULL, "RDPMC raises #GP (no counters)");
+	expect_exception(GP_VECTOR, do_rdpmc, NULL, "RDPMC of counter 4: #GP (no PerfCtrExtCore)");
 }
 
 /* ---- port IO ---- */

@@ -113,6 +113,21 @@ vm-suites:
 		--expect '^\[exits\] this line came through the console hypercall$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,exits)
+	$(Q)tools/run-suite x86-vm-platform --timeout 120 \
+		--expect $(call stopped,msrs,exit) --expect $(call stopped,platform,exit) \
+		--expect $(call said,s5,vCPU 0 asked for system-off \(system-off\)) \
+		--expect $(call said,cf9,vCPU 0 asked for reset \(reset\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,platform)
+	$(Q)tools/run-suite x86-vm-power --timeout 120 \
+		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
+		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
+		--expect $(call stopped,ioapic,exit) \
+		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,ioapic)
 	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
 		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
 		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \

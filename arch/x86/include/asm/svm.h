@@ -65,7 +65,7 @@ struct svm_vm {
 	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
 	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
-	/* Unknown MSR numbers already logged, as BIT(32) | number; claimed with a CAS, 0 is free. */
+	/* Unknown MSR numbers logged already, as BIT(32) | number; CAS-claimed, 0 is free. */
 	u64 msr_logged[SVM_MSR_LOGGED];
 };
 
@@ -136,6 +136,7 @@ struct svm_vcpu {
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 	struct svm_msrs msrs;		/* msr.c's rows */
+	bool halted_off;		/* in HLT with IF=0 (exit.c); other vCPUs read it */
 };
 
 /* svm.c */

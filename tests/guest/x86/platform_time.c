@@ -1,0 +1,193 @@
+/*
+ * The platform's clocks and registers from a guest, under the
+ * hypervisor: the ACPI PM timer's rate against the PIT and the TSC, the
+ * PM1 registers, the CMOS RTC (the date it starts from, UIP, BCD and
+ * binary, SET), and the 8042's status and self-test. The ports are
+ * those of arch/x86/include/asm/vplat_layout.h.
+ */
+#include <guest/guest.h>
+
+#define PM1_EVT		0x600
+#define PM1_CNT		0x604
+#define PM_TMR		0x608
+#define PM_TMR_HZ	3579545ULL
+#define RTC_INDEX	0x70
+#define RTC_DATA	0x71
+#define KBC_DATA	0x60
+#define KBC_CMD		0x64
+#define EPOCH_YEAR	0x25	/* the RTC starts at 2025-01-01 00:00:00 (VPLAT_RTC_EPOCH) */
+
+static u8 cmos(u8 reg)
+{
+	outb(RTC_INDEX, reg);
+	return inb(RTC_DATA);
+}
+
+static void cmos_set(u8 reg, u8 v)
+{
+	outb(RTC_INDEX, reg);
+	outb(RTC_DATA, v);
+}
+
+/* PIT channel 2 counting down from 0xffff in mode 0, gated on by port 0x61. */
+static void pit2_start(void)
+{
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);
+	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
+	outb(0x42, 0xff);
+	outb(0x42, 0xff);
+}
+
+static u32 pit2_count(void)
+{
+	outb(0x43, 0x80);			/* latch channel 2 */
+	return inb(0x42) | (u32)inb(0x42) << 8;
+}
+
+static u32 pm_timer(void)
+{
+	return inl(PM_TMR);
+}
+
+/*
+ * A counter's value and the TSC at the same moment: the read between two
+ * TSC reads, the tightest of a few tries (an exit may stall when the
+ * host is loaded), the TSC taken at the middle.
+ */
+struct sample {
+	u64 tsc;
+	u32 count;
+};
+
+static struct sample sample(u32 (*read)(void))
+{
+	struct sample best = { 0, 0 };
+	u64 best_width = ~0ULL, a, b;
+	unsigned int i;
+	u32 c;
+
+	for (i = 0; i < 8; i++) {
+		a = rdtsc();
+		c = read();
+		b = rdtsc();
+		if (b - a < best_width) {
+			best_width = b - a;
+			best = (struct sample){ a + (b - a) / 2, c };
+		}
+	}
+	return best;
+}
+
+/*
+ * The TSC's rate measured against the PM timer and against the PIT over
+ * the same 25 ms (channel 2 wraps after 55): they agree to 1% when the
+ * PM timer runs at 3.579545 MHz (the PIT at 1.193182 MHz is the
+ * reference Linux calibrates with).
+ */
+static void test_pm_timer_rate(void)
+{
+	struct sample pit0, pit1, pm0, pm1;
+	u64 tsc_by_pm, tsc_by_pit;
+	bool mono = true;
+	unsigned int i;
+	u32 a, b;
+
+	pit2_start();
+	pit0 = sample(pit2_count);
+	pm0 = sample(pm_timer);
+	while (pm_timer() - pm0.count < PM_TMR_HZ * 25 / 1000)
+		;
+	pm1 = sample(pm_timer);
+	pit1 = sample(pit2_count);
+	tsc_by_pm = (pm1.tsc - pm0.tsc) * PM_TMR_HZ / (pm1.count - pm0.count);
+	tsc_by_pit = (pit1.tsc - pit0.tsc) * PIT_HZ / (pit0.count - pit1.count);
+	diag("TSC: %llu kHz by the PM timer, %llu kHz by the PIT", tsc_by_pm / 1000,
+	     tsc_by_pit / 1000);
+	ok(pit0.count > pit1.count && tsc_by_pm > tsc_by_pit / 100 * 99 &&
+	   tsc_by_pm < tsc_by_pit / 100 * 101,
+	   "PM timer: 3.579545 MHz, as the PIT and the TSC measure it");
+	ok(pm1.count - pm0.count < PM_TMR_HZ, "PM timer: the wait took under a second of it");
+	a = inl(PM_TMR);
+	for (i = 0; i < 1000; i++) {
+		b = inl(PM_TMR);
+		mono &= b - a < 0x80000000u;
+		a = b;
+	}
+	ok(mono, "PM timer: 32-bit reads never go back");
+}
+
+static void test_pm1(void)
+{
+	ok(inw(PM1_CNT) & 1, "PM1a_CNT: SCI_EN reads 1 (ACPI always on)");
+	outw(PM1_EVT + 2, 0xffff);
+	ok(inw(PM1_EVT + 2) == 0x0721, "PM1a_EN: the fixed-event enables only");
+	outw(PM1_EVT + 2, 0);
+	outw(PM1_EVT, 0xffff);
+	ok((inw(PM1_EVT) & ~1u) == 0, "PM1a_STS: write 1 to clear");
+	outw(PM1_CNT, 5 << 10);		/* SLP_TYP without SLP_EN: nothing happens */
+	ok((inw(PM1_CNT) & (7 << 10 | 1 << 13)) == 5 << 10, "PM1a_CNT: SLP_TYP stored, SLP_EN not");
+	outw(PM1_CNT, 0);
+}
+
+/*
+ * UIP rises before the seconds register moves, and the wait is under a
+ * second. (An IO exit under TCG can take longer than UIP's 244 us: the
+ * seconds are read before UIP is seen, not while it is.)
+ */
+static void test_rtc_uip(void)
+{
+	u64 i, limit = 1ULL << 26;
+	u8 s0 = cmos(0x00), s1;
+
+	for (i = 0; i < limit && !(cmos(0x0a) & 0x80); i++)
+		;
+	ok(i < limit, "RTC: UIP rises within a second");
+	for (i = 0; i < limit && (cmos(0x0a) & 0x80); i++)
+		;
+	s1 = cmos(0x00);
+	ok(i < limit && s1 != s0, "RTC: UIP falls and the second moves (%x to %x)", s0, s1);
+}
+
+static void test_rtc(void)
+{
+	ok(cmos(0x0b) == 0x02, "RTC B: BCD, 24 hours, as firmware leaves it");
+	ok(cmos(0x0d) == 0x80, "RTC D: VRT");
+	ok(cmos(0x09) == EPOCH_YEAR && cmos(0x32) == 0x20 && cmos(0x08) == 1 && cmos(0x07) == 1,
+	   "RTC: 2025-01-01, the fixed epoch");
+	ok(cmos(0x04) == 0 && cmos(0x02) == 0, "RTC: within the first minute of the VM");
+	test_rtc_uip();
+	cmos_set(0x0b, 0x86);			/* SET, binary, 24 h */
+	cmos_set(0x09, 99);
+	cmos_set(0x04, 13);
+	ok(cmos(0x09) == 99 && cmos(0x04) == 13, "RTC: binary fields written while SET holds");
+	cmos_set(0x0b, 0x00);			/* BCD, 12 h, running */
+	ok(cmos(0x04) == (0x80 | 0x01) && cmos(0x09) == 0x99, "RTC: 1 PM in 12-hour BCD");
+	cmos_set(0x0b, 0x02);
+	cmos_set(0xc0 | 0x20, 0x5a);		/* RAM, NMI-disable bit set in the index */
+	ok(cmos(0x40) == 0x00 && cmos(0x60) == 0x5a, "RTC: CMOS RAM, NMI bit of the index ignored");
+}
+
+static void test_kbc(void)
+{
+	u8 st = inb(KBC_CMD);
+
+	ok(!(st & 0x02) && (st & 0x04), "8042: input buffer empty, system flag set");
+	outb(KBC_CMD, 0xaa);
+	ok((inb(KBC_CMD) & 1) && inb(KBC_DATA) == 0x55, "8042: self-test answers 0x55");
+	outb(KBC_CMD, 0x20);
+	ok(inb(KBC_DATA) == 0x45, "8042: the command byte");
+}
+
+int guest_main(const struct mb_info *mbi)
+{
+	tap_plan(19);
+	if (!hv_present()) {
+		skip(19, "the platform is the hypervisor's");
+		return tap_done();
+	}
+	test_pm_timer_rate();
+	test_pm1();
+	test_rtc();
+	test_kbc();
+	return tap_done();
+}
