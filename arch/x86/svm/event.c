@@ -98,7 +98,7 @@ static void set_window(struct svm_vcpu *sv, u64 bits)
 		return;
 	sv->window = bits;
 	sv->window_requested = bits;
-	/* V_IGN_TPR for the 8259's and deliverable APIC interrupts: the guest's TPR holds neither. */
+	/* V_IGN_TPR for the 8259's and deliverable APIC interrupts: the TPR holds neither. */
 	c->int_ctl = (c->int_ctl & ~WINDOW_BITS) | bits;
 	if (bits)
 		c->intercept_misc1 |= INTERCEPT_VINTR;

@@ -19,7 +19,8 @@
 #define ESR_SEND_ILLEGAL	BIT(5)
 #define ESR_RECV_ILLEGAL	BIT(6)
 #define ESR_ILLEGAL_REG		BIT(7)
-#define ICR_WMASK		0x000ccfffu	/* vector, delivery, dest mode, level, trigger, shorthand */
+/* ICR low: vector, delivery, destination mode, level, trigger, shorthand. */
+#define ICR_WMASK		0x000ccfffu
 #define LVT_TIMER_MODE_SHIFT	17
 #define LVT_TIMER_MODE_MASK	(3u << LVT_TIMER_MODE_SHIFT)
 #define LVT_DELIVERY(v)		(((v) >> 8) & 7)
@@ -679,7 +680,8 @@ void vlapic_reset(struct vlapic *a, bool init)
 
 	timer_stop(a);
 	if (!init)
-		__atomic_store_n(&a->base, VPLAT_LAPIC_BASE | APIC_BASE_EN | (bsp ? APIC_BASE_BSP : 0),
+		__atomic_store_n(&a->base,
+				 VPLAT_LAPIC_BASE | APIC_BASE_EN | (bsp ? APIC_BASE_BSP : 0),
 				 __ATOMIC_RELEASE);
 	for (i = 0; i < VLAPIC_REGS; i++)
 		__atomic_store_n(&a->regs[i], 0, __ATOMIC_RELAXED);

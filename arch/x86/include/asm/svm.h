@@ -256,12 +256,13 @@ static inline bool svm_extint_pending(const struct svm_vcpu *sv)
 	return sv->is_bsp && vplat_intr_pending(&sv->svm->plat) && vlapic_accepts_pic(&sv->lapic);
 }
 
-/* An external interrupt the guest would take with IF=1: the 8259's, or its APIC's. GIF holds both. */
+/* An interrupt the guest would take with IF=1 (the 8259's or the APIC's); GIF holds both. */
 static inline bool svm_intr_pending(const struct svm_vcpu *sv)
 {
 	bool tpr_only;
 
-	return sv->gif && (svm_extint_pending(sv) || vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0);
+	return sv->gif &&
+	       (svm_extint_pending(sv) || vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0);
 }
 
 /* An NMI to inject: one is posted, none is in service, and the guest (L1) runs. */

@@ -39,7 +39,7 @@
  */
 struct vcpu;
 
-#define VLAPIC_REGS		64	/* 16-byte registers in the 4 KiB page we model (0x000-0x3f0) */
+#define VLAPIC_REGS		64	/* the 16-byte registers at 0x000-0x3f0 of the page */
 #define VLAPIC_MIN_PERIOD_NS	10000ULL
 
 /* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16. */
