@@ -191,28 +191,6 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	set_window(sv, sv->nested.guest_mode ? 0 : window);
 }
 
-/*
- * CR8 is the guest's V_TPR (V_INTR_MASKING): its writes do not exit. The
- * APIC's TPR goes in before each entry and comes back after each exit,
- * for L1 only (VMCB02's V_TPR is L2's).
- */
-void svm_tpr_to_vmcb(struct svm_vcpu *sv)
-{
-	struct vmcb_control *c = &sv->vmcb->control;
-	u32 v_tpr = vlapic_tpr(&sv->lapic) >> 4;
-
-	if ((c->int_ctl & V_TPR_MASK) != v_tpr)
-		c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | v_tpr;
-}
-
-void svm_tpr_from_vmcb(struct svm_vcpu *sv)
-{
-	u8 v_tpr = sv->vmcb->control.int_ctl & 0xf;
-
-	if (v_tpr != vlapic_tpr(&sv->lapic) >> 4)
-		vlapic_set_cr8(&sv->lapic, v_tpr);
-}
-
 int svm_vcpu_reset(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)
 {
 	svm_nested_reset(sv);

@@ -146,6 +146,12 @@ u32 vlapic_reg(const struct vlapic *a, u32 offset);
 u32 vlapic_ppr(const struct vlapic *a);
 /* TPR written by the guest through CR8 (V_TPR): bits 7:4. */
 void vlapic_set_cr8(struct vlapic *a, u8 cr8);
+/* Whether any IRR bit may be set: one load, for the check every entry makes. */
+static inline bool vlapic_irr_maybe(const struct vlapic *a)
+{
+	return __atomic_load_n(&a->irr_words, __ATOMIC_ACQUIRE);
+}
+
 /* The TPR, for the entry's V_TPR (inline: every entry reads it). */
 static inline u32 vlapic_tpr(const struct vlapic *a)
 {
