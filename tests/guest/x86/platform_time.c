@@ -1,7 +1,8 @@
 /*
  * The platform's clocks and registers from a guest, under the
- * hypervisor: the ACPI PM timer's rate against the PIT and the TSC, the
- * PM1 registers, the CMOS RTC (the date it starts from, UIP, BCD and
+ * hypervisor: the ACPI PM timer's rate against the PIT and the TSC,
+ * kvmclock (the TSC's frequency as Linux reads it, and the wall clock),
+ * the PM1 registers, the CMOS RTC (the date it starts from, UIP, BCD and
  * binary, SET), and the 8042's status and self-test. The ports are
  * those of arch/x86/include/asm/vplat_layout.h.
  */
@@ -84,7 +85,7 @@ static struct sample sample(u32 (*read)(void))
  * PM timer runs at 3.579545 MHz (the PIT at 1.193182 MHz is the
  * reference Linux calibrates with).
  */
-static void test_pm_timer_rate(void)
+static u64 test_pm_timer_rate(void)
 {
 	struct sample pit0, pit1, pm0, pm1;
 	u64 tsc_by_pm, tsc_by_pit;
@@ -114,6 +115,78 @@ static void test_pm_timer_rate(void)
 		a = b;
 	}
 	ok(mono, "PM timer: 32-bit reads never go back");
+	return tsc_by_pm;
+}
+
+/* kvmclock's structures (KVM's msr.rst), as Linux's kvmclock reads them. */
+#define MSR_KVM_WALL_CLOCK_NEW	0x4b564d00
+#define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01
+
+struct pvclock_time {
+	u32 version, pad0;
+	u64 tsc_timestamp, system_time;
+	u32 mul;
+	s8 shift;
+	u8 flags, pad[2];
+} __packed;
+
+struct pvclock_wall {
+	u32 version, sec, nsec;
+} __packed;
+
+static struct pvclock_time pvti __aligned(64);
+static struct pvclock_wall wall __aligned(64);
+
+static u64 pvclock_read(void)
+{
+	u64 delta = rdtsc() - pvti.tsc_timestamp;
+
+	delta = pvti.shift < 0 ? delta >> -pvti.shift : delta << pvti.shift;
+	return pvti.system_time + (u64)(((unsigned __int128)delta * pvti.mul) >> 32);
+}
+
+static bool kvm_signature(void)
+{
+	struct cpuid_regs r = cpuid(0x40000100);
+
+	return r.ebx == 0x4b4d564b && r.ecx == 0x564b4d56 && r.edx == 0x4d &&
+	       r.eax >= 0x40000101;
+}
+
+/*
+ * The frequency Linux takes from kvmclock (pvclock_tsc_khz()) is the one
+ * the PM timer measures; the clock advances at the PM timer's pace; its
+ * wall clock tells the RTC's date.
+ */
+static void test_kvmclock(u64 tsc_by_pm)
+{
+	u64 khz, c0, c1;
+	u32 p0, p1;
+
+	ok(kvm_signature() && cpuid(0x40000101).eax == (1u << 3 | 1u << 24),
+	   "CPUID 0x40000100: KVM's signature, kvmclock (CLOCKSOURCE2, stable) only");
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, (u64)(uintptr_t)&pvti | 1);
+	ok(!(pvti.version & 1) && pvti.version && (pvti.flags & 1) && pvti.mul,
+	   "kvmclock: filled (version %u, flags %u)", pvti.version, pvti.flags);
+	khz = (1000000ULL << 32) / pvti.mul;
+	khz = pvti.shift < 0 ? khz << -pvti.shift : khz >> pvti.shift;
+	diag("kvmclock: TSC %llu kHz", khz);
+	ok(khz * 1000 > tsc_by_pm / 100 * 99 && khz * 1000 < tsc_by_pm / 100 * 101,
+	   "kvmclock: the TSC's frequency is the one the PM timer measures");
+	c0 = pvclock_read();
+	p0 = inl(PM_TMR);
+	while (inl(PM_TMR) - p0 < PM_TMR_HZ / 50)
+		;
+	p1 = inl(PM_TMR);
+	c1 = pvclock_read();
+	ok(c1 - c0 > (u64)(p1 - p0) * 1000000000ULL / PM_TMR_HZ / 100 * 98 &&
+	   c1 - c0 < (u64)(p1 - p0) * 1000000000ULL / PM_TMR_HZ / 100 * 102,
+	   "kvmclock: 20 ms of PM timer are 20 ms of kvmclock (%llu ns)", c1 - c0);
+	wrmsr(MSR_KVM_WALL_CLOCK_NEW, (u64)(uintptr_t)&wall);
+	ok(!(wall.version & 1) &&
+	   wall.sec + pvclock_read() / 1000000000ULL - 1735689600ULL < 120,
+	   "kvmclock: the wall clock is the RTC's 2025-01-01");
+	wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);
 }
 
 static void test_pm1(void)
@@ -180,12 +253,12 @@ static void test_kbc(void)
 
 int guest_main(const struct mb_info *mbi)
 {
-	tap_plan(19);
+	tap_plan(24);
 	if (!hv_present()) {
-		skip(19, "the platform is the hypervisor's");
+		skip(24, "the platform is the hypervisor's");
 		return tap_done();
 	}
-	test_pm_timer_rate();
+	test_kvmclock(test_pm_timer_rate());
 	test_pm1();
 	test_rtc();
 	test_kbc();
