@@ -128,11 +128,11 @@ struct pvclock_time {
 	u32 mul;
 	s8 shift;
 	u8 flags, pad[2];
-} __packed;
+};
 
 struct pvclock_wall {
 	u32 version, sec, nsec;
-} __packed;
+};
 
 static struct pvclock_time pvti __aligned(64);
 static struct pvclock_wall wall __aligned(64);

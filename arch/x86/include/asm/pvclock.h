@@ -6,7 +6,8 @@
 /*
  * kvmclock (KVM's Documentation/virt/kvm/x86/msr.rst, "MSR_KVM_SYSTEM_TIME_NEW"
  * and "MSR_KVM_WALL_CLOCK_NEW"): the guest names a structure in its RAM and
- * the hypervisor fills it. The layouts are the ABI.
+ * the hypervisor fills it. The layouts are the ABI (naturally aligned, no
+ * padding: the asserts below hold them).
  */
 #define MSR_KVM_WALL_CLOCK_NEW	0x4b564d00u
 #define MSR_KVM_SYSTEM_TIME_NEW	0x4b564d01u
@@ -22,13 +23,13 @@ struct pvclock_vcpu_time_info {
 	s8 tsc_shift;
 	u8 flags;
 	u8 pad[2];
-} __packed;
+};
 
 struct pvclock_wall_clock {
 	u32 version;
 	u32 sec;		/* the wall-clock time when the kvmclock read 0 */
 	u32 nsec;
-} __packed;
+};
 
 _Static_assert(sizeof(struct pvclock_vcpu_time_info) == 32, "pvclock_vcpu_time_info");
 _Static_assert(sizeof(struct pvclock_wall_clock) == 12, "pvclock_wall_clock");
