@@ -60,8 +60,9 @@
 /*
  * HWCR bits that a guest may flip, each stored and without effect on
  * the virtual CPU: TlbCacheDis (3), FFDIS (6, Linux sets it on K8) and
- * IgnneEm (8). Every other bit is fixed: TscFreqSel (24) reads 1, as on
- * every AMD CPU since family 10h (the TSC counts at the P0 frequency).
+ * IgnneEm (8). TscFreqSel (24) reads 1 and ignores writes, as on every
+ * AMD CPU since family 10h (the TSC counts at the P0 frequency). Any
+ * other bit set is #GP.
  */
 #define HWCR_STORED		(BIT(3) | BIT(6) | BIT(8))
 #define HWCR_FIXED		HWCR_TSC_FREQ_SEL
@@ -387,7 +388,7 @@ static int hwcr_read(struct svm_vcpu *sv, u32 index, u64 *val)
 
 static int hwcr_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
-	if ((val & ~HWCR_STORED) != HWCR_FIXED)
+	if (val & ~(HWCR_STORED | HWCR_FIXED))
 		return -EINVAL;
 	sv->msrs.hwcr = val & HWCR_STORED;
 	return 0;
