@@ -28,9 +28,10 @@
  * broadcast TLB and barrier maintenance inner shareable (FB, BSU), WFI
  * trapped to be a real wait (TWI), SMC trapped so that PSCI through SMC
  * works like HVC (TSC), implementation-defined registers trapped to
- * become UNDEF (TIDCP), EL1 in AArch64 (RW). The ID registers are not
- * trapped (no TID*): the guest sees the CPU's features as they are,
- * which is what it runs on.
+ * become UNDEF (TIDCP), EL1 in AArch64 (RW). The ID registers trap
+ * (TID3) and read sanitised (sysreg_trap.c), and so do the RAS error
+ * record registers (TERR), which become UNDEF as the hidden RAS field
+ * says. ATA stays clear: MTE's registers trap and are UNDEF.
  */
 /* BIT(): asm/sysreg.h's (1 << 31), an int, would sign-extend into E2H and the rest. */
 #define HCR_VM			BIT(0)
@@ -42,10 +43,13 @@
 #define HCR_FB			BIT(9)
 #define HCR_BSU_IS		(1ULL << 10)
 #define HCR_TWI			BIT(13)
+#define HCR_TID3		BIT(18)
 #define HCR_TSC			BIT(19)
 #define HCR_TIDCP		BIT(20)
+#define HCR_TERR		BIT(36)
 #define HCR_EL2_GUEST		(HCR_VM | HCR_SWIO | HCR_FMO64 | HCR_IMO64 | HCR_AMO64 | HCR_FB | \
-				 HCR_BSU_IS | HCR_TWI | HCR_TSC | HCR_TIDCP | HCR_RW64)
+				 HCR_BSU_IS | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TERR | \
+				 HCR_RW64)
 
 #define VTTBR_VMID_SHIFT	48
 
@@ -288,43 +292,6 @@ static void clean_guest_ram(struct vm *vm)
 	dsb(ish);
 }
 
-#define CNTV_CTL_ENABLE		BIT(0)
-#define CNTV_CTL_IMASK		BIT(1)
-#define CNTV_CTL_ISTATUS	BIT(2)
-
-/*
- * The virtual timer's PPI is level triggered and fires at EL2 (IMO): its
- * interrupt is masked at the timer (CNTV_CTL.IMASK) before the physical
- * EOI, and the line is raised in the vGIC. When the guest has deactivated
- * it, the mask goes and the line follows the timer's condition again.
- * Both run on the vCPU's CPU, where its timer is loaded.
- */
-static void vtimer_fired(struct arm64_vcpu *av)
-{
-	write_sysreg(read_sysreg(cntv_ctl_el0) | CNTV_CTL_IMASK, cntv_ctl_el0);
-	isb();
-	av->vtimer_masked = true;
-	vgic_set_irq(av->vcpu->vm, av->vcpu, VGIC_VTIMER_INTID, true);
-}
-
-static void vtimer_deactivated(struct vcpu *vcpu, u32 intid)
-{
-	struct arm64_vcpu *av = vcpu->arch;
-	u64 ctl = read_sysreg(cntv_ctl_el0);
-
-	/*
-	 * Lifts the mask set in vtimer_fired(). Known limit: a guest that
-	 * wrote CNTV_CTL with IMASK set in between loses its own mask here.
-	 */
-	if (av->vtimer_masked)
-		ctl &= ~CNTV_CTL_IMASK;
-	av->vtimer_masked = false;
-	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS)) != (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
-		vgic_set_irq(vcpu->vm, vcpu, VGIC_VTIMER_INTID, false);
-	write_sysreg(ctl, cntv_ctl_el0);
-	isb();
-}
-
 /*
  * A physical interrupt for a guest, acknowledged at EL2 (in a guest exit
  * or in a wait): true if it was EOIed here. The virtual timer's belongs to
@@ -335,26 +302,16 @@ bool arm64_guest_irq(u32 intid)
 	struct arm64_vcpu *av = arm64_loaded_vcpu();
 
 	if (intid == VGIC_VTIMER_INTID) {
+		/* Nobody's timer is loaded here: the PPI stays off until a vCPU loads. */
 		if (av)
-			vtimer_fired(av);
+			arm64_vtimer_fired(av);
 		else
-			write_sysreg(CNTV_CTL_IMASK, cntv_ctl_el0);
+			gic_disable_ppi(VGIC_VTIMER_INTID);
 		return false;
 	}
 	if (intid >= VGIC_NR_PRIVATE && intid < GIC_INTID_SPURIOUS)
 		return vgic_handle_phys_irq(intid);
 	return false;
-}
-
-static int vgic_hooks(struct vm *vm)
-{
-	u32 i;
-	int err = vgic_finalize(vm);
-
-	for (i = 0; !err && i < vm->nr_vcpus; i++)
-		err = vgic_set_deactivate_notify(vm->vcpus[i], VGIC_VTIMER_INTID,
-						 vtimer_deactivated);
-	return err;
 }
 
 int arch_vm_finalize(struct vm *vm)
@@ -366,7 +323,7 @@ int arch_vm_finalize(struct vm *vm)
 		pr_err("vm %s: no free VMID\n", vm->name);
 		return err;
 	}
-	err = vgic_hooks(vm);
+	err = vgic_finalize(vm);
 	if (err) {
 		pr_err("vm %s: the virtual GIC cannot be finalized (%s)\n", vm->name,
 		       errno_name(err));
@@ -395,6 +352,7 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	av->avm = vcpu->vm->arch;
 	av->hcr = arm64_vcpu_hcr(HCR_EL2_GUEST);
 	timer_init(&av->wfi_timer, arm64_wfi_timer_fired);
+	arm64_ptimer_init(av);
 	vcpu->arch = av;
 	return 0;
 }
@@ -408,6 +366,8 @@ void arch_vcpu_destroy(struct vcpu *vcpu)
 		return;
 	if (av->wfi_timer.armed && !WARN_ON_ONCE(av->wfi_timer.cpu != cpu_id()))
 		timer_cancel(&av->wfi_timer);
+	if (av->ptimer.timer.armed && !WARN_ON_ONCE(av->ptimer.timer.cpu != cpu_id()))
+		timer_cancel(&av->ptimer.timer);
 	arm64_vcpu_forget(av);
 	kfree(av);
 	vcpu->arch = NULL;
@@ -454,10 +414,12 @@ int arch_vcpu_run_once(struct vcpu *vcpu)
 		r = arm64_handle_exit(av, slot);
 		if (r != VCPU_RESUME) {
 			vgic_sync_lrs(vcpu);
+			arm64_vtimer_sync(av);
 			return r;
 		}
 	}
 	vgic_sync_lrs(vcpu);
+	arm64_vtimer_sync(av);
 	return arm64_handle_exit(av, slot);
 }
 

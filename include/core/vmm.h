@@ -58,6 +58,12 @@ enum vmm_outcome {
 };
 
 enum vmm_unknown_policy {
+	/*
+	 * No "unknown-access" property: what the architecture does. On arm64
+	 * the guest takes a synchronous external abort (arch/arm64/exit.c,
+	 * and no exit reaches the VMM); elsewhere as IGNORE.
+	 */
+	VMM_UNKNOWN_DEFAULT,
 	VMM_UNKNOWN_IGNORE,	/* reads float (all ones) / RAZ, writes dropped, one warning */
 	VMM_UNKNOWN_STOP,
 };
