@@ -40,6 +40,8 @@ struct fake_vcpu {
 	unsigned int boots;
 	struct vcpu_boot last_boot;
 	volatile bool event;
+	/* Played instead of the script when set: for tests that run a vCPU for long. */
+	int (*run_hook)(struct vcpu *vcpu);
 };
 
 struct fake_vm {
@@ -125,6 +127,8 @@ int arch_vcpu_run_once(struct vcpu *vcpu)
 	struct fake_vcpu *f = vcpu->arch;
 	struct fake_step *s;
 
+	if (f->run_hook)
+		return f->run_hook(vcpu);
 	if (f->next == f->nr_steps)
 		fail_msg("the script ran out after %u steps", f->nr_steps);
 	s = &f->steps[f->next++];
