@@ -69,13 +69,15 @@ void arm64_vtimer_sync(struct arm64_vcpu *av)
 }
 
 /*
- * A WFI wake-up event without the GIC: the loaded vCPU's virtual timer
- * has met its condition and the hypervisor has not taken its interrupt
- * yet (once it has, the vGIC's pending state says it).
+ * A WFI wake-up event even when the guest's GIC would not signal it (its
+ * interrupt disabled there, or already in flight): the loaded vCPU's
+ * virtual timer meets the guest's condition. WFI may end early; a guest
+ * that polls its timer around WFI with interrupts masked relies on no
+ * more, and would otherwise sleep for ever.
  */
 bool arm64_vtimer_pending(const struct arm64_vcpu *av)
 {
-	return !av->vtimer_masked && timer_condition(read_sysreg(cntv_ctl_el0));
+	return timer_condition(read_sysreg(cntv_ctl_el0));
 }
 
 /*

@@ -98,7 +98,7 @@ vm-suites:
 		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
 		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
 		--expect '^\[demo0\] demo0: a read where no device is: 0 \(the VMM ignores it\)$$' \
-		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 0x0, CNTP_TVAL_EL0 [0-9]+ \(the emulated' \
+		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 0, CNTP_TVAL_EL0 [0-9]+ \(the emulated' \
 		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
 		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
 		--expect $(call a64_stopped,demo0,system-off) \
