@@ -66,6 +66,11 @@ int vcpu_power_on(struct vcpu *vcpu, const struct vcpu_boot *boot)
 					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
 		return state == VCPU_POWER_ON ? -EALREADY : -EBUSY;
 	vcpu->boot = *boot;
+	/* Before the VM first runs, only its configuration powers vCPUs on. */
+	if (!vcpu->vm->built) {
+		vcpu->start_boot = *boot;
+		vcpu->start_on = true;
+	}
 	/* The boot is written before anyone can see PENDING and take it. */
 	__atomic_store_n(&vcpu->power, VCPU_POWER_PENDING, __ATOMIC_RELEASE);
 	vcpu_request(vcpu, VCPU_REQ_EVENT);

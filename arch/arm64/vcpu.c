@@ -285,17 +285,54 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
 }
 
 /*
- * Before @av is freed (vm_destroy(), when none of its VM's vCPUs runs):
- * no CPU may keep it as the owner of its registers, or the next load
- * there would save into freed memory.
+ * On @av's own CPU, when its thread leaves the run loop for good or
+ * parks for a VM reset: its EL1 context goes to memory, its virtual
+ * timer stops (CNTV_CTL is the guest's, saved first) and its PPI is
+ * masked until the next load, the host timers standing for its deadlines
+ * are cancelled here, where they are armed, and the CPU forgets it. Done
+ * here rather than by whoever destroys or resets the vCPU: another CPU's
+ * lazy save in arm64_vcpu_load() could otherwise write into it as it is
+ * freed, and a timer could fire for it.
  */
-void arm64_vcpu_forget(struct arm64_vcpu *av)
+void arm64_vcpu_put(struct arm64_vcpu *av)
+{
+	unsigned int cpu = cpu_id();
+
+	if (loaded[cpu] == av) {
+		unload(av);
+		write_sysreg(0, cntv_ctl_el0);
+		isb();
+		gic_disable_ppi(VGIC_VTIMER_INTID);
+		loaded[cpu] = NULL;
+	}
+	if (av->wfi_timer.armed)
+		timer_cancel(&av->wfi_timer);
+	arm64_ptimer_stop(av);
+}
+
+/* True if some CPU still holds @av's context (a missing arm64_vcpu_put()). */
+bool arm64_vcpu_held(const struct arm64_vcpu *av)
 {
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < MAX_CPUS; cpu++)
-		__atomic_compare_exchange_n(&loaded[cpu], &(struct arm64_vcpu *){ av }, NULL, false,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&loaded[cpu], __ATOMIC_RELAXED) == av)
+			return true;
+	return false;
+}
+
+/*
+ * For vm_reset(), from the VM's owner, with the vCPU put: the state kept
+ * outside the EL1 context that a powered-off vCPU must not carry into the
+ * VM's next life (its boot, when it comes, resets the rest).
+ */
+void arm64_vcpu_reset_state(struct arm64_vcpu *av)
+{
+	av->vtimer_masked = false;
+	av->ptimer.ctl = 0;
+	av->ptimer.cval = 0;
+	av->ptimer.level = false;
+	av->reload = true;
 }
 
 struct arm64_vcpu *arm64_loaded_vcpu(void)

@@ -314,10 +314,15 @@ bool arm64_guest_irq(u32 intid)
 	return false;
 }
 
+/*
+ * Again after a reset: the VMID is kept (allocated once), the vGIC's
+ * per-vCPU state exists already, and the reloaded RAM is cleaned for a
+ * guest that starts with its MMU off.
+ */
 int arch_vm_finalize(struct vm *vm)
 {
 	struct arm64_vm *avm = vm->arch;
-	int err = arm64_vmid_alloc(&avm->vmid);
+	int err = avm->vmid ? 0 : arm64_vmid_alloc(&avm->vmid);
 
 	if (err) {
 		pr_err("vm %s: no free VMID\n", vm->name);
@@ -331,6 +336,25 @@ int arch_vm_finalize(struct vm *vm)
 	}
 	avm->vttbr = (u64)(uintptr_t)avm->s2_root | (u64)avm->vmid << VTTBR_VMID_SHIFT;
 	clean_guest_ram(vm);
+	return 0;
+}
+
+/*
+ * Every vCPU is put (arch_vcpu_put()): its timers are off and nothing of
+ * it is in any CPU. The vGIC goes back to its reset state, the emulated
+ * physical timers to theirs, and the TLB entries tagged with the VMID
+ * (the old life's stage-1 translations) are dropped.
+ */
+int arch_vm_reset(struct vm *vm)
+{
+	struct arm64_vm *avm = vm->arch;
+	u32 i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		arm64_vcpu_reset_state(vm->vcpus[i]->arch);
+	vgic_vm_reset(vm);
+	if (avm->vmid)
+		arm64_s2_flush_vmid(avm->vmid);
 	return 0;
 }
 
@@ -357,18 +381,25 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	return 0;
 }
 
-/* A timer can only leave the list of the CPU it is armed on: its vCPU's, whose thread has ended. */
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	arm64_vcpu_put(vcpu->arch);
+}
+
+/*
+ * Only after arch_vcpu_put() on the vCPU's own CPU (or for a vCPU that
+ * never ran): a timer can only leave the list of the CPU it is armed on,
+ * and a CPU that still held the context would save into freed memory at
+ * its next load. Both are bugs of the caller, caught here.
+ */
 void arch_vcpu_destroy(struct vcpu *vcpu)
 {
 	struct arm64_vcpu *av = vcpu->arch;
 
 	if (!av)
 		return;
-	if (av->wfi_timer.armed && !WARN_ON_ONCE(av->wfi_timer.cpu != cpu_id()))
-		timer_cancel(&av->wfi_timer);
-	if (av->ptimer.timer.armed && !WARN_ON_ONCE(av->ptimer.timer.cpu != cpu_id()))
-		timer_cancel(&av->ptimer.timer);
-	arm64_vcpu_forget(av);
+	BUG_ON(av->wfi_timer.armed || av->ptimer.timer.armed);
+	BUG_ON(arm64_vcpu_held(av));
 	kfree(av);
 	vcpu->arch = NULL;
 }

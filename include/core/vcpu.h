@@ -52,6 +52,9 @@ struct vcpu {
 	u32 power;		/* atomic, enum vcpu_power */
 	u32 requests;		/* atomic, VCPU_REQ_* */
 	struct vcpu_boot boot;	/* written while CLAIMED, read once PENDING */
+	/* A power-on given before the VM first ran: what a VM reset replays. */
+	struct vcpu_boot start_boot;
+	bool start_on;
 
 	void *arch;
 	/* This vCPU's part of vm->irqchip; set by finalization, before FINALIZED. */

@@ -69,7 +69,8 @@ enum vmm_unknown_policy {
 };
 
 struct vmm_vm {
-	struct vm *vm;
+	struct vm *vm;		/* NULL once the VM is destroyed */
+	char name[VM_NAME_MAX];
 	struct vmm_device devices[VMM_MAX_DEVICES];
 	u32 nr_devices;
 	/*
@@ -94,6 +95,15 @@ struct vmm_vm {
 
 	u32 threads_running;
 	u64 start_ns;
+
+	/*
+	 * A VM reset (PSCI SYSTEM_RESET): asked by any vCPU thread, done by
+	 * the last one to park, the others waiting for the generation to
+	 * change (vmm.c, park_for_reset()).
+	 */
+	u32 reset_requested;
+	u32 parked;
+	u32 reset_generation;
 };
 
 const char *vmm_outcome_name(u32 outcome);

@@ -139,10 +139,17 @@ vm-suites:
 		--expect $(call a64_stopped,idregs,exit) --expect $(call a64_stopped,sgi,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,fidelity)
+	$(Q)tools/run-suite arm64-vm-power --timeout 120 \
+		--expect '^\[reset\] # life 1 of 4: image as loaded, RAM cleared' \
+		--expect '^\[reset\] # life 4 of 4: image as loaded, RAM cleared' \
+		--expect 'hv: vm reset: reset 3 done on CPU [0-9] \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect $(call a64_stopped,reset,system-off) --expect $(call a64_stopped,psci,exit) \
+		--expect 'hv: vm psci: destroyed, its memory and hypervisor resources released$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,power)
 	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
 		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
 		--expect $(call a64_said,fetchmmio,vCPU 0: memory fault at GPA 0xa000000 \(4096 bytes$(comma) flags 0x5\).*\(error\)) \
-		--expect $(call a64_said,reset,vCPU 0 asked for reset \(reset\)) \
 		--expect $(call a64_said,stoppolicy,MMIO read of 4 bytes at 0xa000000 with no device \(unhandled-access\)) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,errors)

@@ -110,7 +110,9 @@ void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
 u64 arm64_cpacr_read(const struct arm64_vcpu *av);
 void arm64_cpacr_write(struct arm64_vcpu *av, u64 val);
 void arm64_inject_sync(struct arm64_vcpu *av, u64 esr, u64 far);
-void arm64_vcpu_forget(struct arm64_vcpu *av);
+void arm64_vcpu_put(struct arm64_vcpu *av);
+bool arm64_vcpu_held(const struct arm64_vcpu *av);
+void arm64_vcpu_reset_state(struct arm64_vcpu *av);
 /* @base with what this CPU's features add (pointer authentication left to the guest). */
 u64 arm64_vcpu_hcr(u64 base);
 /* The vCPU whose context this CPU holds, or NULL. */

@@ -71,6 +71,8 @@ int vgic_vm_init(struct vm *vm, const struct vgic_config *cfg);
 int vgic_assign_spi(struct vm *vm, u32 intid);
 int vgic_add_regions(struct vm *vm);
 int vgic_finalize(struct vm *vm);
+/* A VM reset, from the VM's owner while no vCPU runs: everything to its reset value. */
+void vgic_vm_reset(struct vm *vm);
 void vgic_vm_destroy(struct vm *vm);
 
 /*
