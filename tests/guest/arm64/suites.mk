@@ -126,6 +126,7 @@ vm-suites:
 	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
 		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
 		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect 'hv: vm gicbad: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(call a64_stopped,gic,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gicdead)
