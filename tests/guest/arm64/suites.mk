@@ -162,6 +162,14 @@ vm-suites:
 A64_BENCH_QEMU = $(QEMU_ARM64) -accel tcg,thread=single -serial stdio \
 	-icount shift=0,align=off,sleep=off -kernel $(IMAGE) -append "hv.test=vm"
 
+# The same micro benchmarks without icount (multi-threaded TCG, as a user
+# runs it), under the hypervisor and on plain QEMU with no EL2: the guest
+# at EL1 directly, its PSCI answered by QEMU, its devices QEMU's.
+A64_MICRO_HV = $(QEMU_ARM64) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
+	-initrd $(BUILD)/tests/configs/gicbench.dtb
+A64_MICRO_BARE = qemu-system-aarch64 -machine virt,gic-version=3 -cpu max,pauth-impdef=on \
+	-m 1G -smp 2 -display none -no-reboot -serial stdio -kernel $(A64_GUEST_DIR)/gicbench.elf
+
 bench-arch: test-images
 	$(Q)mkdir -p build/logs
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench-floor.dtb \
@@ -172,6 +180,10 @@ bench-arch: test-images
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
 		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
 	tools/bench-table-vgic build/logs/arm64-bench-vgic.log
+	$(Q)timeout -k 5 300 $(A64_MICRO_HV) </dev/null >build/logs/arm64-bench-micro-hv.log 2>&1; \
+	timeout -k 5 300 $(A64_MICRO_BARE) </dev/null >build/logs/arm64-bench-micro-bare.log 2>&1; \
+	tools/bench-table-micro build/logs/arm64-bench-micro-hv.log \
+		build/logs/arm64-bench-micro-bare.log
 
 comma := ,
 
