@@ -162,13 +162,15 @@ vm-suites:
 A64_BENCH_QEMU = $(QEMU_ARM64) -accel tcg,thread=single -serial stdio \
 	-icount shift=0,align=off,sleep=off -kernel $(IMAGE) -append "hv.test=vm"
 
-# The same micro benchmarks without icount (multi-threaded TCG, as a user
-# runs it), under the hypervisor and on plain QEMU with no EL2: the guest
-# at EL1 directly, its PSCI answered by QEMU, its devices QEMU's.
-A64_MICRO_HV = $(QEMU_ARM64) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
+# The same micro benchmarks without icount, under the hypervisor and on
+# plain QEMU with no EL2 (the guest at EL1 directly, its PSCI answered by
+# QEMU, its devices QEMU's). Both round-robin: multi-threaded TCG with the
+# hypervisor's 4 CPUs on 2 host cores convoys (see QEMU_ARM64_RR).
+A64_MICRO_HV = $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
 	-initrd $(BUILD)/tests/configs/gicbench.dtb
 A64_MICRO_BARE = qemu-system-aarch64 -machine virt,gic-version=3 -cpu max,pauth-impdef=on \
-	-m 1G -smp 2 -display none -no-reboot -serial stdio -kernel $(A64_GUEST_DIR)/gicbench.elf
+	-m 1G -smp 2 -display none -no-reboot -accel tcg,thread=single -serial stdio \
+	-kernel $(A64_GUEST_DIR)/gicbench.elf
 
 bench-arch: test-images
 	$(Q)mkdir -p build/logs
