@@ -1,4 +1,5 @@
 #include <core/boot.h>
+#include <core/efi_mmap.h>
 #include <lib/compiler.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -187,6 +188,8 @@ int mb1_parse(u64 info_pa, boot_map_fn map, void *ctx, struct boot_info *bi)
 #define MB2_TAG_MMAP		6
 #define MB2_TAG_ACPI_OLD	14
 #define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_EFI_MMAP	17
+#define MB2_EFI_MMAP_HDR	16
 
 struct mb2_tag {
 	u32 type;
@@ -234,6 +237,21 @@ static int mb2_parse_module(const u8 *tag, u32 size, struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * Tag 17: u32 descriptor size, u32 descriptor version, then the firmware's
+ * descriptors. GRUB gives it only when booted from UEFI, next to the
+ * converted e820-style tag 6, and it replaces that one (see core/efi_mmap.h).
+ */
+static int mb2_parse_efi_mmap(const u8 *tag, u32 size, struct boot_info *bi)
+{
+	u32 desc_size;
+
+	if (size < MB2_EFI_MMAP_HDR)
+		return -EINVAL;
+	memcpy(&desc_size, tag + 8, 4);
+	return efi_mmap_parse(tag + MB2_EFI_MMAP_HDR, size - MB2_EFI_MMAP_HDR, desc_size, bi);
+}
+
 static int mb2_parse_tag(const u8 *tag, u32 type, u32 size, struct boot_info *bi)
 {
 	const char *str = (const char *)tag + 8;
@@ -265,7 +283,7 @@ static int mb2_parse_tag(const u8 *tag, u32 type, u32 size, struct boot_info *bi
 int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 {
 	const u8 *p = info;
-	u32 total, off = 8;
+	u32 total, off = 8, efi_off = 0, efi_size = 0;
 	int err;
 
 	if (avail < 16)
@@ -284,6 +302,10 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 			return -EINVAL;
 		if (tag.type == MB2_TAG_END)
 			break;
+		if (tag.type == MB2_TAG_EFI_MMAP) {
+			efi_off = off;
+			efi_size = tag.size;
+		}
 		err = mb2_parse_tag(p + off, tag.type, tag.size, bi);
 		if (err)
 			return err;
@@ -291,5 +313,8 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 		if (off >= total)
 			return -EBADMSG;
 	}
+	/* Last, whatever the tags' order: it wins over tag 6. */
+	if (efi_size)
+		return mb2_parse_efi_mmap(p + efi_off, efi_size, bi);
 	return bi->nr_ram ? 0 : -ENOENT;
 }

@@ -33,6 +33,8 @@ struct boot_info {
 	u32 nr_reserved;
 	struct boot_module modules[BOOT_MAX_MODULES];
 	u32 nr_modules;
+	/* The RAM list came from the UEFI memory map (core/efi_mmap.h). */
+	bool ram_from_efi;
 	/* Entries dropped because a table above was full; reported at boot. */
 	u32 dropped;
 	char cmdline[BOOT_CMDLINE_MAX];
