@@ -19,7 +19,8 @@ static bool efi_type_is_ram(u32 type)
 
 static bool efi_desc_valid(const struct efi_memory_desc *d)
 {
-	u64 max_pages = (~0ULL - d->phys_start) >> EFI_PAGE_SHIFT;
+	/* Pages from phys_start to the top of the address space, 2^64 included. */
+	u64 max_pages = ((~0ULL - d->phys_start) >> EFI_PAGE_SHIFT) + 1;
 
 	return IS_ALIGNED(d->phys_start, 1ULL << EFI_PAGE_SHIFT) && d->nr_pages <= max_pages;
 }

@@ -22,11 +22,12 @@ trap 'rm -rf "$tmp"' EXIT
 	echo "	linux /microhv/Image $cmdline"
 	[ -z "$config" ] || echo '	initrd /microhv/config.dtb'
 	echo '	boot'
-	echo '}'
+	# Reached only when `boot` came back: the Image refused to start.
 	[ "${MKESP_ON_FAILURE:-}" != halt ] || {
-		echo 'echo "microhv: GRUB could not start the hypervisor"'
-		echo 'halt'
+		echo '	echo "microhv: GRUB could not start the hypervisor"'
+		echo '	halt'
 	}
+	echo '}'
 } >"$tmp/grub.cfg"
 # The modules GRUB needs to read the ESP, load the Image and the initrd;
 # the rest of arm64-efi stays out of the ESP.

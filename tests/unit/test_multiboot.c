@@ -1,4 +1,4 @@
-/* SOURCES: boot/multiboot.c core/boot_info.c lib/string.c */
+/* SOURCES: boot/multiboot.c boot/efi_mmap.c core/boot_info.c lib/string.c */
 #include "test_support.h"
 
 #include <core/boot.h>
@@ -309,6 +309,49 @@ static void test_mb1_lying_pointers(void **state)
 	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
 }
 
+/* GRUB on UEFI gives tag 17 next to tag 6: the UEFI map wins, whatever the order. */
+static void test_mb2_efi_mmap(void **state)
+{
+	static const u64 efi[][2] = {	/* type, base; 16 pages each */
+		{ 7, 0x100000 }, { 5, 0x110000 }, { 4, 0x120000 },
+	};
+	u32 hdr[2] = { 48, 1 }, i;
+	u8 *t;
+
+	mb2_begin();
+	t = mb2_tag(17, 16 + 48 * 3);
+	memcpy(t + 8, hdr, 8);
+	for (i = 0; i < 3; i++) {
+		u64 pages = 16;
+		u32 type = (u32)efi[i][0];
+
+		memcpy(t + 16 + 48 * i, &type, 4);
+		memcpy(t + 16 + 48 * i + 8, &efi[i][1], 8);
+		memcpy(t + 16 + 48 * i + 24, &pages, 8);
+	}
+	mb2_mmap(good_mmap, 4);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), 0);
+	assert_true(bi.ram_from_efi);
+	assert_int_equal(bi.nr_ram, 2);
+	assert_true(bi.ram[0].base == 0x100000 && bi.ram[0].size == 0x10000);
+	assert_true(bi.ram[1].base == 0x120000 && bi.ram[1].size == 0x10000);
+
+	/* A stride the tag cannot hold is refused, not read past. */
+	hdr[0] = 16;
+	memcpy(t + 8, hdr, 4);
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+	/* A tag too short for its own header, too. */
+	mb2_begin();
+	mb2_tag(17, 12);
+	mb2_mmap(good_mmap, 4);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+}
+
 static void test_mb1_fallback_meminfo(void **state)
 {
 	build_good_mb1();
@@ -330,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_mb2_truncated),
 		cmocka_unit_test(test_mb2_lying),
 		cmocka_unit_test(test_mb2_unterminated_strings),
+		cmocka_unit_test(test_mb2_efi_mmap),
 		cmocka_unit_test(test_mb1_good),
 		cmocka_unit_test(test_mb1_lying_pointers),
 		cmocka_unit_test(test_mb1_fallback_meminfo),
