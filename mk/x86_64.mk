@@ -31,3 +31,7 @@ include tests/guest/x86/suites.mk
 
 .PHONY: iso run
 DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.elf32
+
+# The framebuffer console's font: GRUB's 8x16 ASCII glyphs (arch/x86/fbcon_font.c).
+FB_FONT_HEADER := /usr/share/grub/ascii.h
+$(BUILD)/arch/x86/fbcon_font.o: ARCH_CFLAGS = $(ARCH_INC) -DFB_FONT_HEADER='"$(FB_FONT_HEADER)"'

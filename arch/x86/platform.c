@@ -23,11 +23,6 @@ struct percpu *arch_this_cpu(void)
 	return pc;
 }
 
-void arch_console_write(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
-
 static const void *acpi_map(u64 pa, u64 len, void *ctx)
 {
 	return paging_is_mapped(pa, len) ? (const void *)(uintptr_t)pa : NULL;
