@@ -16,6 +16,8 @@ cp "$elf" "$tmp/boot/hv.elf"
 	echo 'terminal_input serial'
 	echo 'terminal_output serial'
 	echo 'set timeout=0'
+	# Video drivers, for the framebuffer the hypervisor's header asks for.
+	echo 'insmod all_video'
 	echo 'menuentry "microhv" {'
 	echo "	multiboot2 /boot/hv.elf $cmdline"
 	i=0

@@ -27,7 +27,7 @@ $(TEST_ESP): $(IMAGE) $(BUILTIN_DTB) tools/mkesp.sh
 
 test-images: $(TEST_ESP)
 
-uefi-suites:
+firmware-suites:
 	$(Q)cp $(AAVMF_VARS) $(UEFI_VARS)
 	$(Q)tools/run-suite arm64-uefi-grub --plain --timeout 300 \
 		--expect '^Welcome to GRUB!$$' \
@@ -45,5 +45,5 @@ uefi-suites:
 		--expect 'microhv: GRUB could not start the hypervisor' \
 		-- $(call qemu_arm64_uefi,,$(TEST_ESP))
 
-.PHONY: uefi-suites
-uefi-suites: test-images
+.PHONY: firmware-suites
+firmware-suites: test-images
