@@ -4,18 +4,8 @@
 # these are the only two UEFI boots: one that runs VMs, and one at EL1
 # that must be refused.
 
-AAVMF_CODE := /usr/share/AAVMF/AAVMF_CODE.fd
-AAVMF_VARS := /usr/share/AAVMF/AAVMF_VARS.fd
 # The firmware writes its variables (boot entries): each run gets a fresh copy.
 UEFI_VARS := $(BUILD)/tests/aavmf-vars.fd
-# QEMU gives AAVMF a DTB to pass on only without ACPI tables.
-QEMU_ARM64_UEFI_MACHINE := virt,gic-version=3,acpi=off
-qemu_arm64_uefi = qemu-system-aarch64 -machine $(QEMU_ARM64_UEFI_MACHINE)$(1) \
-	-cpu max,pauth-impdef=on -m 1G -smp 4 -display none -no-reboot -net none \
-	-semihosting-config enable=on,target=native -accel tcg,thread=single \
-	-drive if=pflash,format=raw,readonly=on,file=$(AAVMF_CODE) \
-	-drive if=pflash,format=raw,file=$(UEFI_VARS) \
-	-drive file=$(2),format=raw,if=virtio -serial stdio
 
 # The tests' ESP: the demo VMs' configuration as GRUB's initrd, and GRUB
 # powering off when the Image refuses to start.
@@ -38,12 +28,13 @@ firmware-suites:
 		--expect $(call a64_stopped,demo0,system-off) \
 		--expect $(call a64_stopped,demo1,system-off) \
 		--expect $(A64_ALL_AS_EXPECTED) \
-		-- $(call qemu_arm64_uefi,$(comma)virtualization=on,$(TEST_ESP))
+		-- $(call qemu_arm64_uefi,$(comma)virtualization=on,$(TEST_ESP),$(UEFI_VARS)) \
+		-serial stdio
 	$(Q)cp $(AAVMF_VARS) $(UEFI_VARS)
 	$(Q)tools/run-suite arm64-uefi-el1 --plain --status 0 --timeout 300 \
 		--expect 'microhv: the firmware runs this EFI application at EL1' \
 		--expect 'microhv: GRUB could not start the hypervisor' \
-		-- $(call qemu_arm64_uefi,,$(TEST_ESP))
+		-- $(call qemu_arm64_uefi,,$(TEST_ESP),$(UEFI_VARS)) -serial stdio
 
 .PHONY: firmware-suites
 firmware-suites: test-images

@@ -5,11 +5,6 @@
 # VMs. Consoles: the framebuffer read back as text through QEMU's monitor
 # (BIOS GRUB with a VGA card), and the console on COM2 by command line.
 
-OVMF_CODE := /usr/share/OVMF/OVMF_CODE.fd
-QEMU_X86_UEFI := qemu-system-x86_64 -machine q35 -bios $(OVMF_CODE) -m 1G -smp 4 \
-	-display none -vga std -no-reboot -net none \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-
 # The built-in configuration (the demo VMs) under the test command line.
 UEFI_TEST_ISO := $(BUILD)/tests/uefi.iso
 $(UEFI_TEST_ISO): $(HV_ELF) tools/mkiso.sh
@@ -28,7 +23,7 @@ firmware-suites: test-images
 		--expect 'hv: 4 of 4 CPUs online$$' \
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \
-		-- $(QEMU_X86_UEFI) -cpu max -serial stdio -cdrom $(UEFI_TEST_ISO)
+		-- $(QEMU_X86_UEFI) -cpu max -serial stdio -cdrom $(UEFI_TEST_ISO) -net none
 
 	$(Q)tools/run-suite x86-console-com2 --timeout $(BOOT_SUITE_TIMEOUT) \
 		--expect 'hv: console: 16550 at IO port 0x2f8, 115200 baud \(command line\)$$' \
