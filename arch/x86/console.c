@@ -37,7 +37,8 @@ static const u8 *find_spcr(const struct boot_info *bi, boot_map_fn map, u32 *len
 	u64 pa;
 
 	if (rsdp_len < 20) {
-		pa = acpi_find_rsdp(map, NULL);
+		/* Booted from UEFI there are no BIOS areas to scan. */
+		pa = bi->ram_from_efi ? 0 : acpi_find_rsdp(map, NULL);
 		rsdp = pa ? map(pa, 36, NULL) : NULL;
 		rsdp_len = 36;
 	}

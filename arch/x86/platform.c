@@ -36,7 +36,8 @@ static void acpi_init(const struct boot_info *bi)
 	int err;
 
 	if (len < 20) {
-		pa = acpi_find_rsdp(acpi_map, NULL);
+		/* Booted from UEFI there are no BIOS areas to scan. */
+		pa = bi->ram_from_efi ? 0 : acpi_find_rsdp(acpi_map, NULL);
 		rsdp = pa ? acpi_map(pa, 36, NULL) : NULL;
 		len = 36;
 	}
