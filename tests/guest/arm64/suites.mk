@@ -1,6 +1,7 @@
 # arm64 guest suites: each boots the hypervisor in QEMU and scores TAP.
 
 include tests/guest/arm64/guests.mk
+include tests/guest/arm64/firmware.mk
 
 # The same sources built with clang and ld.lld, kept apart from the gcc build.
 LLVM_BUILD := build/arm64-llvm
@@ -69,6 +70,7 @@ guest-suites:
 		--expect 'EC=0x3c \(BRK instruction\)' --expect 'ELR_EL2 +0x[0-9a-f]{16} \(hv\+' \
 		-- $(QEMU_ARM64) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=fault"
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 vm-suites
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 firmware-suites
 
 # VM configurations of the suites below, with the guest images they /incbin/.
 A64_CONFIG_DIR := tests/guest/arm64/configs
