@@ -149,5 +149,9 @@ void arch_console_write(const char *s, size_t n)
 
 int arch_console_getc(void)
 {
-	return uart_base ? pl011_getc(uart_base) : -1;
+	if (!uart_on)
+		return -1;
+	if (uart.kind == CONSOLE_NS16550)
+		return ns16550_getc(uart.base, uart.reg_shift, uart.reg_width);
+	return pl011_getc(uart.base);
 }
