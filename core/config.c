@@ -97,6 +97,15 @@ static int parse_policy(struct vm *vm, const struct fdt *fdt, int node,
 			return fail_config(err, -EINVAL, "property 'unknown-access': \"%s\" is neither "
 				    "\"ignore\" nor \"stop\"", s);
 	}
+	if (fdt_prop_string(fdt, node, "on-reset", &s) >= 0) {
+		if (!strcmp(s, "stop"))
+			v->reset_policy = VMM_RESET_STOP;
+		else if (!strcmp(s, "restart"))
+			v->reset_policy = VMM_RESET_RESTART;
+		else
+			return fail_config(err, -EINVAL, "property 'on-reset': \"%s\" is neither "
+				    "\"restart\" nor \"stop\"", s);
+	}
 	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
 	    vmm_parse_outcome(s, &v->expect, &v->expect_code))
 		return fail_config(err, -EINVAL, "property 'expect': unknown outcome \"%s\"", s);

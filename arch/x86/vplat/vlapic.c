@@ -724,6 +724,11 @@ void vlapic_destroy(struct vlapic *a)
 	timer_stop(a);
 }
 
+void vlapic_put(struct vlapic *a)
+{
+	timer_stop(a);
+}
+
 /* ---- start-up and NMI, from senders ---- */
 
 /* INIT supersedes a SIPI the vCPU has not taken yet. */

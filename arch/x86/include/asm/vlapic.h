@@ -200,6 +200,11 @@ struct apic_msg;
 bool apic_bus_targets(const struct vlapic *t, u32 vcpu_id, const struct apic_msg *m);
 
 /* The vCPU's thread before it frees the vCPU: the timer stops. */
+/*
+ * The vCPU leaves its CPU for good or for a VM reset: its timer stops,
+ * on that CPU (a core timer leaves only the list of the CPU it is on).
+ */
+void vlapic_put(struct vlapic *a);
 void vlapic_destroy(struct vlapic *a);
 
 #endif
