@@ -44,16 +44,23 @@ static struct cpuid_regs q(cpuid_host_fn host, const struct cpuid_guest *g, u32 
 	return r;
 }
 
+/* The 12 bytes of a hypervisor signature leaf: EBX, ECX, EDX. */
+static void signature(const struct cpuid_regs *r, char sig[13])
+{
+	memcpy(sig, &r->ebx, 4);
+	memcpy(sig + 4, &r->ecx, 4);
+	memcpy(sig + 8, &r->edx, 4);
+	sig[12] = 0;
+}
+
 static void test_hypervisor_leaves(void **state)
 {
 	struct cpuid_regs r;
-	char sig[13] = { 0 };
+	char sig[13];
 
 	host_calls = 0;
 	r = q(all_ones_host, &guest, CPUID_HV_BASE, 0);
-	memcpy(sig, &r.ebx, 4);
-	memcpy(sig + 4, &r.ecx, 4);
-	memcpy(sig + 8, &r.edx, 4);
+	signature(&r, sig);
 	assert_string_equal(sig, "microhv");
 	assert_int_equal(r.eax, CPUID_HV_FEATURES);
 	r = q(all_ones_host, &guest, CPUID_HV_FEATURES, 0);
@@ -63,6 +70,27 @@ static void test_hypervisor_leaves(void **state)
 	/* Nothing of the host in the hypervisor's own leaves. */
 	assert_int_equal(host_calls, 0);
 	r = q(all_ones_host, &guest, CPUID_HV_BASE + 2, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+/* KVM's signature at 0x40000100, with kvmclock (CLOCKSOURCE2, stable) and nothing else. */
+static void test_kvmclock_leaves(void **state)
+{
+	struct cpuid_regs r;
+	char sig[13];
+
+	host_calls = 0;
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE, 0);
+	signature(&r, sig);
+	assert_memory_equal(sig, "KVMKVMKVM\0\0\0", 12);
+	assert_int_equal(r.eax, CPUID_KVM_FEATURES);
+	r = q(all_ones_host, &guest, CPUID_KVM_FEATURES, 0);
+	assert_int_equal(r.eax, BIT(3) | BIT(24));
+	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
+	assert_int_equal(host_calls, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE + 2, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE - 1, 0);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
@@ -254,10 +282,42 @@ static void test_cache_matches_model(void **state)
 	check_cache_matches_model(epyc_host, &nested);
 }
 
+/*
+ * Each EFER bit follows its feature in leaf 0x80000001: one row a bit,
+ * each alone, and the model's own answer for a host with everything
+ * (FFXSR offered, so EFER.FFXSR allowed; SVM only with nested-svm).
+ */
+static void test_efer_follows_leaf_80000001(void **state)
+{
+	static const struct { u32 ecx, edx; u64 efer; } rows[] = {
+		{ 0, BIT(11), EFER_SCE },
+		{ 0, BIT(29), EFER_LME | EFER_LMA },
+		{ 0, BIT(20), EFER_NXE },
+		{ BIT(2), 0, EFER_SVME },
+		{ 0, BIT(25), EFER_FFXSR },
+		{ (u32)~BIT(2), (u32)~(BIT(11) | BIT(29) | BIT(20) | BIT(25)), 0 },
+	};
+	struct cpuid_guest nested = guest;
+	struct cpuid_regs r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		r = (struct cpuid_regs){ .ecx = rows[i].ecx, .edx = rows[i].edx };
+		assert_int_equal(cpuid_efer_allowed(&r), rows[i].efer);
+	}
+	r = q(all_ones_host, &guest, 0x80000001, 0);
+	assert_int_equal(cpuid_efer_allowed(&r),
+			 EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR);
+	nested.nested_svm = true;
+	r = q(all_ones_host, &nested, 0x80000001, 0);
+	assert_true(cpuid_efer_allowed(&r) & EFER_SVME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hypervisor_leaves),
+		cmocka_unit_test(test_kvmclock_leaves),
 		cmocka_unit_test(test_leaf1_masks),
 		cmocka_unit_test(test_apic_bits_without_host_apic),
 		cmocka_unit_test(test_leaf7),
@@ -269,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_unlisted_leaves_are_zero),
 		cmocka_unit_test(test_brand_and_caches_pass),
 		cmocka_unit_test(test_cache_matches_model),
+		cmocka_unit_test(test_efer_follows_leaf_80000001),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

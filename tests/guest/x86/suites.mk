@@ -2,6 +2,7 @@
 # in QEMU; each scores TAP.
 
 include tests/guest/x86/guests.mk
+include tests/guest/x86/firmware.mk
 
 comma := ,
 
@@ -68,6 +69,12 @@ never_said = if grep -aq '$(3)' build/logs/$(2).log; then \
 		echo "$(1) 0 1 0" >build/results/$(1).res; echo "FAIL  $(1): the log says '$(3)'"; \
 	else echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; fi
 
+# One scored test: $(3) appears exactly $(4) times in suite $(2)'s log.
+said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
+		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
+	else echo "$(1) 0 1 0" >build/results/$(1).res; \
+		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
+
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
 guest-suites:
@@ -92,6 +99,7 @@ guest-suites:
 		--expect 'RIP [0-9a-f]{16}  CS  0008' --expect 'CR2 [0-9a-f]{16}  CR3' \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -kernel $(HV32) -append "hv.test=fault"
 	$(Q)$(MAKE) --no-print-directory vm-suites
+	$(Q)$(MAKE) --no-print-directory firmware-suites
 
 # The VMs: each suite scores the guests' TAP ("[vm] ok N") and the
 # hypervisor's report of how each VM ended.
@@ -139,6 +147,9 @@ vm-suites:
 		--expect $(call stopped,pair,exit) --expect 'hv: vm pair: vCPU 1 on CPU 0$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,EPYC,loaders)
+	$(Q)tools/run-suite x86-vm-acpi --timeout 120 \
+		--expect $(call stopped,acpi,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,acpi)
 	$(Q)tools/run-suite x86-vm-modules --timeout 120 \
 		--expect 'hv: module .* "config"$$' --expect 'hv: module .* "hello"$$' \
 		--expect 'configuration from boot module "config"' \
@@ -163,10 +174,32 @@ vm-suites:
 		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
 		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,qemu64$(comma)+svm,nonpt)
+	$(Q)tools/run-suite x86-vm-hostile-a --timeout 120 \
+		--expect $(call stopped,dfloop,shutdown) \
+		--expect $(call said,idtnowhere,vCPU 0: internal error.*0xfe800030 .*\(internal-error\)) \
+		--expect $(call said,gdtnowhere,vCPU 0: internal error.*0xfe800010 .*\(internal-error\)) \
+		--expect $(call said,mmiocross,vCPU 0: internal error.*0xfe800ffc .*\(internal-error\)) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-a) -smp 5
+	$(Q)tools/run-suite x86-vm-hostile-b --timeout 300 \
+		--expect $(call stopped,portsweep,exit) --expect $(call stopped,msrsweep,exit) \
+		--expect $(call stopped,mmiosweep,exit) --expect $(call stopped,hypercalls,exit) \
+		--expect $(call stopped,spincli,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-b) -smp 6
+	$(Q)tools/run-suite x86-vm-hostile-nested --timeout 180 \
+		--expect $(call stopped,vmcbfuzz,exit) --expect $(call stopped,gifheld,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,hostile-nested)
+	$(Q)$(call never_said,x86-vm-hostile-nested-own-checks,x86-vm-hostile-nested,\
+		$(CPU_REFUSED_VMCB02))
+	$(Q)$(call said_times,x86-vm-hostile-nested-ratelimit,x86-vm-hostile-nested,\
+		nested VMRUN refused,10)
 	$(Q)tools/run-suite x86-run --status 0 --timeout 120 \
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD)
 
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
 # tick per instruction: exact and the same every run). The floor is the
@@ -181,5 +214,6 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 
 .PHONY: test-images guest-suites vm-suites bench-arch
