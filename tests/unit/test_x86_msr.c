@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/nested_msr.c arch/x86/svm/regs.c lib/errno.c lib/string.c arch/x86/svm/pvclock.c */
+/* SOURCES: arch/x86/svm/nested_msr.c arch/x86/svm/regs.c lib/errno.c lib/string.c arch/x86/svm/pvclock.c arch/x86/svm/cpuid.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 
@@ -119,6 +119,12 @@ u64 vplat_wall_ns(struct vplatform *p)
 	return WALL_NS;
 }
 
+/* A host with every feature: the CPUID model decides what the guest gets (EFER's bits). */
+static void all_ones_host(u32 leaf, u32 subleaf, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ ~0u, ~0u, ~0u, ~0u };
+}
+
 static int setup(void **state)
 {
 	memset(&vmcb, 0, sizeof(vmcb));
@@ -134,6 +140,7 @@ static int setup(void **state)
 	host_tsc_hz = 2000000000ULL;
 	tsc_aux_loads = 0;
 	svm_msr_reset(&sv);
+	cpuid_cache_fill(&sv.cpuid, &(struct cpuid_guest){ .phys_bits = 40 }, all_ones_host);
 	return 0;
 }
 
