@@ -135,7 +135,8 @@ static void test_rows_reset_and_writes(void **state)
 static void test_ap_reset_state(void **state)
 {
 	assert_int_equal(rd(&apics[2], APIC_ID), 2u << 24);
-	assert_int_equal(rd(&apics[2], APIC_LVT_LINT0), 0x10000);	/* only the BSP is virtual wire */
+	/* Only the BSP is virtual wire. */
+	assert_int_equal(rd(&apics[2], APIC_LVT_LINT0), 0x10000);
 	assert_int_equal(vlapic_base_read(&apics[2]), BASE | APIC_BASE_EN);
 	assert_int_equal(vlapic_base_read(A0), BASE | APIC_BASE_EN | APIC_BASE_BSP);
 	assert_true(vlapic_accepts_pic(A0));
@@ -214,7 +215,7 @@ static void test_apic_base_transitions(void **state)
 
 	assert_int_equal(vlapic_base_write(A0, b | BIT(0)), -EINVAL);		/* reserved */
 	assert_int_equal(vlapic_base_write(A0, b | BIT(9)), -EINVAL);
-	assert_int_equal(vlapic_base_write(A0, b | (1ULL << 40)), -EINVAL);	/* beyond MAXPHYADDR */
+	assert_int_equal(vlapic_base_write(A0, b | (1ULL << 40)), -EINVAL);	/* > MAXPHYADDR */
 	assert_int_equal(vlapic_base_write(A0, (b & ~APIC_BASE_EN) | APIC_BASE_EXTD), -EINVAL);
 	/* xAPIC -> disabled -> x2APIC in one step is refused; -> xAPIC -> x2APIC is fine. */
 	assert_int_equal(vlapic_base_write(A0, b & ~APIC_BASE_EN), 0);
@@ -226,7 +227,7 @@ static void test_apic_base_transitions(void **state)
 	to_x2apic(A0);
 	assert_int_equal(vlapic_mode(A0), VLAPIC_X2APIC);
 	assert_false(vlapic_mmio_claims(A0, BASE));
-	assert_int_equal(vlapic_base_write(A0, b), -EINVAL);			/* x2APIC -> xAPIC */
+	assert_int_equal(vlapic_base_write(A0, b), -EINVAL);		/* x2APIC -> xAPIC */
 	assert_int_equal(vlapic_base_write(A0, b & ~APIC_BASE_EN), 0);	/* x2APIC -> off */
 	/* Without x2APIC in CPUID, EXTD is reserved. */
 	vlapic_set_features(&apics[1], false, false, 40);
@@ -279,7 +280,7 @@ static void test_x2apic_rows(void **state)
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x80e, &v), -EINVAL);	/* no DFR */
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x809, &v), -EINVAL);	/* no APR */
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x831, &v), -EINVAL);	/* no ICR high */
-	assert_int_equal(vlapic_msr_read(&apics[3], 0x80b, &v), -EINVAL);	/* EOI: write-only */
+	assert_int_equal(vlapic_msr_read(&apics[3], 0x80b, &v), -EINVAL);	/* EOI: W only */
 	assert_int_equal(vlapic_msr_write(&apics[3], 0x80b, 1), -EINVAL);	/* non-zero EOI */
 	assert_int_equal(vlapic_msr_write(&apics[3], 0x80b, 0), 0);
 	assert_int_equal(vlapic_msr_write(&apics[3], 0x828, 1), -EINVAL);	/* non-zero ESR */

@@ -98,7 +98,7 @@ static void set_window(struct svm_vcpu *sv, u64 bits)
 		return;
 	sv->window = bits;
 	sv->window_requested = bits;
-	/* V_IGN_TPR for the 8259's and deliverable APIC interrupts: the guest's TPR holds neither. */
+	/* V_IGN_TPR for the 8259's and deliverable APIC interrupts: the TPR holds neither. */
 	c->int_ctl = (c->int_ctl & ~WINDOW_BITS) | bits;
 	if (bits)
 		c->intercept_misc1 |= INTERCEPT_VINTR;
@@ -142,7 +142,7 @@ static u64 tpr_window(struct svm_vcpu *sv)
 {
 	u32 class = vlapic_pending_class(&sv->lapic);
 
-	if (class == vlapic_reg(&sv->lapic, APIC_TPR) >> 4)
+	if (class == vlapic_tpr(&sv->lapic) >> 4)
 		return 0;
 	return V_IRQ | (u64)class << V_INTR_PRIO_SHIFT;
 }
@@ -189,26 +189,6 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	else if (tpr_only && !svm_l1_intercepts_intr(sv))
 		window = tpr_window(sv);
 	set_window(sv, sv->nested.guest_mode ? 0 : window);
-}
-
-/*
- * CR8 is the guest's V_TPR (V_INTR_MASKING): its writes do not exit. The
- * APIC's TPR goes in before each entry and comes back after each exit,
- * for L1 only (VMCB02's V_TPR is L2's).
- */
-void svm_tpr_to_vmcb(struct svm_vcpu *sv)
-{
-	struct vmcb_control *c = &sv->vmcb->control;
-
-	c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | (vlapic_reg(&sv->lapic, APIC_TPR) >> 4);
-}
-
-void svm_tpr_from_vmcb(struct svm_vcpu *sv)
-{
-	u8 v_tpr = sv->vmcb->control.int_ctl & 0xf;
-
-	if (v_tpr != vlapic_reg(&sv->lapic, APIC_TPR) >> 4)
-		vlapic_set_cr8(&sv->lapic, v_tpr);
 }
 
 int svm_vcpu_reset(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)

@@ -8,6 +8,9 @@
  *    models of cpuid.c, msr.c, io.c;
  *  - HLT: a real wait, or the VM's end with interrupts off;
  *  - SHUTDOWN: a triple fault ends the VM instead of resetting the CPU;
+ *  - IRET, only while an injected NMI is in service: its end is the end
+ *    of NMI blocking (event.c); VINTR only while an interrupt window is
+ *    open;
  *  - INVD: dropping dirty cache lines of memory shared with the
  *    hypervisor would lose its writes; it runs as a no-op;
  *  - TASK_SWITCH: hardware task switches are not emulated; the VM stops

@@ -19,7 +19,8 @@
 #define ESR_SEND_ILLEGAL	BIT(5)
 #define ESR_RECV_ILLEGAL	BIT(6)
 #define ESR_ILLEGAL_REG		BIT(7)
-#define ICR_WMASK		0x000ccfffu	/* vector, delivery, dest mode, level, trigger, shorthand */
+/* ICR low: vector, delivery, destination mode, level, trigger, shorthand. */
+#define ICR_WMASK		0x000ccfffu
 #define LVT_TIMER_MODE_SHIFT	17
 #define LVT_TIMER_MODE_MASK	(3u << LVT_TIMER_MODE_SHIFT)
 #define LVT_DELIVERY(v)		(((v) >> 8) & 7)
@@ -143,14 +144,20 @@ bool vlapic_accept_fixed(struct vlapic *a, u8 vector, bool level)
 	else
 		__atomic_fetch_and(vec_word(a, APIC_TMR, vector), ~bit, __ATOMIC_RELAXED);
 	__atomic_fetch_or(vec_word(a, APIC_IRR, vector), bit, __ATOMIC_RELEASE);
+	/* After the IRR bit: vlapic_ack()'s re-check relies on this order. */
+	__atomic_fetch_or(&a->irr_words, BIT(vector / 32), __ATOMIC_RELEASE);
 	return true;
 }
 
 int vlapic_pending_vector(const struct vlapic *a, bool *tpr_only)
 {
-	int irrv = highest_vector(a, APIC_IRR), isrv;
+	int irrv, isrv;
 
 	*tpr_only = false;
+	/* Every entry asks: one load answers "nothing pending". */
+	if (!__atomic_load_n(&a->irr_words, __ATOMIC_ACQUIRE))
+		return -1;
+	irrv = highest_vector(a, APIC_IRR);
 	if (irrv < 0 || vlapic_mode(a) == VLAPIC_DISABLED)
 		return -1;
 	if (((u32)irrv & 0xf0) > (vlapic_ppr(a) & 0xf0))
@@ -171,7 +178,17 @@ void vlapic_ack(struct vlapic *a, u8 vector)
 {
 	u32 bit = BIT(vector % 32);
 
-	__atomic_fetch_and(vec_word(a, APIC_IRR, vector), ~bit, __ATOMIC_ACQ_REL);
+	u32 *irr = vec_word(a, APIC_IRR, vector);
+
+	/*
+	 * The word's summary bit goes when the word is empty, then comes back
+	 * if a sender set a bit meanwhile (it sets the IRR bit first).
+	 */
+	if (!(__atomic_and_fetch(irr, ~bit, __ATOMIC_ACQ_REL))) {
+		__atomic_fetch_and(&a->irr_words, ~BIT(vector / 32), __ATOMIC_ACQ_REL);
+		if (__atomic_load_n(irr, __ATOMIC_ACQUIRE))
+			__atomic_fetch_or(&a->irr_words, BIT(vector / 32), __ATOMIC_ACQ_REL);
+	}
 	*vec_word(a, APIC_ISR, vector) |= bit;
 }
 
@@ -663,10 +680,12 @@ void vlapic_reset(struct vlapic *a, bool init)
 
 	timer_stop(a);
 	if (!init)
-		__atomic_store_n(&a->base, VPLAT_LAPIC_BASE | APIC_BASE_EN | (bsp ? APIC_BASE_BSP : 0),
+		__atomic_store_n(&a->base,
+				 VPLAT_LAPIC_BASE | APIC_BASE_EN | (bsp ? APIC_BASE_BSP : 0),
 				 __ATOMIC_RELEASE);
 	for (i = 0; i < VLAPIC_REGS; i++)
 		__atomic_store_n(&a->regs[i], 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&a->irr_words, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&a->id, a->vcpu->id, __ATOMIC_RELAXED);
 	reg_set(a, APIC_VERSION, APIC_VERSION_VALUE);
 	reg_set(a, APIC_DFR, DFR_FLAT);

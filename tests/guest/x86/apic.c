@@ -250,7 +250,8 @@ static void test_x2apic(void)
 	   "x2APIC SELF IPI delivers its vector; the MSR EOI retires it");
 	in_x2apic_mode = false;
 	ok(wrmsr_safe(MSR_APIC_BASE, base) == GP_VECTOR &&
-	   wrmsr_safe(MSR_APIC_BASE, base & ~(u64)(APIC_BASE_EN | APIC_BASE_EXTD)) == NO_EXCEPTION &&
+	   wrmsr_safe(MSR_APIC_BASE, base & ~(u64)(APIC_BASE_EN | APIC_BASE_EXTD)) ==
+	   NO_EXCEPTION &&
 	   wrmsr_safe(MSR_APIC_BASE, base) == NO_EXCEPTION && apic_read(APIC_SVR) == 0xff,
 	   "x2APIC -> xAPIC is #GP; through disabled it is legal, the APIC reset");
 	apic_enable();

@@ -100,14 +100,16 @@ static void test_start_up(void)
 	unsigned int i;
 
 	for (i = 1; i < NR; i++)
-		ok(smp_start_cpu(i) && smp_boots[i] == 1, "INIT-SIPI starts vCPU %u in real mode", i);
+		ok(smp_start_cpu(i) && smp_boots[i] == 1, "INIT-SIPI starts vCPU %u in real mode",
+		   i);
 }
 
 static void test_second_sipi_ignored(void)
 {
 	smp_send_sipi(1);
 	smp_delay_ms(20);
-	ok(smp_boots[1] == 1, "a second SIPI to a running vCPU is ignored (boots %u)", smp_boots[1]);
+	ok(smp_boots[1] == 1, "a second SIPI to a running vCPU is ignored (boots %u)",
+	   smp_boots[1]);
 	smp_send_sipi(7);
 	smp_send_init(6);
 	ok(true, "INIT and SIPI to absent APIC IDs change nothing");
@@ -142,8 +144,8 @@ static void test_pairs(void)
 			clear_hits();
 			send_from(from, to, IPI_VECTOR);
 			if (!hits_are(1u << to)) {
-				diag("fixed IPI %u -> %u: hits %u %u %u %u", from, to, hits[0], hits[1],
-				     hits[2], hits[3]);
+				diag("fixed IPI %u -> %u: hits %u %u %u %u", from, to,
+				     hits[0], hits[1], hits[2], hits[3]);
 				bad++;
 			}
 		}
@@ -157,7 +159,9 @@ static void test_shorthands(void)
 		u32 lo;
 		const char *name;
 	} sh[] = {
-		{ APIC_SH_SELF, "self" }, { APIC_SH_ALL, "all" }, { APIC_SH_OTHERS, "all but self" },
+		{ APIC_SH_SELF, "self" },
+		{ APIC_SH_ALL, "all" },
+		{ APIC_SH_OTHERS, "all but self" },
 	};
 	u32 from, i, want, bad;
 

@@ -246,9 +246,6 @@ void svm_close_window(struct svm_vcpu *sv);
 int svm_exit_iret(struct svm_vcpu *sv);
 /* INIT and SIPI, before an entry: 0 to enter, VCPU_BLOCK while waiting for SIPI. */
 int svm_apic_start_up(struct svm_vcpu *sv);
-/* The TPR the guest wrote through CR8 (V_TPR) and the APIC's, kept the same across entries. */
-void svm_tpr_to_vmcb(struct svm_vcpu *sv);
-void svm_tpr_from_vmcb(struct svm_vcpu *sv);
 
 /* Only vCPU 0 has the 8259 wired to it, through LINT0 (ExtINT) or with the APIC off. */
 static inline bool svm_extint_pending(const struct svm_vcpu *sv)
@@ -256,12 +253,13 @@ static inline bool svm_extint_pending(const struct svm_vcpu *sv)
 	return sv->is_bsp && vplat_intr_pending(&sv->svm->plat) && vlapic_accepts_pic(&sv->lapic);
 }
 
-/* An external interrupt the guest would take with IF=1: the 8259's, or its APIC's. GIF holds both. */
+/* An interrupt the guest would take with IF=1 (the 8259's or the APIC's); GIF holds both. */
 static inline bool svm_intr_pending(const struct svm_vcpu *sv)
 {
 	bool tpr_only;
 
-	return sv->gif && (svm_extint_pending(sv) || vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0);
+	return sv->gif && (svm_extint_pending(sv) || (vlapic_irr_maybe(&sv->lapic) &&
+						      vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0));
 }
 
 /* An NMI to inject: one is posted, none is in service, and the guest (L1) runs. */
@@ -286,6 +284,28 @@ static inline void svm_prepare_events(struct svm_vcpu *sv)
 	if (sv->reinject || sv->pending_event || sv->window_requested || svm_intr_pending(sv) ||
 	    svm_nmi_pending(sv))
 		svm_deliver_events(sv);
+}
+
+/*
+ * CR8 is the guest's V_TPR (V_INTR_MASKING): its writes do not exit. The
+ * APIC's TPR goes in before each entry and comes back after each exit,
+ * for L1 only (VMCB02's V_TPR is L2's).
+ */
+static inline void svm_tpr_to_vmcb(struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+	u32 v_tpr = vlapic_tpr(&sv->lapic) >> 4;
+
+	if ((c->int_ctl & V_TPR_MASK) != v_tpr)
+		c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | v_tpr;
+}
+
+static inline void svm_tpr_from_vmcb(struct svm_vcpu *sv)
+{
+	u8 v_tpr = sv->vmcb->control.int_ctl & 0xf;
+
+	if (v_tpr != vlapic_tpr(&sv->lapic) >> 4)
+		vlapic_set_cr8(&sv->lapic, v_tpr);
 }
 
 /*

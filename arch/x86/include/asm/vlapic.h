@@ -39,7 +39,7 @@
  */
 struct vcpu;
 
-#define VLAPIC_REGS		64	/* 16-byte registers in the 4 KiB page we model (0x000-0x3f0) */
+#define VLAPIC_REGS		64	/* the 16-byte registers at 0x000-0x3f0 of the page */
 #define VLAPIC_MIN_PERIOD_NS	10000ULL
 
 /* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16. */
@@ -94,6 +94,7 @@ enum vlapic_run { VLAPIC_RUNNING, VLAPIC_WAIT_INIT, VLAPIC_WAIT_SIPI };
 struct vlapic {
 	struct vcpu *vcpu;
 	u32 regs[VLAPIC_REGS];	/* by offset / 16; IRR and TMR words are atomic */
+	u32 irr_words;		/* bit n: IRR word n may be non-zero (atomic) */
 	u64 base;		/* IA32_APIC_BASE as the guest reads it */
 	u32 id;			/* the APIC ID (atomic); xAPIC shows it in bits 31:24 */
 	bool x2apic_offered;	/* CPUID: x2APIC may be enabled */
@@ -145,6 +146,17 @@ u32 vlapic_reg(const struct vlapic *a, u32 offset);
 u32 vlapic_ppr(const struct vlapic *a);
 /* TPR written by the guest through CR8 (V_TPR): bits 7:4. */
 void vlapic_set_cr8(struct vlapic *a, u8 cr8);
+/* Whether any IRR bit may be set: one load, for the check every entry makes. */
+static inline bool vlapic_irr_maybe(const struct vlapic *a)
+{
+	return __atomic_load_n(&a->irr_words, __ATOMIC_ACQUIRE);
+}
+
+/* The TPR, for the entry's V_TPR (inline: every entry reads it). */
+static inline u32 vlapic_tpr(const struct vlapic *a)
+{
+	return __atomic_load_n(&a->regs[APIC_TPR >> 4], __ATOMIC_RELAXED);
+}
 
 /* A fixed interrupt for this APIC (a sender or its own LVTs): false if not accepted. */
 bool vlapic_accept_fixed(struct vlapic *a, u8 vector, bool level);
