@@ -44,16 +44,23 @@ static struct cpuid_regs q(cpuid_host_fn host, const struct cpuid_guest *g, u32 
 	return r;
 }
 
+/* The 12 bytes of a hypervisor signature leaf: EBX, ECX, EDX. */
+static void signature(const struct cpuid_regs *r, char sig[13])
+{
+	memcpy(sig, &r->ebx, 4);
+	memcpy(sig + 4, &r->ecx, 4);
+	memcpy(sig + 8, &r->edx, 4);
+	sig[12] = 0;
+}
+
 static void test_hypervisor_leaves(void **state)
 {
 	struct cpuid_regs r;
-	char sig[13] = { 0 };
+	char sig[13];
 
 	host_calls = 0;
 	r = q(all_ones_host, &guest, CPUID_HV_BASE, 0);
-	memcpy(sig, &r.ebx, 4);
-	memcpy(sig + 4, &r.ecx, 4);
-	memcpy(sig + 8, &r.edx, 4);
+	signature(&r, sig);
 	assert_string_equal(sig, "microhv");
 	assert_int_equal(r.eax, CPUID_HV_FEATURES);
 	r = q(all_ones_host, &guest, CPUID_HV_FEATURES, 0);
@@ -63,6 +70,27 @@ static void test_hypervisor_leaves(void **state)
 	/* Nothing of the host in the hypervisor's own leaves. */
 	assert_int_equal(host_calls, 0);
 	r = q(all_ones_host, &guest, CPUID_HV_BASE + 2, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+/* KVM's signature at 0x40000100, with kvmclock (CLOCKSOURCE2, stable) and nothing else. */
+static void test_kvmclock_leaves(void **state)
+{
+	struct cpuid_regs r;
+	char sig[13];
+
+	host_calls = 0;
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE, 0);
+	signature(&r, sig);
+	assert_memory_equal(sig, "KVMKVMKVM\0\0\0", 12);
+	assert_int_equal(r.eax, CPUID_KVM_FEATURES);
+	r = q(all_ones_host, &guest, CPUID_KVM_FEATURES, 0);
+	assert_int_equal(r.eax, BIT(3) | BIT(24));
+	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
+	assert_int_equal(host_calls, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE + 2, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE - 1, 0);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
@@ -289,6 +317,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hypervisor_leaves),
+		cmocka_unit_test(test_kvmclock_leaves),
 		cmocka_unit_test(test_leaf1_masks),
 		cmocka_unit_test(test_apic_bits_without_host_apic),
 		cmocka_unit_test(test_leaf7),

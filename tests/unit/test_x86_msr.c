@@ -1,8 +1,9 @@
-/* SOURCES: arch/x86/svm/nested_msr.c arch/x86/svm/cpuid.c arch/x86/svm/regs.c lib/errno.c lib/string.c */
+/* SOURCES: arch/x86/svm/nested_msr.c arch/x86/svm/cpuid.c arch/x86/svm/regs.c lib/errno.c lib/string.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 
 #include <asm/cpu.h>
+#include <asm/pvclock.h>
 #include <asm/svm.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
@@ -103,9 +104,19 @@ void vlapic_tsc_deadline_write(struct vlapic *a, u64 d, u64 tsc_now, u64 hz)
 	deadline = d;
 }
 
+static u64 host_tsc_hz = 2000000000ULL;
+
 u64 tsc_hz(void)
 {
-	return 2000000000ULL;
+	return host_tsc_hz;
+}
+
+/* The RTC's date for kvmclock's wall clock: 2025-01-01 00:00:00 and 0.25 s. */
+#define WALL_NS		(1735689600ULL * 1000000000ULL + 250000000ULL)
+
+u64 vplat_wall_ns(struct vplatform *p)
+{
+	return WALL_NS;
 }
 
 static int setup(void **state)
@@ -120,6 +131,7 @@ static int setup(void **state)
 	vmcb.save.cs.attrib = SEG_ATTR_L;
 	hw_tsc_aux = 0xdead;
 	warnings = 0;
+	host_tsc_hz = 2000000000ULL;
 	tsc_aux_loads = 0;
 	/* EFER's writable bits follow the CPUID model: SYSCALL, NX and LM offered. */
 	sv.cpuid.regs[cpuid_cache_slot(0x80000001u)].edx = BIT(11) | BIT(20) | BIT(29);
@@ -381,7 +393,9 @@ static void test_row_hwcr(void **state)
 	assert_true(rd(MSR_HWCR) == BIT(24));	/* TscFreqSel: Linux warns without it */
 	wr_ok(MSR_HWCR, BIT(24) | BIT(6));	/* FFDIS, as Linux sets it on K8 */
 	wr_ok(MSR_HWCR, BIT(24) | BIT(3) | BIT(8));
-	wr_gp(MSR_HWCR, 0);			/* TscFreqSel is fixed */
+	/* TscFreqSel ignores writes, as on AMD CPUs: clearing it leaves it set. */
+	assert_int_equal(svm_msr_write(&sv, MSR_HWCR, 0), 0);
+	assert_true(rd(MSR_HWCR) == BIT(24));
 	wr_gp(MSR_HWCR, BIT(24) | BIT(30));	/* IRPERF: not offered */
 	wr_gp(MSR_HWCR, BIT(24) | BIT(18));
 }
@@ -394,6 +408,92 @@ static void test_row_vm_cr_hsave(void **state)
 	assert_int_equal(svm_msr_read(&sv, MSR_VM_CR, &(u64){ 0 }), 0);
 	wr_ok(MSR_VM_HSAVE_PA, 0x10000);
 	wr_gp(MSR_VM_HSAVE_PA, 0x10010);
+}
+
+/* ---- kvmclock (pvclock.c) ---- */
+
+/* What Linux's pvclock_tsc_khz() makes of the scale. */
+static u64 linux_tsc_khz(u32 mul, s8 shift)
+{
+	u64 khz = (1000000ULL << 32) / mul;
+
+	return shift < 0 ? khz << -shift : khz >> shift;
+}
+
+static void test_pvclock_scale(void **state)
+{
+	static const u64 rates[] = { 3579545, 800000000, 1000000000, 2100000000, 3999999999,
+				     5000000000ULL };
+	unsigned int i;
+	u32 mul;
+	s8 shift;
+
+	for (i = 0; i < ARRAY_SIZE(rates); i++) {
+		u64 khz;
+
+		pvclock_scale(rates[i], &mul, &shift);
+		assert_true(mul >= 0x80000000u);
+		khz = linux_tsc_khz(mul, shift);
+		assert_true(khz + 1 >= rates[i] / 1000 && khz <= rates[i] / 1000 + 1);
+		/* One second of ticks is one second, to a ns per tick of rounding at worst. */
+		assert_true(pvclock_ns(rates[i], mul, shift) + 2 >= 1000000000ULL &&
+			    pvclock_ns(rates[i], mul, shift) <= 1000000000ULL);
+	}
+}
+
+static void test_row_kvm_system_time(void **state)
+{
+	struct pvclock_vcpu_time_info *t;
+	u64 gpa = 0x2000;
+	u32 mul;
+	s8 shift;
+
+	t = vm_gpa_to_hva(&vm, gpa, sizeof(*t));
+	memset(t, 0, sizeof(*t));
+	assert_true(rd(MSR_KVM_SYSTEM_TIME_NEW) == 0);
+	vmcb.control.tsc_offset = 12345;
+	wr_ok(MSR_KVM_SYSTEM_TIME_NEW, gpa | 1);
+	assert_int_equal(t->version, 2);			/* written once, even */
+	assert_int_equal(t->flags, PVCLOCK_TSC_STABLE_BIT);
+	pvclock_scale(host_tsc_hz, &mul, &shift);
+	assert_int_equal(t->tsc_to_system_mul, mul);
+	assert_int_equal(t->tsc_shift, shift);
+	/* The guest's TSC: the host's plus the offset; the time: the host's TSC scaled. */
+	assert_true(t->tsc_timestamp - 12345 <= rdtsc());
+	assert_true(t->system_time == pvclock_ns(t->tsc_timestamp - 12345, mul, shift));
+	/* A TSC write moves the stamp, not the time. */
+	assert_int_equal(svm_msr_write(&sv, MSR_TSC, 1ULL << 50), 0);
+	assert_int_equal(t->version, 4);
+	assert_true(t->tsc_timestamp >= 1ULL << 50);
+	assert_true(t->system_time == pvclock_ns(t->tsc_timestamp - vmcb.control.tsc_offset,
+						 mul, shift));
+	/* Disabled: the structure is left alone. */
+	wr_ok(MSR_KVM_SYSTEM_TIME_NEW, gpa);
+	assert_int_equal(svm_msr_write(&sv, MSR_TSC, 0), 0);
+	assert_int_equal(t->version, 4);
+	wr_gp(MSR_KVM_SYSTEM_TIME_NEW, 0x2002 | 1);		/* misaligned */
+	wr_gp(MSR_KVM_SYSTEM_TIME_NEW, (1ULL << 20) | 1);	/* not RAM */
+	assert_int_equal(svm_msr_read(&sv, 0x12, &(u64){ 0 }), -EINVAL);	/* the old MSR */
+}
+
+static void test_row_kvm_wall_clock(void **state)
+{
+	struct pvclock_wall_clock *w = vm_gpa_to_hva(&vm, 0x3000, sizeof(*w));
+	u64 boot, clock_now;
+	u32 mul;
+	s8 shift;
+
+	memset(w, 0, sizeof(*w));
+	wr_ok(MSR_KVM_WALL_CLOCK_NEW, 0x3000);
+	pvclock_scale(host_tsc_hz, &mul, &shift);
+	clock_now = pvclock_ns(rdtsc(), mul, shift);
+	assert_int_equal(w->version, 2);
+	boot = w->sec * 1000000000ULL + w->nsec;
+	/* Wall at kvmclock 0, plus the kvmclock now, is the RTC's date (to the test's run time). */
+	assert_true(boot + clock_now >= WALL_NS && boot + clock_now < WALL_NS + 1000000000ULL);
+	assert_true(w->nsec < 1000000000u);
+	wr_gp(MSR_KVM_WALL_CLOCK_NEW, 0x3001);
+	wr_gp(MSR_KVM_WALL_CLOCK_NEW, 1ULL << 20);
 }
 
 /* ---- the exits ---- */
@@ -471,6 +571,9 @@ int main(void)
 		T(test_row_syscfg),
 		T(test_row_hwcr),
 		T(test_row_vm_cr_hsave),
+		T(test_pvclock_scale),
+		T(test_row_kvm_system_time),
+		T(test_row_kvm_wall_clock),
 		T(test_rdmsr_wrmsr_exits),
 		T(test_rdpmc),
 	};

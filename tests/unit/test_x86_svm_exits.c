@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -96,6 +96,12 @@ u64 svm_gpa_limit(void)
  * vector 0x30; a write to 0x604 powers off and one to 0xcf9 resets.
  */
 static unsigned int plat_io, plat_acks, plat_syncs;
+/* The RTC's date for kvmclock's wall clock (pvclock.c): 2025-01-01. */
+u64 vplat_wall_ns(struct vplatform *p)
+{
+	return 1735689600ULL * 1000000000ULL;
+}
+
 u64 vplat_port_map[VPLAT_PORT_SPACE / 64] = {
 	[0] = BIT(0x20) | BIT(0x21), [0x604 / 64] = BIT(0x604 % 64), [0xcf9 / 64] = BIT(0xcf9 % 64),
 };

@@ -188,6 +188,13 @@ static void test_rtc_set_holds_and_fields(void **state)
 	assert_int_equal(cmos(&rtc, VRTC_CENTURY, 12 * SEC), 0x21);
 	assert_int_equal(cmos(&rtc, 0x08, 12 * SEC), 0x01);
 	assert_true(vrtc_seconds(&rtc, 12 * SEC) == 4102444800ULL);
+	/* Before 1970 is 1970: the century 19 with year 50 reads back as 1970. */
+	cmos_set(&rtc, VRTC_CENTURY, 0x19, 12 * SEC);
+	cmos_set(&rtc, 0x09, 0x50, 12 * SEC);
+	assert_int_equal(cmos(&rtc, VRTC_CENTURY, 12 * SEC), 0x19);
+	assert_int_equal(cmos(&rtc, 0x09, 12 * SEC), 0x70);
+	cmos_set(&rtc, VRTC_CENTURY, 0x21, 12 * SEC);
+	cmos_set(&rtc, 0x09, 0x00, 12 * SEC);
 	/* Out-of-range values are clamped to the field. */
 	cmos_set(&rtc, 0x08, 0x13, 12 * SEC);
 	assert_int_equal(cmos(&rtc, 0x08, 12 * SEC), 0x12);

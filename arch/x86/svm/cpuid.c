@@ -47,7 +47,9 @@
  * guest's CR4; the initial APIC ID (the vCPU's index); the guest-physical
  * address width (the NPT's reach) in 0x80000008; and the hypervisor
  * leaves 0x40000000 ("microhv", highest leaf 0x40000001) and 0x40000001
- * (EAX: HV_RUN_ABI_VERSION, EBX: CPUID_HV_FEAT_*).
+ * (EAX: HV_RUN_ABI_VERSION, EBX: CPUID_HV_FEAT_*); and KVM's signature
+ * and features at 0x40000100-0x40000101 with kvmclock alone (pvclock.c:
+ * how a Linux guest on AMD learns the TSC's frequency).
  */
 #include <asm/cpuid_model.h>
 #include <hv/run.h>
@@ -216,6 +218,19 @@ static void fix_hv_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 	*r = (struct cpuid_regs){ HV_RUN_ABI_VERSION, CPUID_HV_FEAT_CONSOLE, 0, 0 };
 }
 
+static void fix_kvm_base(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ CPUID_KVM_MAX, CPUID_KVM_SIG_EBX, CPUID_KVM_SIG_ECX,
+				  CPUID_KVM_SIG_EDX };
+}
+
+/* kvmclock and nothing else: no PV EOI, steal time, async PF, PV IPIs... (EDX: no hints). */
+static void fix_kvm_features(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ CPUID_KVM_FEAT_CLOCKSOURCE2 | CPUID_KVM_FEAT_CLOCK_STABLE, 0, 0,
+				  0 };
+}
+
 /* The guest's physical address width is the NPT's reach, not the host's. */
 static void fix_addr_sizes(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
@@ -244,6 +259,8 @@ static const struct cpuid_rule rules[] = {
 	{ 0xd, 2, { ALL, ALL, 0, 0 }, NULL },
 	{ CPUID_HV_BASE, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_base },
 	{ CPUID_HV_FEATURES, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_features },
+	{ CPUID_KVM_BASE, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_kvm_base },
+	{ CPUID_KVM_FEATURES, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_kvm_features },
 	{ 0x80000000, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, fix_max_ext },
 	{ 0x80000001, ANY_SUBLEAF,
 	  { ALL, ALL,
@@ -279,6 +296,7 @@ static int rule_cmp(const struct cpuid_rule *r, u32 leaf, u32 subleaf)
 static bool in_model_range(u32 leaf)
 {
 	return leaf <= MAX_BASIC_LEAF || leaf - CPUID_HV_BASE <= CPUID_HV_MAX - CPUID_HV_BASE ||
+	       leaf - CPUID_KVM_BASE <= CPUID_KVM_MAX - CPUID_KVM_BASE ||
 	       leaf - 0x80000000u <= MAX_EXT_LEAF - 0x80000000u;
 }
 
@@ -347,7 +365,9 @@ static u32 slot_leaf(unsigned int slot)
 		return slot;
 	if (slot < CPUID_NR_BASIC + CPUID_NR_HV)
 		return CPUID_HV_BASE + slot - CPUID_NR_BASIC;
-	return CPUID_EXT_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV;
+	if (slot < CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_KVM)
+		return CPUID_KVM_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV;
+	return CPUID_EXT_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV - CPUID_NR_KVM;
 }
 
 void cpuid_cache_fill(struct cpuid_cache *c, const struct cpuid_guest *g, cpuid_host_fn host)

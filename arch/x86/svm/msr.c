@@ -19,12 +19,15 @@
  * every AMD64 CPU and need no CPUID bit, and PerfCtrExtCore is not
  * offered, so its counters 0xc0010200-0xc001020b are unknown (#GP);
  * RDTSCP and RDPID are offered exactly when the host has TSC_AUX, which
- * is a row then and #GP otherwise.
+ * is a row then and #GP otherwise; KVM's signature at 0x40000100 offers
+ * kvmclock's two "new" MSRs (pvclock.c), and the old 0x11/0x12 pair is
+ * unknown, as KVM_FEATURE_CLOCKSOURCE is not offered.
  *
  * The local APIC's MSRs (APIC_BASE, TSC_DEADLINE and the x2APIC range
  * 0x800-0x8ff) are rows whose rules are vlapic.c's.
  */
 #include <asm/cpu.h>
+#include <asm/pvclock.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/console.h>
@@ -52,8 +55,9 @@
 /*
  * HWCR bits that a guest may flip, each stored and without effect on
  * the virtual CPU: TlbCacheDis (3), FFDIS (6, Linux sets it on K8) and
- * IgnneEm (8). Every other bit is fixed: TscFreqSel (24) reads 1, as on
- * every AMD CPU since family 10h (the TSC counts at the P0 frequency).
+ * IgnneEm (8). TscFreqSel (24) reads 1 and ignores writes, as on every
+ * AMD CPU since family 10h (the TSC counts at the P0 frequency). Any
+ * other bit set is #GP.
  */
 #define HWCR_STORED		(BIT(3) | BIT(6) | BIT(8))
 #define HWCR_FIXED		HWCR_TSC_FREQ_SEL
@@ -81,6 +85,7 @@ static int tsc_read(struct svm_vcpu *sv, u32 index, u64 *val)
 static int tsc_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
 	sv->vmcb->control.tsc_offset = val - rdtsc();
+	pvclock_tsc_changed(sv);
 	return 0;
 }
 
@@ -384,7 +389,7 @@ static int hwcr_read(struct svm_vcpu *sv, u32 index, u64 *val)
 
 static int hwcr_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
-	if ((val & ~HWCR_STORED) != HWCR_FIXED)
+	if (val & ~(HWCR_STORED | HWCR_FIXED))
 		return -EINVAL;
 	sv->msrs.hwcr = val & HWCR_STORED;
 	return 0;
@@ -430,6 +435,9 @@ static const struct svm_msr msr_table[] = {
 	ROW(MSR_MTRR_DEF_TYPE, mtrr_def_type_read, mtrr_def_type_write),
 	ROW(MSR_TSC_DEADLINE, tsc_deadline_read, tsc_deadline_write),
 	RANGE(MSR_X2APIC_FIRST, MSR_X2APIC_LAST, x2apic_read, x2apic_write),
+	/* kvmclock: pvclock.c, offered with KVM's CPUID signature at 0x40000100 */
+	ROW(MSR_KVM_WALL_CLOCK_NEW, pvclock_wall_clock_read, pvclock_wall_clock_write),
+	ROW(MSR_KVM_SYSTEM_TIME_NEW, pvclock_system_time_read, pvclock_system_time_write),
 	ROW(MSR_EFER, efer_read, efer_write),
 	ROW(MSR_TSC_AUX, tsc_aux_read, tsc_aux_write),
 	RANGE(MSR_K7_PERF_CTL0, MSR_K7_PERF_CTL0 + K7_PERF_COUNTERS - 1,

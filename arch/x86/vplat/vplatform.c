@@ -233,6 +233,18 @@ int vplat_io(struct vplatform *p, struct vcpu *vcpu, u16 port, u32 size, bool in
 	return event;
 }
 
+u64 vplat_wall_ns(struct vplatform *p)
+{
+	u64 now = arch_time_ns(), ns;
+
+	spin_lock(&p->lock);
+	ns = vrtc_seconds(&p->rtc, now) * 1000000000ULL;
+	if (!p->rtc.held && now >= p->rtc.base_ns)
+		ns += (now - p->rtc.base_ns) % 1000000000ULL;
+	spin_unlock(&p->lock);
+	return ns;
+}
+
 int vplat_irq_line(struct vplatform *p, u32 irq, bool level)
 {
 	if (irq >= VPLAT_IOAPIC_PINS)

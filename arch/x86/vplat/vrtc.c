@@ -215,6 +215,8 @@ static void set_time_field(struct vrtc *rtc, u8 reg, u8 val, u64 now_ns)
 		tm.year = clamp(v, 19, 99) * 100 + tm.year % 100;
 		break;
 	}
+	/* The clock counts from 1970: an earlier date is taken as 1970. */
+	tm.year = MAX(tm.year, 1970u);
 	rtc->base_sec = from_tm(&tm);
 	rtc->base_ns = now_ns - frac;
 }

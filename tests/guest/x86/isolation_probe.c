@@ -7,10 +7,10 @@
  * VMM answers with 0 (the "ignore" policy), never memory. The other VM
  * (isolation_marker.c) fills its RAM with a marker first; the access
  * counter device proves each probe was an exit, not a read of zeros.
- * The exceptions are the VM's own interrupt controllers, which the
- * hypervisor emulates in place without an exit: this vCPU's local APIC
- * page (0xfee00000) and the VM's IOAPIC (0xfec00000); an 8-byte read of
- * either is not a register access and reads 0.
+ * The exceptions are this vCPU's own local APIC page (0xfee00000) and
+ * the VM's IOAPIC page (0xfec00000), which the hypervisor emulates in
+ * place: an 8-byte read of either is not a register access and reads 0
+ * without an exit.
  */
 #include <guest/guest.h>
 
@@ -64,10 +64,10 @@ struct probe_stats {
 static void probe(struct probe_stats *st, u64 gpa)
 {
 	u64 v = mmio_read64(gpa);
+	u64 page = gpa & ~(u64)(PAGE_SIZE - 1);
 
 	st->probes++;
-	st->in_place += (gpa & ~(u64)(PAGE_SIZE - 1)) == APIC_PAGE ||
-			(gpa & ~(u64)(PAGE_SIZE - 1)) == IOAPIC_PAGE;
+	st->in_place += page == APIC_PAGE || page == IOAPIC_PAGE;
 	if (v && !st->nonzero)
 		st->first_bad = gpa;
 	st->nonzero += v != 0;
@@ -106,7 +106,7 @@ int guest_main(const struct mb_info *mbi)
 	ok(!st.nonzero, "every probe read 0 (%llu did not, the first at %#llx)", st.nonzero,
 	   st.first_bad);
 	ok(after - before == st.probes - st.in_place,
-	   "each of the %llu probes but the %llu of the own APIC and IOAPIC was an MMIO exit "
+	   "each of the %llu probes but the %llu of the APIC and IOAPIC pages was an MMIO exit "
 	   "(%llu counted)", st.probes, st.in_place, after - before);
 	return tap_done();
 }

@@ -40,6 +40,8 @@ struct svm_msrs {
 	u64 mtrr_fixed[MTRR_FIXED_MSRS];
 	u64 mtrr_var[2 * MTRR_VAR_RANGES];	/* PhysBase0, PhysMask0, PhysBase1, ... */
 	u64 hwcr;
+	u64 kvm_system_time;	/* kvmclock (pvclock.c): as written */
+	u64 kvm_wall_clock;
 	u32 tsc_aux;
 };
 

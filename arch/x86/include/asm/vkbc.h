@@ -1,6 +1,7 @@
 #ifndef ASM_VKBC_H
 #define ASM_VKBC_H
 
+#include <asm/vplat_layout.h>
 #include <lib/compiler.h>
 
 /*
@@ -21,7 +22,7 @@
  * which is 0xfe, the PC's reset). Other commands do nothing, as on the
  * chip.
  */
-#define VKBC_DATA_PORT		0x60
+#define VKBC_DATA_PORT		VPLAT_KBC_DATA_PORT
 #define VKBC_STS_OBF		BIT(0)
 #define VKBC_STS_SYS		BIT(2)
 #define VKBC_STS_CMD		BIT(3)

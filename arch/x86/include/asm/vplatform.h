@@ -87,6 +87,9 @@ static inline bool vplat_may_own(u16 port)
  */
 int vplat_irq_line(struct vplatform *p, u32 irq, bool level);
 
+/* The RTC's time now, in ns since 1970: the date every clock of the VM tells. */
+u64 vplat_wall_ns(struct vplatform *p);
+
 /* The 8259's INT output, without the lock (a hint: vplat_intr_ack() decides). */
 static inline bool vplat_intr_pending(const struct vplatform *p)
 {

@@ -1,6 +1,7 @@
 #ifndef ASM_VRTC_H
 #define ASM_VRTC_H
 
+#include <asm/vplat_layout.h>
 #include <lib/compiler.h>
 
 /*
@@ -24,7 +25,7 @@
  * Not modelled: IRQ 8 (the periodic, alarm and update interrupts): the
  * flags in register C are kept, but nothing interrupts the guest.
  */
-#define VRTC_CENTURY		0x32
+#define VRTC_CENTURY		VPLAT_RTC_CENTURY
 #define VRTC_REG_A		0x0a
 #define VRTC_REG_B		0x0b
 #define VRTC_REG_C		0x0c
