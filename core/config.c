@@ -184,6 +184,40 @@ static int kernel_initrd(const struct fdt *fdt, int k, const struct boot_info *b
 	return r > 0 ? 0 : r;
 }
 
+/*
+ * "mb-module@N { image = /incbin/(...); or module = "name"; cmdline = "..."; }"
+ * subnodes of the kernel node, in the order they appear: multiboot only.
+ */
+static int kernel_modules(const struct fdt *fdt, int k, const struct boot_info *bi,
+			  struct load_params *p, struct config_error *err)
+{
+	struct loader_module *m;
+	const char *name;
+	int n, r, len;
+
+	for (n = fdt_first_subnode(fdt, k); n >= 0; n = fdt_next_subnode(fdt, n)) {
+		len = fdt_node_name(fdt, n, &name);
+		if (len < 9 || strncmp(name, "mb-module", 9) || (len > 9 && name[9] != '@'))
+			return fail_config(err, -EINVAL, "kernel: unknown node '%.*s'", len, name);
+		if (p->format != IMAGE_MULTIBOOT)
+			return fail_config(err, -EINVAL, "kernel: only a multiboot kernel takes "
+					   "modules ('%.*s')", len, name);
+		if (p->nr_modules == LOADER_MAX_MODULES)
+			return fail_config(err, -E2BIG, "kernel: more than %u modules",
+					   LOADER_MAX_MODULES);
+		m = &p->modules[p->nr_modules++];
+		r = kernel_blob(fdt, n, bi, "image", "module", &m->data, &m->size, err);
+		if (r > 0)
+			return fail_config(err, -ENOENT, "kernel: %.*s: neither 'image' nor "
+					   "'module' is given", len, name);
+		if (r)
+			return r;
+		if (fdt_prop_string(fdt, n, "cmdline", &m->cmdline) < 0)
+			m->cmdline = "";
+	}
+	return 0;
+}
+
 static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 			const struct boot_info *bi, struct config_error *err)
 {
@@ -200,6 +234,8 @@ static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 	r = kernel_image(fdt, k, bi, &p, err);
 	if (!r)
 		r = kernel_initrd(fdt, k, bi, &p, err);
+	if (!r)
+		r = kernel_modules(fdt, k, bi, &p, err);
 	if (r)
 		return r;
 	fdt_prop_uint(fdt, k, "load-address", &p.load_addr);

@@ -15,6 +15,7 @@
 
 #define MB1_INFO_MEM		BIT(0)
 #define MB1_INFO_CMDLINE	BIT(2)
+#define MB1_INFO_MODS		BIT(3)
 #define MB1_INFO_MMAP		BIT(6)
 #define MB1_INFO_LOADER		BIT(9)
 #define MB1_HDR_AOUT_KLUDGE	BIT(16)
@@ -67,8 +68,7 @@ static u64 rd(const u8 *p, unsigned int n)
 	return v;
 }
 
-/* Copies @filesz image bytes to @gpa and zeroes up to @memsz. */
-static int place(struct vm *vm, u64 gpa, const u8 *src, u64 filesz, u64 memsz)
+int loader_place(struct vm *vm, u64 gpa, const void *src, u64 filesz, u64 memsz)
 {
 	u8 *dst;
 
@@ -136,7 +136,7 @@ static int elf_load(struct vm *vm, const u8 *img, u64 size, struct elf_info *e)
 		memsz = e->is64 ? rd(ph + 40, 8) : rd(ph + 20, 4);
 		if (off > size || filesz > size - off)
 			return -ENOEXEC;
-		err = place(vm, paddr, img + off, filesz, memsz);
+		err = loader_place(vm, paddr, img + off, filesz, memsz);
 		if (err)
 			return err;
 		loaded++;
@@ -180,7 +180,7 @@ static int mb1_load_aout(struct vm *vm, const u8 *img, u64 size, u64 hoff, u64 *
 	if (filesz > size - file_off)
 		return -ENOEXEC;
 	memsz = bss_end > load_addr + filesz ? bss_end - load_addr : filesz;
-	return place(vm, load_addr, img + file_off, filesz, memsz);
+	return loader_place(vm, load_addr, img + file_off, filesz, memsz);
 }
 
 struct mb1_info {
@@ -197,68 +197,156 @@ struct mb1_mmap_entry {
 	u32 type;
 } __packed;
 
-/* KiB of RAM that is contiguous from @from. */
-static u64 contiguous_kib(const struct vm *vm, u64 from)
+struct mb1_module {
+	u32 start, end, string, reserved;
+} __packed;
+
+static void sort_ranges(struct loader_mem_range *r, u32 n)
 {
-	u64 end = from;
-	bool grew = true;
+	u32 i, j;
+
+	for (i = 1; i < n; i++) {
+		struct loader_mem_range x = r[i];
+
+		for (j = i; j > 0 && r[j - 1].base > x.base; j--)
+			r[j] = r[j - 1];
+		r[j] = x;
+	}
+}
+
+/* Appends RAM [base, end) minus the (sorted, disjoint) reserved ranges. */
+static u32 ram_minus_reserved(u64 base, u64 end, const struct load_params *p,
+			      struct loader_mem_range *out, u32 n)
+{
 	u32 i;
 
-	while (grew) {
-		grew = false;
-		for (i = 0; i < vm->nr_regions; i++) {
-			const struct vm_region *r = &vm->regions[i];
+	for (i = 0; i < p->nr_reserved && base < end; i++) {
+		u64 r0 = p->reserved[i].base, r1 = r0 + p->reserved[i].size;
 
-			if (r->kind == VM_REGION_RAM && r->gpa <= end && r->gpa + r->size > end) {
-				end = r->gpa + r->size;
-				grew = true;
-			}
-		}
+		if (r1 <= base || r0 >= end)
+			continue;
+		if (r0 > base)
+			out[n++] = (struct loader_mem_range){ base, r0 - base, LOADER_MEM_RAM };
+		base = MIN(MAX(base, r1), end);
 	}
+	if (base < end)
+		out[n++] = (struct loader_mem_range){ base, end - base, LOADER_MEM_RAM };
+	return n;
+}
+
+u32 loader_memmap(const struct vm *vm, const struct load_params *p,
+		  struct loader_mem_range out[LOADER_MAX_MAP])
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < vm->nr_regions; i++) {
+		const struct vm_region *r = &vm->regions[i];
+
+		if (r->kind == VM_REGION_RAM)
+			n = ram_minus_reserved(r->gpa, r->gpa + r->size, p, out, n);
+	}
+	for (i = 0; i < p->nr_reserved; i++)
+		out[n++] = p->reserved[i];
+	sort_ranges(out, n);
+	return n;
+}
+
+/* KiB of RAM in the (sorted) map that is contiguous from @from. */
+static u64 contiguous_kib(const struct loader_mem_range *map, u32 n, u64 from)
+{
+	u64 end = from;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (map[i].type == LOADER_MEM_RAM && map[i].base <= end &&
+		    map[i].base + map[i].size > end)
+			end = map[i].base + map[i].size;
 	return (end - from) >> 10;
 }
 
 /*
- * The information a multiboot1 kernel finds in EBX: memory sizes, a map
- * of the VM's RAM, the command line and our name, all placed right above
- * the loaded image (which must leave room for them in RAM).
+ * The multiboot1 modules, page aligned one after the other above the
+ * image (the spec asks for page alignment in the header's bit 0; we
+ * always give it). Fills @mods with their guest addresses.
  */
-static int mb1_build_info(struct vm *vm, const char *cmdline, u64 *info_gpa)
+static int mb1_place_modules(struct vm *vm, const struct load_params *p,
+			     struct mb1_module *mods)
 {
-	struct mb1_mmap_entry mmap[VM_MAX_REGIONS];
-	struct mb1_info info = { 0 };
-	u64 at = image_end, n = 0, clen;
-	const char loader_name[] = "microhv";
 	u32 i;
 	int err;
 
-	for (i = 0; i < vm->nr_regions; i++) {
-		if (vm->regions[i].kind != VM_REGION_RAM)
-			continue;
-		mmap[n++] = (struct mb1_mmap_entry){ 20, vm->regions[i].gpa, vm->regions[i].size,
-						     1 };
+	for (i = 0; i < p->nr_modules; i++) {
+		const struct loader_module *m = &p->modules[i];
+		u64 at = image_end;
+
+		if (at + m->size > 0xffffffffULL)
+			return -E2BIG;
+		err = loader_place(vm, at, m->data, m->size, m->size);
+		if (err)
+			return err;
+		image_end = ALIGN_UP(at + m->size, 4096);
+		mods[i] = (struct mb1_module){ (u32)at, (u32)(at + m->size), 0, 0 };
 	}
-	clen = cmdline ? strnlen(cmdline, MB1_CMDLINE_MAX - 1) : 0;
-	info.flags = MB1_INFO_MEM | MB1_INFO_MMAP | MB1_INFO_CMDLINE | MB1_INFO_LOADER;
-	info.mem_lower = (u32)MIN(contiguous_kib(vm, 0), 640ULL);
-	info.mem_upper = (u32)MIN(contiguous_kib(vm, 1ULL << 20), 0xffffffffULL);
+	return 0;
+}
+
+/* Strings go one after another from *@at; returns the string's guest address. */
+static u32 mb1_put_string(struct vm *vm, u64 *at, const char *s, int *err)
+{
+	u64 len = s ? strnlen(s, MB1_CMDLINE_MAX - 1) : 0, where = *at;
+
+	if (*err)
+		return 0;
+	*err = vm_write_guest(vm, where, s ? s : "", len);
+	if (!*err)
+		*err = vm_write_guest(vm, where + len, "", 1);
+	*at += len + 1;
+	return (u32)where;
+}
+
+/*
+ * The information a multiboot1 kernel finds in EBX: memory sizes, the
+ * memory map (RAM, the BIOS area and the ACPI tables), the modules, the
+ * command lines and our name, all placed right above the loaded image
+ * and modules (which must leave room for them in RAM, below 4 GiB).
+ */
+static int mb1_build_info(struct vm *vm, const struct load_params *p, u64 *info_gpa)
+{
+	struct loader_mem_range map[LOADER_MAX_MAP];
+	struct mb1_mmap_entry mmap[LOADER_MAX_MAP];
+	struct mb1_module mods[LOADER_MAX_MODULES];
+	struct mb1_info info = { 0 };
+	u32 i, n = loader_memmap(vm, p, map);
+	u64 at;
+	int err = mb1_place_modules(vm, p, mods);
+
+	if (err)
+		return err;
+	at = image_end;
+	for (i = 0; i < n; i++)
+		mmap[i] = (struct mb1_mmap_entry){ 20, map[i].base, map[i].size, map[i].type };
+	info.flags = MB1_INFO_MEM | MB1_INFO_MMAP | MB1_INFO_CMDLINE | MB1_INFO_LOADER |
+		     (p->nr_modules ? MB1_INFO_MODS : 0);
+	info.mem_lower = (u32)MIN(contiguous_kib(map, n, 0), 640ULL);
+	info.mem_upper = (u32)MIN(contiguous_kib(map, n, 1ULL << 20), 0xffffffffULL);
 	info.mmap_addr = (u32)(at + sizeof(info));
 	info.mmap_length = (u32)(n * sizeof(mmap[0]));
-	info.cmdline = info.mmap_addr + info.mmap_length;
-	info.boot_loader_name = (u32)(info.cmdline + clen + 1);
-	if (info.boot_loader_name + sizeof(loader_name) > 0xffffffffULL)
+	info.mods_count = p->nr_modules;
+	info.mods_addr = info.mmap_addr + info.mmap_length;
+	at = info.mods_addr + p->nr_modules * sizeof(mods[0]);
+	info.cmdline = mb1_put_string(vm, &at, p->cmdline, &err);
+	for (i = 0; i < p->nr_modules; i++)
+		mods[i].string = mb1_put_string(vm, &at, p->modules[i].cmdline, &err);
+	info.boot_loader_name = mb1_put_string(vm, &at, "microhv", &err);
+	if (at > 0xffffffffULL)
 		return -E2BIG;
-
-	err = vm_write_guest(vm, at, &info, sizeof(info));
+	*info_gpa = image_end;
+	if (!err)
+		err = vm_write_guest(vm, image_end, &info, sizeof(info));
 	if (!err)
 		err = vm_write_guest(vm, info.mmap_addr, mmap, info.mmap_length);
 	if (!err)
-		err = vm_write_guest(vm, info.cmdline, cmdline ? cmdline : "", clen);
-	if (!err)
-		err = vm_write_guest(vm, info.cmdline + clen, "", 1);
-	if (!err)
-		err = vm_write_guest(vm, info.boot_loader_name, loader_name, sizeof(loader_name));
-	*info_gpa = at;
+		err = vm_write_guest(vm, info.mods_addr, mods, p->nr_modules * sizeof(mods[0]));
 	return err;
 }
 
@@ -283,7 +371,7 @@ static int load_multiboot(struct vm *vm, const struct load_params *p, struct vcp
 	}
 	if (err)
 		return err;
-	err = mb1_build_info(vm, p->cmdline, &info);
+	err = mb1_build_info(vm, p, &info);
 	if (err)
 		return err;
 	*boot = (struct vcpu_boot){
@@ -294,7 +382,7 @@ static int load_multiboot(struct vm *vm, const struct load_params *p, struct vcp
 	return 0;
 }
 
-static int load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+int loader_load_arm64_image(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
 {
 	const u8 *img = p->image;
 	u64 text_offset, image_size, base;
@@ -310,7 +398,7 @@ static int load_linux(struct vm *vm, const struct load_params *p, struct vcpu_bo
 	if (image_size < p->size || text_offset >= ARM64_IMAGE_ALIGN)
 		return -ENOEXEC;
 	base = ALIGN_UP(p->load_addr, ARM64_IMAGE_ALIGN) + text_offset;
-	err = place(vm, base, img, p->size, image_size);
+	err = loader_place(vm, base, img, p->size, image_size);
 	if (err)
 		return err;
 	*boot = (struct vcpu_boot){
@@ -340,7 +428,7 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 		return -EINVAL;
 	switch (p->format) {
 	case IMAGE_FLAT:
-		err = place(vm, p->load_addr, p->image, p->size, p->size);
+		err = loader_place(vm, p->load_addr, p->image, p->size, p->size);
 		*boot = (struct vcpu_boot){
 			.mode = default_boot_mode(),
 			.entry = p->entry ? p->entry : p->load_addr,
@@ -359,7 +447,7 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 	case IMAGE_MULTIBOOT:
 		return load_multiboot(vm, p, boot);
 	case IMAGE_LINUX:
-		return load_linux(vm, p, boot);
+		return arch_load_linux(vm, p, boot);
 	default:
 		return -EINVAL;
 	}

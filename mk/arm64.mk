@@ -67,8 +67,8 @@ run: deps-ensure $(IMAGE)
 		$(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)")
 endif
 
-# Debian's arm64 kernel and busybox as a guest (fetched once with apt-get
-# download): not part of `make check`.
+# Debian's arm64 kernel and busybox as a 2-vCPU guest (fetched once with
+# apt-get download into $(BUILD)/linux); also a suite of `make check`.
 linux-guest: deps-ensure $(IMAGE)
 	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
 

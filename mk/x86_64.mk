@@ -38,9 +38,15 @@ run: deps-ensure $(ISO)
 	timeout -k 5 $(RUN_TIMEOUT) $(if $(filter uefi,$(FIRMWARE)),$(QEMU_X86_UEFI),$(QEMU_X86)) \
 		-cpu $(X86_CPU) -serial mon:stdio -cdrom $(ISO) -boot d -net none
 
+# Debian's amd64 kernel and busybox to an interactive shell on the serial
+# console (fetched once with apt-get download into $(BUILD)/linux; the
+# same guest is the x86-linux-guest suite of `make check`).
+linux-guest: deps-ensure $(HV32) $(X86_GUEST_DIR)/hello.elf32
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) shell
+
 include tests/guest/x86/suites.mk
 
-.PHONY: iso run
+.PHONY: iso run linux-guest
 DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.elf32
 
 # The framebuffer console's font: GRUB's 8x16 ASCII glyphs (arch/x86/fbcon_font.c).

@@ -146,3 +146,12 @@ void arch_console_write(const char *s, size_t n)
 	else
 		pl011_write(uart.base, s, n);
 }
+
+int arch_console_getc(void)
+{
+	if (!uart_on)
+		return -1;
+	if (uart.kind == CONSOLE_NS16550)
+		return ns16550_getc(uart.base, uart.reg_shift, uart.reg_width);
+	return pl011_getc(uart.base);
+}

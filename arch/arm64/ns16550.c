@@ -2,7 +2,9 @@
 #include <asm/ns16550.h>
 
 #define UART_THR		0
+#define UART_RBR		0
 #define UART_LSR		5
+#define UART_LSR_DR		(1u << 0)
 #define UART_LSR_THRE		(1u << 5)
 
 /* As pl011.c: a UART that never drains drops characters instead of hanging the CPU. */
@@ -42,4 +44,11 @@ void ns16550_write(uintptr_t base, u8 reg_shift, u8 reg_width, const char *s, si
 			ns16550_putc(base, reg_shift, reg_width, '\r');
 		ns16550_putc(base, reg_shift, reg_width, *s++);
 	}
+}
+
+int ns16550_getc(uintptr_t base, u8 reg_shift, u8 reg_width)
+{
+	if (!(reg_read(base, reg_shift, reg_width, UART_LSR) & UART_LSR_DR))
+		return -1;
+	return (int)(reg_read(base, reg_shift, reg_width, UART_RBR) & 0xff);
 }

@@ -3,6 +3,7 @@
 
 #define UART_DR			0x00
 #define UART_FR			0x18
+#define UART_FR_RXFE		(1u << 4)
 #define UART_FR_TXFF		(1u << 5)
 
 /*
@@ -29,4 +30,11 @@ void pl011_write(uintptr_t base, const char *s, size_t n)
 			pl011_putc(base, '\r');
 		pl011_putc(base, *s++);
 	}
+}
+
+int pl011_getc(uintptr_t base)
+{
+	if (mmio_read32(base + UART_FR) & UART_FR_RXFE)
+		return -1;
+	return (int)(mmio_read32(base + UART_DR) & 0xff);
 }

@@ -30,6 +30,11 @@ void arch_console_write(const char *s, size_t n)
 		fbcon_write(s, n);
 }
 
+int arch_console_getc(void)
+{
+	return serial_on ? uart_getc() : -1;
+}
+
 static const u8 *find_spcr(const struct boot_info *bi, boot_map_fn map, u32 *len)
 {
 	const u8 *rsdp = bi->acpi_rsdp;

@@ -4,6 +4,7 @@
 
 /* The hypervisor's console UART: a 16550 at an IO port or in MMIO, 8N1, polled. */
 #define UART_THR	0
+#define UART_RBR	0
 #define UART_DLL	0
 #define UART_IER	1
 #define UART_DLM	1
@@ -11,6 +12,7 @@
 #define UART_LCR	3
 #define UART_MCR	4
 #define UART_LSR	5
+#define LSR_DR		BIT(0)
 #define LSR_THRE	BIT(5)
 #define LCR_DLAB	BIT(7)
 #define LCR_8N1		0x03
@@ -84,4 +86,9 @@ void uart_write(const char *s, size_t n)
 			uart_putc('\r');
 		uart_putc(*s++);
 	}
+}
+
+int uart_getc(void)
+{
+	return reg_read(UART_LSR) & LSR_DR ? reg_read(UART_RBR) : -1;
 }

@@ -55,13 +55,24 @@ static int placed(int r, const struct fdt *fdt, int node, struct config_error *e
 			   name);
 }
 
+/* The one UART that receives the hypervisor console's input: two would steal bytes. */
+static bool console_input_taken;
+
 static int uart16550_config(struct vm *vm, const struct fdt *fdt, int node,
 			    struct config_error *err)
 {
 	struct device_location loc;
+	bool input = fdt_prop(fdt, node, "console-input", NULL, NULL) == 0;
 	int r = device_location(fdt, node, &loc, err);
 
-	return r ? r : placed(uart16550_create(vm, loc.space, loc.base, loc.irq), fdt, node, err);
+	if (r)
+		return r;
+	if (input && console_input_taken)
+		return fail_config(err, -EBUSY, "property 'console-input': another UART has it");
+	r = placed(uart16550_create(vm, loc.space, loc.base, loc.irq, input), fdt, node, err);
+	if (!r && input)
+		console_input_taken = true;
+	return r;
 }
 
 static int pl011_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)

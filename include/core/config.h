@@ -14,7 +14,7 @@
  *		compatible = "microhv,vm";
  *		cpus = <1>;				physical CPU of each vCPU
  *		memory = <0x0 0x0 0x0 0x4000000>;	(gpa, size) pairs, 2 cells each
- *		unknown-access = "ignore";		or "stop"
+ *		unknown-access = "ignore";		or "stop"; none: arm64 aborts
  *		expect = "exit:0";			test runs: how it should end
  *		kernel {
  *			format = "multiboot";		flat, elf, multiboot, linux
@@ -22,17 +22,30 @@
  *			load-address = <0x0 0x100000>;	flat; linux: RAM base
  *			entry = <0x0 0x100000>;		flat only
  *			cmdline = "...";
- *			initrd = /incbin/("initrd.cpio.gz");	arm64 "linux" only, optional;
+ *			initrd = /incbin/("initrd.cpio.gz");	"linux" only, optional;
  *							or initrd-module = "name";
+ *			mb-module@0 {			multiboot only: modules, in order
+ *				image = /incbin/("m0.bin");	or module = "name";
+ *				cmdline = "m0 args";	the module's string
+ *			};
  *		};
  *		devices {
  *			#address-cells = <2>;		for the "reg" of MMIO devices
  *			#size-cells = <2>;
  *			serial { compatible = "ns16550a"; io-port = <0x3f8>; interrupts = <4>; };
+ *						(console-input; on one UART of the
+ *						configuration: the console's keys)
  *			debug-exit { compatible = "microhv,debug-exit"; io-port = <0xf4>; };
  *			counter { compatible = "microhv,access-counter"; io-port = <0x510>; };
  *		};
  *	};
+ *
+ * Format "linux" on x86 is a bzImage (the x86 boot protocol, 2.12 or
+ * later, 64-bit entry; arch/x86/bzimage.c): it needs RAM from 0 (boot
+ * data and the ACPI tables live below 1 MiB); the kernel goes to its
+ * preferred address, the initrd as high as the kernel allows.
+ * A multiboot kernel gets at most 8 modules, each page aligned above the
+ * image, with its command line as the module's string.
  *
  * On arm64 the kernel is usually format "linux" with load-address = the
  * RAM base, and the devices are MMIO ("reg"):

@@ -14,8 +14,33 @@ enum image_format {
 	IMAGE_FLAT,		/* raw bytes at load_addr, entry at entry or load_addr */
 	IMAGE_ELF,		/* ELF32/ELF64 PT_LOAD segments at their physical addresses */
 	IMAGE_MULTIBOOT,	/* x86 multiboot1 kernel: ELF or a.out-kludge header */
-	IMAGE_LINUX,		/* arm64 Image: at 2 MiB + text_offset, x0 = DTB */
+	IMAGE_LINUX,		/* the arch's Linux protocol: arm64 Image, x86 bzImage */
 };
+
+/* Ranges of the memory map a guest is handed (multiboot mmap, e820): e820's types. */
+enum loader_mem_type {
+	LOADER_MEM_RAM = 1,
+	LOADER_MEM_RESERVED = 2,
+	LOADER_MEM_ACPI = 3,
+};
+
+struct loader_mem_range {
+	u64 base;
+	u64 size;
+	u32 type;
+};
+
+/* A multiboot1 module: its bytes and the command line the kernel sees for it. */
+struct loader_module {
+	const void *data;
+	u64 size;
+	const char *cmdline;
+};
+
+#define LOADER_MAX_MODULES	8
+#define LOADER_MAX_RESERVED	4
+/* RAM regions cut around the reserved ranges, and those ranges. */
+#define LOADER_MAX_MAP		(VM_MAX_REGIONS * (LOADER_MAX_RESERVED + 1) + LOADER_MAX_RESERVED)
 
 struct load_params {
 	u32 format;
@@ -27,6 +52,16 @@ struct load_params {
 	u64 fdt_addr;		/* where the caller put the guest's DTB (arm64: x0), or 0 */
 	const void *initrd;	/* an initial RAM disk for a "linux" kernel, or NULL */
 	u64 initrd_size;
+	struct loader_module modules[LOADER_MAX_MODULES];	/* MULTIBOOT */
+	u32 nr_modules;
+	/*
+	 * Filled by arch_vm_prepare_boot(): what the platform keeps out of
+	 * the RAM it hands over (x86: the BIOS area and the ACPI tables), in
+	 * ascending order and disjoint; and the RSDP's address (0: none).
+	 */
+	struct loader_mem_range reserved[LOADER_MAX_RESERVED];
+	u32 nr_reserved;
+	u64 acpi_rsdp;
 };
 
 #define MB1_HEADER_MAGIC	0x1badb002u
@@ -39,5 +74,24 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 int loader_parse_format(const char *name, u32 *format);
 /* Where the loaded image ends (page aligned): the caller puts boot data above it. */
 u64 loader_image_end(void);
+
+/*
+ * The guest's memory map in ascending order: the VM's RAM regions minus
+ * @p's reserved ranges, and those ranges. Returns the number of entries.
+ */
+u32 loader_memmap(const struct vm *vm, const struct load_params *p,
+		  struct loader_mem_range out[LOADER_MAX_MAP]);
+
+/* Copies @filesz bytes to guest @gpa and zeroes up to @memsz; -EFAULT outside RAM. */
+int loader_place(struct vm *vm, u64 gpa, const void *src, u64 filesz, u64 memsz);
+
+/* The arm64 Image protocol: at 2 MiB + text_offset above load_addr, x0 = the DTB. */
+int loader_load_arm64_image(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
+
+/*
+ * The "linux" format: the architecture's own protocol (arch/arm64: the
+ * Image above; arch/x86/bzimage.c: the x86 boot protocol).
+ */
+int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
 
 #endif

@@ -58,12 +58,19 @@ enum vmm_outcome {
 };
 
 enum vmm_unknown_policy {
+	/*
+	 * No "unknown-access" property: what the architecture does. On arm64
+	 * the guest takes a synchronous external abort (arch/arm64/exit.c,
+	 * and no exit reaches the VMM); elsewhere as IGNORE.
+	 */
+	VMM_UNKNOWN_DEFAULT,
 	VMM_UNKNOWN_IGNORE,	/* reads float (all ones) / RAZ, writes dropped, one warning */
 	VMM_UNKNOWN_STOP,
 };
 
 struct vmm_vm {
-	struct vm *vm;
+	struct vm *vm;		/* NULL once the VM is destroyed */
+	char name[VM_NAME_MAX];
 	struct vmm_device devices[VMM_MAX_DEVICES];
 	u32 nr_devices;
 	/*
@@ -88,6 +95,15 @@ struct vmm_vm {
 
 	u32 threads_running;
 	u64 start_ns;
+
+	/*
+	 * A VM reset (PSCI SYSTEM_RESET): asked by any vCPU thread, done by
+	 * the last one to park, the others waiting for the generation to
+	 * change (vmm.c, park_for_reset()).
+	 */
+	u32 reset_requested;
+	u32 parked;
+	u32 reset_generation;
 };
 
 const char *vmm_outcome_name(u32 outcome);
@@ -131,7 +147,8 @@ void vmm_line_putc(struct vm *vm, struct vmm_line *l, char c);
 __noreturn void vmm_run_all(void);
 
 /* Device models. */
-int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq);
+/* @console_input: what is typed on the hypervisor's console is received (one UART at most). */
+int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq, bool console_input);
 int pl011_create(struct vm *vm, u64 base, u32 irq);
 int debug_exit_create(struct vm *vm, u32 space, u64 base);
 int access_counter_create(struct vm *vm, u32 space, u64 base);

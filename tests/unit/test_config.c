@@ -1,4 +1,4 @@
-/* SOURCES: core/config.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"
@@ -16,6 +16,7 @@
  */
 
 #include "fake_host_exits.h"
+#include "fake_timer.h"
 
 /* The arch's part of a configuration: "fake-arch-fail" makes it refuse the VM. */
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
@@ -23,6 +24,11 @@ int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config
 	if (fdt_prop(fdt, node, "fake-arch-fail", NULL, NULL) == 0)
 		return fail_config(err, -EINVAL, "property 'fake-arch-fail' is set");
 	return 0;
+}
+
+int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	return loader_load_arm64_image(vm, p, boot);
 }
 
 int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)

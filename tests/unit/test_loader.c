@@ -5,6 +5,12 @@
 #include <core/loader.h>
 #include <lib/errno.h>
 
+/* The arm64 Image stands for the arch's "linux" format here (arch/arm64/vm.c does the same). */
+int arch_load_linux(struct vm *v, const struct load_params *p, struct vcpu_boot *b)
+{
+	return loader_load_arm64_image(v, p, b);
+}
+
 static struct vm *vm;
 static u8 img[16384];
 static struct vcpu_boot boot;
@@ -92,6 +98,94 @@ static void test_multiboot_elf(void **state)
 	assert_int_equal(mmap[5], 1);
 	assert_int_equal(vm_read_guest(vm, info[4], cmd, 15), 0);
 	assert_string_equal(cmd, "test=1 verbose");
+}
+
+/* The x86 platform's reservations (arch/x86/vplat/boot_map.c). */
+static void reserve_pc(struct load_params *p)
+{
+	p->reserved[0] = (struct loader_mem_range){ 0x9fc00, 0xe0000 - 0x9fc00, LOADER_MEM_RESERVED };
+	p->reserved[1] = (struct loader_mem_range){ 0xe0000, 0x10000, LOADER_MEM_ACPI };
+	p->reserved[2] = (struct loader_mem_range){ 0xf0000, 0x10000, LOADER_MEM_RESERVED };
+	p->nr_reserved = 3;
+}
+
+static const char mod0[] = "module zero", mod1[] = "one";
+
+/*
+ * Two modules page aligned above the image, each with its string; the map
+ * is low RAM, the reserved BIOS area with the ACPI range in it, then RAM
+ * from 1 MiB; mem_lower stops at the EBDA.
+ */
+static void test_multiboot_modules_and_map(void **state)
+{
+	struct load_params p = params(IMAGE_MULTIBOOT, 0x1000 + 0x800);
+	static const u32 want[5][3] = {
+		{ 0, 0x9fc00, 1 }, { 0x9fc00, 0x40400, 2 }, { 0xe0000, 0x10000, 3 },
+		{ 0xf0000, 0x10000, 2 }, { 0x100000, RAM_SIZE - 0x100000, 1 },
+	};
+	u32 info[22], mods[8], i;
+	u8 mmap[5 * 24];
+	char s[32];
+
+	build_elf32(0x100000, 0x800, 0x2000, 0x10000c);
+	add_mb1_header(0x200, 0x3);
+	reserve_pc(&p);
+	p.modules[0] = (struct loader_module){ mod0, sizeof(mod0), "m0 arg" };
+	p.modules[1] = (struct loader_module){ mod1, 3, "" };
+	p.nr_modules = 2;
+	assert_int_equal(loader_load(vm, &p, &boot), 0);
+	assert_int_equal(vm_read_guest(vm, boot.args[1], info, sizeof(info)), 0);
+	assert_true(info[0] & (1 << 3));
+	assert_int_equal(info[1], 639);
+	assert_int_equal(info[2], (RAM_SIZE - (1 << 20)) >> 10);
+	assert_int_equal(info[5], 2);
+	assert_int_equal(vm_read_guest(vm, info[6], mods, sizeof(mods)), 0);
+	assert_int_equal(mods[0], 0x102000);
+	assert_int_equal(mods[1], 0x102000 + sizeof(mod0));
+	assert_int_equal(mods[4], 0x103000);
+	assert_int_equal(mods[5], 0x103003);
+	assert_int_equal(vm_read_guest(vm, mods[0], s, sizeof(mod0)), 0);
+	assert_string_equal(s, mod0);
+	assert_int_equal(vm_read_guest(vm, mods[2], s, 7), 0);
+	assert_string_equal(s, "m0 arg");
+	assert_int_equal(vm_read_guest(vm, mods[6], s, 1), 0);
+	assert_int_equal(s[0], 0);
+	assert_true(boot.args[1] >= 0x104000);
+	assert_int_equal(info[11], sizeof(mmap));
+	assert_int_equal(vm_read_guest(vm, info[12], mmap, sizeof(mmap)), 0);
+	for (i = 0; i < 5; i++) {
+		u64 base, len;
+		u32 type;
+
+		memcpy(&base, mmap + 24 * i + 4, 8);
+		memcpy(&len, mmap + 24 * i + 12, 8);
+		memcpy(&type, mmap + 24 * i + 20, 4);
+		assert_true(base == want[i][0] && len == want[i][1] && type == want[i][2]);
+	}
+	/* A module that does not fit in RAM: the load fails, nothing is half-done silently. */
+	p.modules[1].size = RAM_SIZE;
+	assert_int_equal(loader_load(vm, &p, &boot), -EFAULT);
+}
+
+/* A RAM region that straddles a reserved range is cut around it; RAM beyond stays whole. */
+static void test_memmap_cuts(void **state)
+{
+	struct loader_mem_range map[LOADER_MAX_MAP];
+	struct load_params p = { 0 };
+	struct vm *v = vm_create("map");
+	u32 n;
+
+	assert_int_equal(vm_add_ram(v, 0x80000, 0x100000), 0);
+	assert_int_equal(vm_add_ram(v, 0x400000, 0x100000), 0);
+	reserve_pc(&p);
+	n = loader_memmap(v, &p, map);
+	assert_int_equal(n, 6);
+	assert_true(map[0].base == 0x80000 && map[0].size == 0x1fc00 && map[0].type == 1);
+	assert_true(map[1].base == 0x9fc00 && map[1].type == 2);
+	assert_true(map[2].base == 0xe0000 && map[2].type == 3);
+	assert_true(map[4].base == 0x100000 && map[4].size == 0x80000 && map[4].type == 1);
+	assert_true(map[5].base == 0x400000 && map[5].size == 0x100000);
+	vm_destroy(v);
 }
 
 static void test_multiboot_aout_kludge(void **state)
@@ -224,7 +318,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_multiboot_elf), T(test_multiboot_aout_kludge), T(test_multiboot_refusals),
 		T(test_elf_lies), T(test_elf64_long_mode), T(test_flat_and_linux),
-		T(test_format_names),
+		T(test_format_names), T(test_multiboot_modules_and_map), T(test_memmap_cuts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* SOURCES: core/vmm/vmm.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c lib/string.c lib/errno.c */
+/* SOURCES: core/vmm/vmm.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c core/vm_reset.c lib/string.c lib/errno.c */
 #include "test_support.h"
 #include "fake_arch.h"
 
@@ -10,6 +10,7 @@
  * device models behind the IO and MMIO exits.
  */
 #include "fake_host_exits.h"
+#include "fake_timer.h"
 
 static struct vm *vm;
 static struct vcpu *vcpu;
@@ -22,9 +23,9 @@ static int setup(void **state)
 	assert_int_equal(vmm_add_vm(vm), 0);
 	assert_int_equal(vm_add_ram(vm, 0, 1 << 20), 0);
 	vcpu = vm_add_vcpu(vm, 0);
-	assert_int_equal(uart16550_create(vm, VMM_SPACE_PIO, 0x3f8, 4), 0);
+	assert_int_equal(uart16550_create(vm, VMM_SPACE_PIO, 0x3f8, 4, true), 0);
 	assert_int_equal(debug_exit_create(vm, VMM_SPACE_PIO, 0xf4), 0);
-	assert_int_equal(uart16550_create(vm, VMM_SPACE_MMIO, 0x9000000, ~0u), 0);
+	assert_int_equal(uart16550_create(vm, VMM_SPACE_MMIO, 0x9000000, ~0u, false), 0);
 	assert_int_equal(pl011_create(vm, 0x9100000, 5), 0);
 	assert_int_equal(vm_finalize(vm), 0);
 	return 0;
@@ -118,6 +119,47 @@ static void test_uart_lines_prefixed(void **state)
 	check_pl011();
 }
 
+/*
+ * The console-input UART: the first access arms the poll; what was typed
+ * fills the FIFO, sets LSR.DR and raises the received-data interrupt
+ * (IIR 0x04, ahead of THR empty); RBR reads drain it in order. (Part of
+ * test_uart_registers: every test's setup registers one of the
+ * VMM_MAX_VMS.)
+ */
+static void check_uart_console_input(void)
+{
+	struct timer *poll;
+
+	fake_console_input = NULL;
+	io(0x3f9, HV_IO_OUT, 1, 0x03);			/* ERBFI | ETBEI */
+	poll = fake_timer_last;				/* armed by the first access */
+	assert_true(poll && poll->armed);
+	io(0x3fa, HV_IO_IN, 1, 0);			/* THR empty acknowledged */
+	assert_false(fake_irq_level[4]);
+	fake_console_input = "ls\r";
+	fake_timer_fire(poll);
+	assert_true(poll->armed);			/* polls again */
+	assert_true(fake_irq_level[4]);
+	io(0x3fd, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x61);	/* DR */
+	io(0x3fa, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x04);	/* received data */
+	io(0x3f8, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 'l');
+	io(0x3f8, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 's');
+	io(0x3f8, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, '\r');
+	assert_false(fake_irq_level[4]);
+	io(0x3fd, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0x60);
+	io(0x3f8, HV_IO_IN, 1, 0);
+	assert_int_equal(vcpu->run.io.data, 0);		/* empty reads 0 */
+	fake_console_input = "0123456789abcdefXYZ";	/* more than the FIFO holds */
+	fake_timer_fire(poll);
+	assert_int_equal(*fake_console_input, 'X');	/* the rest waits in the host UART */
+}
+
 static void test_uart_registers(void **state)
 {
 	io(0x3fb, HV_IO_OUT, 1, 0x80);			/* DLAB */
@@ -142,6 +184,8 @@ static void test_uart_registers(void **state)
 	io(0x3f8, HV_IO_OUT, 1, 'a');			/* a new character, a new interrupt */
 	assert_true(fake_irq_level[4]);
 	assert_int_equal(fake_console_len, 0);
+	io(0x3fa, HV_IO_IN, 1, 0);
+	check_uart_console_input();
 }
 
 static void test_debug_exit_stops_with_code(void **state)

@@ -44,16 +44,23 @@ static struct cpuid_regs q(cpuid_host_fn host, const struct cpuid_guest *g, u32 
 	return r;
 }
 
+/* The 12 bytes of a hypervisor signature leaf: EBX, ECX, EDX. */
+static void signature(const struct cpuid_regs *r, char sig[13])
+{
+	memcpy(sig, &r->ebx, 4);
+	memcpy(sig + 4, &r->ecx, 4);
+	memcpy(sig + 8, &r->edx, 4);
+	sig[12] = 0;
+}
+
 static void test_hypervisor_leaves(void **state)
 {
 	struct cpuid_regs r;
-	char sig[13] = { 0 };
+	char sig[13];
 
 	host_calls = 0;
 	r = q(all_ones_host, &guest, CPUID_HV_BASE, 0);
-	memcpy(sig, &r.ebx, 4);
-	memcpy(sig + 4, &r.ecx, 4);
-	memcpy(sig + 8, &r.edx, 4);
+	signature(&r, sig);
 	assert_string_equal(sig, "microhv");
 	assert_int_equal(r.eax, CPUID_HV_FEATURES);
 	r = q(all_ones_host, &guest, CPUID_HV_FEATURES, 0);
@@ -66,22 +73,43 @@ static void test_hypervisor_leaves(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
+/* KVM's signature at 0x40000100, with kvmclock (CLOCKSOURCE2, stable) and nothing else. */
+static void test_kvmclock_leaves(void **state)
+{
+	struct cpuid_regs r;
+	char sig[13];
+
+	host_calls = 0;
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE, 0);
+	signature(&r, sig);
+	assert_memory_equal(sig, "KVMKVMKVM\0\0\0", 12);
+	assert_int_equal(r.eax, CPUID_KVM_FEATURES);
+	r = q(all_ones_host, &guest, CPUID_KVM_FEATURES, 0);
+	assert_int_equal(r.eax, BIT(3) | BIT(24));
+	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
+	assert_int_equal(host_calls, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE + 2, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+	r = q(all_ones_host, &guest, CPUID_KVM_BASE - 1, 0);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
 static void test_leaf1_masks(void **state)
 {
 	struct cpuid_regs r = q(all_ones_host, &guest, 1, 0);
 	struct cpuid_guest osx = guest;
 
 	assert_true(r.ecx & BIT(31));			/* hypervisor */
-	assert_false(r.ecx & BIT(21));			/* x2APIC */
+	assert_true(r.ecx & BIT(21));			/* x2APIC: the virtual APIC has it */
 	assert_false(r.ecx & BIT(3));			/* MONITOR */
 	assert_false(r.ecx & BIT(5));			/* VMX */
-	assert_false(r.ecx & BIT(24));			/* TSC deadline */
+	assert_true(r.ecx & BIT(24));			/* TSC deadline */
 	assert_false(r.ecx & BIT(15));			/* PDCM (PMU) */
 	assert_false(r.ecx & BIT(27));			/* OSXSAVE: CR4.OSXSAVE is clear */
 	assert_true(r.ecx & BIT(26));			/* XSAVE */
 	assert_true(r.ecx & BIT(0));			/* SSE3 */
-	assert_false(r.edx & BIT(9));			/* APIC */
-	assert_false(r.edx & BIT(12));			/* MTRR */
+	assert_true(r.edx & BIT(9));			/* APIC */
+	assert_true(r.edx & BIT(12));			/* MTRR: msr.c's rows */
 	assert_false(r.edx & (BIT(7) | BIT(14)));	/* MCE, MCA */
 	assert_false(r.edx & BIT(28));			/* HTT */
 	assert_true(r.edx & (BIT(0) | BIT(4) | BIT(5) | BIT(6) | BIT(26)));
@@ -91,6 +119,16 @@ static void test_leaf1_masks(void **state)
 	assert_true(q(all_ones_host, &osx, 1, 0).ecx & BIT(27));
 }
 
+/* The APIC bits are the virtual APIC's: set even on a host that has none. */
+static void test_apic_bits_without_host_apic(void **state)
+{
+	struct cpuid_regs r = q(epyc_host, &guest, 1, 0);
+
+	assert_true(r.edx & BIT(9));
+	assert_int_equal(r.ecx & (BIT(21) | BIT(24)), BIT(21) | BIT(24));
+	assert_int_equal(r.ebx >> 24, 3);
+}
+
 static void test_leaf7(void **state)
 {
 	struct cpuid_regs r = q(all_ones_host, &guest, 7, 0);
@@ -98,7 +136,7 @@ static void test_leaf7(void **state)
 	assert_int_equal(r.eax, 0);
 	assert_false(r.ecx & BIT(16));			/* LA57 */
 	assert_false(r.ecx & (BIT(3) | BIT(4)));	/* PKU, OSPKE */
-	assert_false(r.ecx & BIT(22));			/* RDPID */
+	assert_true(r.ecx & BIT(22));			/* RDPID: the host's TSC_AUX */
 	assert_false(r.ebx & BIT(16));			/* AVX512F */
 	assert_true(r.ebx & BIT(5));			/* AVX2 */
 	assert_true(r.ebx & BIT(0));			/* FSGSBASE */
@@ -116,8 +154,9 @@ static void test_extended_features(void **state)
 	assert_false(r.ecx & BIT(23));			/* PerfCtrExtCore */
 	assert_false(r.ecx & BIT(29));			/* MONITORX */
 	assert_false(r.ecx & BIT(22));			/* TopoExt */
-	assert_false(r.edx & BIT(27));			/* RDTSCP */
-	assert_false(r.edx & BIT(9));			/* APIC */
+	assert_true(r.edx & BIT(27));			/* RDTSCP: the host's TSC_AUX */
+	assert_true(r.edx & BIT(12));			/* MTRR */
+	assert_true(r.edx & BIT(9));			/* APIC */
 	assert_true(r.edx & BIT(29));			/* LM */
 	assert_true(r.edx & BIT(20));			/* NX */
 	assert_true(r.edx & BIT(11));			/* SYSCALL */
@@ -125,6 +164,15 @@ static void test_extended_features(void **state)
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 	r = q(all_ones_host, &guest, 0x80000007, 0);
 	assert_int_equal(r.edx, BIT(8));		/* invariant TSC only */
+}
+
+/* MTRR is the hypervisor's whatever the host says; RDTSCP and RDPID only with the host's. */
+static void test_msr_features_follow_the_rows(void **state)
+{
+	assert_true(q(epyc_host, &guest, 1, 0).edx & BIT(12));
+	assert_true(q(epyc_host, &guest, 0x80000001, 0).edx & BIT(12));
+	assert_false(q(epyc_host, &guest, 0x80000001, 0).edx & BIT(27));
+	assert_false(q(epyc_host, &guest, 7, 0).ecx & BIT(22));
 }
 
 static void test_max_leaves_clamped(void **state)
@@ -234,19 +282,54 @@ static void test_cache_matches_model(void **state)
 	check_cache_matches_model(epyc_host, &nested);
 }
 
+/*
+ * Each EFER bit follows its feature in leaf 0x80000001: one row a bit,
+ * each alone, and the model's own answer for a host with everything
+ * (FFXSR offered, so EFER.FFXSR allowed; SVM only with nested-svm).
+ */
+static void test_efer_follows_leaf_80000001(void **state)
+{
+	static const struct { u32 ecx, edx; u64 efer; } rows[] = {
+		{ 0, BIT(11), EFER_SCE },
+		{ 0, BIT(29), EFER_LME | EFER_LMA },
+		{ 0, BIT(20), EFER_NXE },
+		{ BIT(2), 0, EFER_SVME },
+		{ 0, BIT(25), EFER_FFXSR },
+		{ (u32)~BIT(2), (u32)~(BIT(11) | BIT(29) | BIT(20) | BIT(25)), 0 },
+	};
+	struct cpuid_guest nested = guest;
+	struct cpuid_regs r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		r = (struct cpuid_regs){ .ecx = rows[i].ecx, .edx = rows[i].edx };
+		assert_int_equal(cpuid_efer_allowed(&r), rows[i].efer);
+	}
+	r = q(all_ones_host, &guest, 0x80000001, 0);
+	assert_int_equal(cpuid_efer_allowed(&r),
+			 EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR);
+	nested.nested_svm = true;
+	r = q(all_ones_host, &nested, 0x80000001, 0);
+	assert_true(cpuid_efer_allowed(&r) & EFER_SVME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hypervisor_leaves),
+		cmocka_unit_test(test_kvmclock_leaves),
 		cmocka_unit_test(test_leaf1_masks),
+		cmocka_unit_test(test_apic_bits_without_host_apic),
 		cmocka_unit_test(test_leaf7),
 		cmocka_unit_test(test_extended_features),
+		cmocka_unit_test(test_msr_features_follow_the_rows),
 		cmocka_unit_test(test_max_leaves_clamped),
 		cmocka_unit_test(test_address_sizes),
 		cmocka_unit_test(test_xsave_states),
 		cmocka_unit_test(test_unlisted_leaves_are_zero),
 		cmocka_unit_test(test_brand_and_caches_pass),
 		cmocka_unit_test(test_cache_matches_model),
+		cmocka_unit_test(test_efer_follows_leaf_80000001),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,8 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
+#include "fake_timer.h"
 
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
@@ -78,6 +79,19 @@ u64 svm_gpa_limit(void)
 }
 
 /* Ports 0x20/0x21 are the 8259, in place; its interrupt is vector 0x30. */
+/* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
+void svm_load_tsc_aux(u32 val)
+{
+}
+
+/* The RTC's date for kvmclock's wall clock (pvclock.c): 2025-01-01. */
+u64 vplat_wall_ns(struct vplatform *p)
+{
+	return 1735689600ULL * 1000000000ULL;
+}
+
+u64 vplat_port_map[VPLAT_PORT_SPACE / 64] = { [0] = BIT(0x20) | BIT(0x21) };
+
 int vplat_io(struct vplatform *p, struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
 {
 	if (port != 0x20 && port != 0x21)
@@ -138,6 +152,8 @@ static int setup(void **state)
 				.vmcb01 = vmcb01, .vmcb01_pa = (paddr_t)(uintptr_t)vmcb01,
 				.vcpu = vcpu, .svm = &svm, .is_bsp = true,
 				.timer_fired = &timer_fired };
+	vlapic_init(&sv.lapic, vcpu, true);	/* as arch_vcpu_init() does */
+	vcpu->irqchip = &sv.lapic;
 	/* Shared by every vCPU, for good: once. */
 	if (!maps_ready)
 		assert_int_equal(svm_permission_maps_init(), 0);

@@ -1,7 +1,8 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
+#include "fake_timer.h"
 
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
@@ -75,6 +76,11 @@ volatile bool *x86_timer_fired_flag(void)
 	return &timer_fired;
 }
 
+/* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
+void svm_load_tsc_aux(u32 val)
+{
+}
+
 paddr_t svm_host_state_pa(void)
 {
 	return 0x1000;
@@ -85,11 +91,27 @@ u64 svm_gpa_limit(void)
 	return 1ULL << 40;
 }
 
-/* The platform: ports 0x20/0x21 are in-hypervisor; the 8259 answers vector 0x30. */
+/*
+ * The platform: ports 0x20/0x21 are in-hypervisor, the 8259 answers
+ * vector 0x30; a write to 0x604 powers off and one to 0xcf9 resets.
+ */
 static unsigned int plat_io, plat_acks, plat_syncs;
+/* The RTC's date for kvmclock's wall clock (pvclock.c): 2025-01-01. */
+u64 vplat_wall_ns(struct vplatform *p)
+{
+	return 1735689600ULL * 1000000000ULL;
+}
+
+u64 vplat_port_map[VPLAT_PORT_SPACE / 64] = {
+	[0] = BIT(0x20) | BIT(0x21), [0x604 / 64] = BIT(0x604 % 64), [0xcf9 / 64] = BIT(0xcf9 % 64),
+};
 
 int vplat_io(struct vplatform *p, struct vcpu *v, u16 port, u32 size, bool in, u32 *val)
 {
+	if (port == 0x604 || port == 0xcf9) {
+		plat_io++;
+		return port == 0x604 ? VPLAT_IO_POWER_OFF : VPLAT_IO_RESET;
+	}
 	if (port != 0x20 && port != 0x21)
 		return -ENODEV;
 	plat_io++;
@@ -136,11 +158,49 @@ static void boot(u32 mode)
 	assert_int_equal(svm_vmcb_boot(&sv, mode, CODE, args), 0);
 }
 
+/*
+ * An in-hypervisor region (as the IOAPIC is): a 16-byte register file
+ * that records every access; offset 0xff0 answers with an error, as a
+ * handler that failed for the hypervisor's own reasons would.
+ */
+#define EMUL		0xfec00000ULL
+static u8 emul_regs[16];
+static unsigned int emul_reads, emul_writes;
+
+static int emul_read(void *opaque, struct vcpu *v, u64 off, u32 size, u64 *val)
+{
+	emul_reads++;
+	if (off == 0xff0)
+		return -EIO;
+	*val = 0;
+	memcpy(val, &emul_regs[off & 15], MIN(size, 16 - (u32)(off & 15)));
+	return 0;
+}
+
+static int emul_write(void *opaque, struct vcpu *v, u64 off, u32 size, u64 val)
+{
+	emul_writes++;
+	if (off == 0xff0)
+		return -EIO;
+	memcpy(&emul_regs[off & 15], &val, MIN(size, 16 - (u32)(off & 15)));
+	return 0;
+}
+
+static const struct vm_mmio_ops emul_ops = { emul_read, emul_write };
+
 static int setup(void **state)
 {
+	const struct vm_region emul = {
+		.gpa = EMUL, .size = 0x1000, .kind = VM_REGION_EMULATED, .name = "emul",
+		.ops = &emul_ops,
+	};
+
 	fake_console_clear();
 	vm = vm_create("exits");
 	assert_int_equal(vm_add_ram(vm, 0, RAM_SIZE), 0);
+	assert_int_equal(vm_add_region(vm, &emul), 0);
+	memset(emul_regs, 0, sizeof(emul_regs));
+	emul_reads = emul_writes = 0;
 	vcpu = vm_add_vcpu(vm, 0);
 	assert_int_equal(vm_finalize(vm), 0);
 	vmcb = calloc(1, sizeof(*vmcb));
@@ -148,6 +208,8 @@ static int setup(void **state)
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb, .vmcb_pa = (paddr_t)(uintptr_t)vmcb, .vcpu = vcpu,
 				.svm = &svm, .is_bsp = true, .timer_fired = &timer_fired };
+	vlapic_init(&sv.lapic, vcpu, true);	/* as arch_vcpu_init() does */
+	vcpu->irqchip = &sv.lapic;
 	svm_caps.decode_assists = false;
 	svm_caps.nrips = false;
 	plat_io = plat_acks = plat_syncs = 0;
@@ -261,6 +323,24 @@ static void test_msr_efer_writes(void **state)
 			 EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE | EFER_SVME);
 }
 
+/* EFER.FFXSR is writable exactly when the vCPU's CPUID answer offers it. */
+static void test_msr_efer_ffxsr_follows_cpuid(void **state)
+{
+	struct cpuid_regs *ext1 = &sv.cpuid.regs[cpuid_cache_slot(0x80000001u)];
+	u64 efer = vmcb->save.efer & ~EFER_SVME;	/* the guest's view: no SVM offered */
+
+	ext1->edx &= ~BIT(25);
+	expect_gp_on_wrmsr(MSR_EFER, efer | EFER_FFXSR);
+	ext1->edx |= BIT(25);
+	set_reg(GPR_RCX, MSR_EFER);
+	set_reg(GPR_RAX, (u32)(efer | EFER_FFXSR));
+	set_reg(GPR_RDX, 0);
+	SCRIPT({ SVM_EXIT_MSR, 1 }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(entry_event[1], 0);
+	assert_true(vmcb->save.efer & EFER_FFXSR);
+}
+
 static void test_msr_pat_tsc_apic(void **state)
 {
 	u64 before, got;
@@ -287,8 +367,8 @@ static void test_msr_pat_tsc_apic(void **state)
 	set_reg(GPR_RCX, MSR_APIC_BASE);
 	SCRIPT({ SVM_EXIT_MSR, 0 }, { SVM_EXIT_INTR });
 	run();
-	assert_int_equal(reg(GPR_RAX), 0xfee00100);	/* BSP, globally disabled */
-	expect_gp_on_wrmsr(MSR_APIC_BASE, 0xfee00900);	/* there is no APIC to enable */
+	assert_int_equal(reg(GPR_RAX), 0xfee00900);	/* BSP, enabled, xAPIC */
+	expect_gp_on_wrmsr(MSR_APIC_BASE, 0xfee00d00 & ~0x800);	/* EXTD without EN */
 }
 
 static void test_msr_unknown_is_gp(void **state)
@@ -440,6 +520,8 @@ static void test_svm_instructions_are_ud(void **state)
 		assert_int_equal(run(), VCPU_RESUME);
 		assert_int_equal(entry_event[1], UD);
 	}
+	/* RDPMC of a counter that does not exist (msr.c has the four K7 ones). */
+	set_reg(GPR_RCX, 4);
 	SCRIPT({ SVM_EXIT_RDPMC }, { SVM_EXIT_INTR });
 	run();
 	assert_int_equal(entry_event[1], GP0);
@@ -666,6 +748,23 @@ static void test_platform_ports_in_place(void **state)
 	assert_int_equal(reg(GPR_RAX) & 0xff, 0x5a);
 	assert_int_equal(vmcb->save.rip, CODE + 2);
 	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+}
+
+/* ACPI S5 and the reset ports: the OUT completes, then the VMM gets the system event. */
+static void test_platform_power_events(void **state)
+{
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0x604, IOIO_SZ16), CODE + 2 });
+	assert_int_equal(run(), 0);
+	assert_int_equal(vcpu->run.exit_reason, HV_EXIT_SYSTEM_EVENT);
+	assert_int_equal(vcpu->run.system_event.type, HV_SYSTEM_EVENT_SHUTDOWN);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+	SCRIPT({ SVM_EXIT_IOIO, IOIO(0xcf9, IOIO_SZ8), CODE + 4 });
+	assert_int_equal(run(), 0);
+	assert_int_equal(vcpu->run.exit_reason, HV_EXIT_SYSTEM_EVENT);
+	assert_int_equal(vcpu->run.system_event.type, HV_SYSTEM_EVENT_RESET);
+	assert_int_equal(vmcb->save.rip, CODE + 4);
+	assert_int_equal(plat_io, 2);
 }
 
 static void test_bad_ioio_info(void **state)
@@ -999,6 +1098,67 @@ static void test_mmio_decode_assists_bytes(void **state)
 	expect_mmio(MMIO, 4, true, reg(GPR_RAX) & 0xffffffff);
 }
 
+/* ---- MMIO emulated in place: no exit, the instruction completes at once ---- */
+
+static int npf_then_intr(u64 gpa, bool write)
+{
+	SCRIPT({ SVM_EXIT_NPF, NPF_FINAL_GPA | (write ? NPF_WRITE : 0), gpa }, { SVM_EXIT_INTR });
+	return run();
+}
+
+static void test_emulated_region_in_place(void **state)
+{
+	CODE_BYTES(0x89, 0x03);				/* mov %eax,(%rbx) */
+	set_reg(GPR_RAX, 0x1122334455667788ULL);
+	/* Resumed: handled in place, then the guest ran on to the next exit (INTR). */
+	assert_int_equal(npf_then_intr(EMUL + 4, true), VCPU_RESUME);
+	assert_int_equal(next_step, 2);
+	assert_int_equal(emul_writes, 1);
+	assert_int_equal(vcpu->completion, VCPU_COMPLETE_NONE);
+	assert_int_equal(vcpu->exits_to_vmm, 0);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+
+	CODE_BYTES(0x48, 0x8b, 0x0b);			/* mov (%rbx),%rcx */
+	assert_int_equal(npf_then_intr(EMUL, false), VCPU_RESUME);
+	assert_int_equal(reg(GPR_RCX), 0x5566778800000000ULL);
+	assert_int_equal(vmcb->save.rip, CODE + 5);
+}
+
+static void test_emulated_region_xchg_both_halves(void **state)
+{
+	CODE_BYTES(0x87, 0x03);				/* xchg %eax,(%rbx) */
+	emul_regs[0] = 0x42;
+	set_reg(GPR_RAX, 0x99);
+	assert_int_equal(npf_then_intr(EMUL, false), VCPU_RESUME);
+	assert_int_equal(emul_reads, 1);
+	assert_int_equal(emul_writes, 1);
+	assert_int_equal(emul_regs[0], 0x99);
+	assert_int_equal(reg(GPR_RAX), 0x42);
+	assert_int_equal(vmcb->save.rip, CODE + 2);
+}
+
+/* MOVS from an emulated register to a VMM device: the read in place, the write an exit. */
+static void test_emulated_region_movs_to_vmm(void **state)
+{
+	CODE_BYTES(0xa5);				/* movsl (%rsi),(%rdi) */
+	emul_regs[0] = 0x17;
+	set_reg(GPR_RSI, EMUL);
+	set_reg(GPR_RDI, MMIO);
+	assert_int_equal(npf(EMUL, false), 0);
+	expect_mmio(MMIO, 4, true, 0x17);
+	mmio_reply(0);
+	assert_int_equal(reg(GPR_RDI), MMIO + 4);
+	assert_int_equal(vmcb->save.rip, CODE + 1);
+}
+
+static void test_emulated_region_error_stops(void **state)
+{
+	CODE_BYTES(0x89, 0x03);				/* mov %eax,(%rbx) */
+	assert_int_equal(npf(EMUL + 0xff0, true), 0);
+	expect_emulation_failure(HV_INTERNAL_ERROR_EMULATION);
+	assert_int_equal((s64)vcpu->run.internal.data[1], -EIO);
+}
+
 static void test_mmio_instruction_across_pages(void **state)
 {
 	vmcb->save.rip = 0x4fff;
@@ -1086,6 +1246,7 @@ int main(void)
 		T(test_nrips_next_rip),
 		T(test_msr_efer_hides_svme),
 		T(test_msr_efer_writes),
+		T(test_msr_efer_ffxsr_follows_cpuid),
 		T(test_msr_pat_tsc_apic),
 		T(test_msr_unknown_is_gp),
 		T(test_in_place_exits_reenter),
@@ -1108,6 +1269,7 @@ int main(void)
 		T(test_hypercall_32bit_and_user),
 		T(test_out_and_in),
 		T(test_platform_ports_in_place),
+		T(test_platform_power_events),
 		T(test_bad_ioio_info),
 		T(test_rep_outsb),
 		T(test_string_io_address_size_from_prefix),
@@ -1125,6 +1287,10 @@ int main(void)
 		T(test_mmio_never_guesses),
 		T(test_mmio_decode_assists_bytes),
 		T(test_mmio_instruction_across_pages),
+		T(test_emulated_region_in_place),
+		T(test_emulated_region_xchg_both_halves),
+		T(test_emulated_region_movs_to_vmm),
+		T(test_emulated_region_error_stops),
 		T(test_mmio_fetch_through_guest_paging),
 		T(test_npf_not_for_the_instruction),
 		T(test_complete_unknown_kind),

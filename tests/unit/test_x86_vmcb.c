@@ -28,7 +28,6 @@ void *page_alloc_contig(size_t npages, u64 align)
 
 #define RAM_SIZE	(32u << 20)
 #define MSR_STAR	0xc0000081u
-#define MSR_TSC		0x10u
 
 static struct vm vm;
 static struct vcpu vcpu;

@@ -17,8 +17,8 @@
  * and XCR0 need no switching: the hypervisor itself never touches them.
  *
  * Masked, because the hypervisor does not provide them:
- *  - APIC, x2APIC, TSC-deadline, ExtApicSpace, AltMovCr8: no local APIC
- *    is emulated (the guest's interrupts come from the virtual 8259);
+ *  - ExtApicSpace, AltMovCr8: the APIC's extended registers and the
+ *    32-bit CR8 alias are not emulated;
  *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
  *  - SKINIT, VMX, SMX: never offered; SVM (0x80000001 ECX bit 2 and leaf
  *    0x8000000a) only to a VM with nested-svm, with no optional SVM
@@ -28,20 +28,28 @@
  *    highest extended leaf is 0x80000008;
  *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
  *  - PMU: PDCM, PerfCtrExtCore/NB/LLC, PerfTsc, IBS, LWP, leaf 0xa:
- *    no performance counters are virtualized;
- *  - MTRR, MCE, MCA: their MSRs are not emulated;
- *  - RDTSCP, RDPID: TSC_AUX is not context-switched;
+ *    only the four legacy K7 counters exist (msr.c; they need no CPUID
+ *    bit on AMD64), and they do not count;
+ *  - MCE, MCA: their MSRs are not emulated;
  *  - PKU/OSPKE, WAITPKG, XSAVES and the AVX-512/MPX/PKRU XSAVE states;
  *  - speculation-control bits (leaf 7 EDX, 0x80000008 EBX): their MSRs
  *    are not emulated;
  *  - topology (HTT, CmpLegacy, TopoExt, NodeId, leaves 0xb/0x1f,
  *    0x8000001e): each VM sees single-threaded cores;
  *  - thermal and power leaves (5, 6), except the invariant TSC.
- * Set by the hypervisor: HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
+ * Passed through when the host has them, because msr.c gives the guest
+ * the CPU's TSC_AUX (both run without an exit): RDTSCP, RDPID.
+ * Set by the hypervisor: the local APIC (leaf 1 EDX bit 9, and 0x80000001
+ * EDX bit 9), x2APIC and TSC-deadline (leaf 1 ECX bits 21, 24): every
+ * vCPU has a virtual local APIC (arch/x86/vplat/vlapic.c), whatever the
+ * host has; MTRR (leaf 1 and 0x80000001 EDX bit 12: msr.c emulates the
+ * MTRRs, whatever the host); HYPERVISOR (leaf 1 ECX bit 31); OSXSAVE from the
  * guest's CR4; the initial APIC ID (the vCPU's index); the guest-physical
  * address width (the NPT's reach) in 0x80000008; and the hypervisor
  * leaves 0x40000000 ("microhv", highest leaf 0x40000001) and 0x40000001
- * (EAX: HV_RUN_ABI_VERSION, EBX: CPUID_HV_FEAT_*).
+ * (EAX: HV_RUN_ABI_VERSION, EBX: CPUID_HV_FEAT_*); and KVM's signature
+ * and features at 0x40000100-0x40000101 with kvmclock alone (pvclock.c:
+ * how a Linux guest on AMD learns the TSC's frequency).
  */
 #include <asm/cpuid_model.h>
 #include <hv/run.h>
@@ -76,6 +84,9 @@
 #define F1C_F16C	BIT(29)
 #define F1C_RDRAND	BIT(30)
 #define F1C_HYPERVISOR	BIT(31)
+#define F1C_X2APIC	BIT(21)
+#define F1C_TSC_DEADLINE	BIT(24)
+#define F1D_APIC	BIT(9)
 
 /* Leaf 1 EDX, and the same bits in leaf 0x80000001 EDX */
 #define F1D_FPU		BIT(0)
@@ -87,6 +98,7 @@
 #define F1D_PAE		BIT(6)
 #define F1D_CX8		BIT(8)
 #define F1D_SEP		BIT(11)
+#define F1D_MTRR	BIT(12)
 #define F1D_PGE		BIT(13)
 #define F1D_CMOV	BIT(15)
 #define F1D_PAT		BIT(16)
@@ -114,6 +126,7 @@
 #define F7C_UMIP	BIT(2)
 #define F7C_VAES	BIT(9)
 #define F7C_VPCLMUL	BIT(10)
+#define F7C_RDPID	BIT(22)
 
 /* Leaf 0xd */
 #define XSTATE_X87_SSE_AVX	0x7u
@@ -135,6 +148,7 @@
 #define FX1D_MMXEXT	BIT(22)
 #define FX1D_FFXSR	BIT(25)
 #define FX1D_1GB	BIT(26)
+#define FX1D_RDTSCP	BIT(27)
 #define FX1D_LM		BIT(29)
 #define FX1D_3DNOWEXT	BIT(30)
 #define FX1D_3DNOW	BIT(31)
@@ -167,6 +181,7 @@ static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	if (g->nested_svm)
 		r->ecx |= FX1C_SVM;
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Revision, ASIDs, no optional feature: an honest SVM without NP, NRIPS or vGIF. */
@@ -182,7 +197,8 @@ static void fix_svm_leaf(const struct cpuid_guest *g, struct cpuid_regs *r)
 static void fix_leaf1(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	r->ebx = (r->ebx & 0xffff) | g->vcpu_id << 24;
-	r->ecx |= F1C_HYPERVISOR | (g->osxsave ? F1C_OSXSAVE : 0);
+	r->ecx |= F1C_HYPERVISOR | F1C_X2APIC | F1C_TSC_DEADLINE | (g->osxsave ? F1C_OSXSAVE : 0);
+	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
 /* Only subleaf 0 exists for the guest. */
@@ -200,6 +216,19 @@ static void fix_hv_base(const struct cpuid_guest *g, struct cpuid_regs *r)
 static void fix_hv_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ HV_RUN_ABI_VERSION, CPUID_HV_FEAT_CONSOLE, 0, 0 };
+}
+
+static void fix_kvm_base(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ CPUID_KVM_MAX, CPUID_KVM_SIG_EBX, CPUID_KVM_SIG_ECX,
+				  CPUID_KVM_SIG_EDX };
+}
+
+/* kvmclock and nothing else: no PV EOI, steal time, async PF, PV IPIs... (EDX: no hints). */
+static void fix_kvm_features(const struct cpuid_guest *g, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){ CPUID_KVM_FEAT_CLOCKSOURCE2 | CPUID_KVM_FEAT_CLOCK_STABLE, 0, 0,
+				  0 };
 }
 
 /* The guest's physical address width is the NPT's reach, not the host's. */
@@ -222,7 +251,7 @@ static const struct cpuid_rule rules[] = {
 	  { 0,
 	    F7B_FSGSBASE | F7B_BMI1 | F7B_AVX2 | F7B_SMEP | F7B_BMI2 | F7B_ERMS | F7B_INVPCID |
 	    F7B_RDSEED | F7B_ADX | F7B_SMAP | F7B_CLFLUSHOPT | F7B_CLWB | F7B_SHA,
-	    F7C_UMIP | F7C_VAES | F7C_VPCLMUL, 0 },
+	    F7C_UMIP | F7C_VAES | F7C_VPCLMUL | F7C_RDPID, 0 },
 	  fix_leaf7 },
 	/* XSAVE: EBX/ECX are save-area sizes (for the enabled, and all, states). */
 	{ 0xd, 0, { XSTATE_X87_SSE_AVX, ALL, ALL, 0 }, NULL },
@@ -230,13 +259,15 @@ static const struct cpuid_rule rules[] = {
 	{ 0xd, 2, { ALL, ALL, 0, 0 }, NULL },
 	{ CPUID_HV_BASE, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_base },
 	{ CPUID_HV_FEATURES, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_hv_features },
+	{ CPUID_KVM_BASE, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_kvm_base },
+	{ CPUID_KVM_FEATURES, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_kvm_features },
 	{ 0x80000000, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, fix_max_ext },
 	{ 0x80000001, ANY_SUBLEAF,
 	  { ALL, ALL,
 	    FX1C_LAHF | FX1C_ABM | FX1C_SSE4A | FX1C_MISALIGN | FX1C_PREFETCHW | FX1C_XOP |
 	    FX1C_FMA4 | FX1C_TBM,
 	    F1D_COMMON | FX1D_SYSCALL | FX1D_NX | FX1D_MMXEXT | FX1D_FFXSR | FX1D_1GB |
-	    FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
+	    FX1D_RDTSCP | FX1D_LM | FX1D_3DNOWEXT | FX1D_3DNOW },
 	  fix_ext_features },
 	{ 0x80000002, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000003, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
@@ -265,6 +296,7 @@ static int rule_cmp(const struct cpuid_rule *r, u32 leaf, u32 subleaf)
 static bool in_model_range(u32 leaf)
 {
 	return leaf <= MAX_BASIC_LEAF || leaf - CPUID_HV_BASE <= CPUID_HV_MAX - CPUID_HV_BASE ||
+	       leaf - CPUID_KVM_BASE <= CPUID_KVM_MAX - CPUID_KVM_BASE ||
 	       leaf - 0x80000000u <= MAX_EXT_LEAF - 0x80000000u;
 }
 
@@ -308,6 +340,24 @@ void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 
 		rule->fixup(g, out);
 }
 
+u64 cpuid_efer_allowed(const struct cpuid_regs *ext1)
+{
+	static const struct { bool edx; u32 feature; u64 efer; } rows[] = {
+		{ true, FX1D_SYSCALL, EFER_SCE },
+		{ true, FX1D_LM, EFER_LME | EFER_LMA },
+		{ true, FX1D_NX, EFER_NXE },
+		{ false, FX1C_SVM, EFER_SVME },
+		{ true, FX1D_FFXSR, EFER_FFXSR },
+	};
+	u64 allowed = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if ((rows[i].edx ? ext1->edx : ext1->ecx) & rows[i].feature)
+			allowed |= rows[i].efer;
+	return allowed;
+}
+
 /* The slot's leaf: cpuid_cache_slot() inverted. */
 static u32 slot_leaf(unsigned int slot)
 {
@@ -315,7 +365,9 @@ static u32 slot_leaf(unsigned int slot)
 		return slot;
 	if (slot < CPUID_NR_BASIC + CPUID_NR_HV)
 		return CPUID_HV_BASE + slot - CPUID_NR_BASIC;
-	return CPUID_EXT_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV;
+	if (slot < CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_KVM)
+		return CPUID_KVM_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV;
+	return CPUID_EXT_BASE + slot - CPUID_NR_BASIC - CPUID_NR_HV - CPUID_NR_KVM;
 }
 
 void cpuid_cache_fill(struct cpuid_cache *c, const struct cpuid_guest *g, cpuid_host_fn host)

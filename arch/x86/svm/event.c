@@ -1,12 +1,24 @@
 /*
- * Events into the guest: EVENTINJ for exceptions the hypervisor raises,
- * for external interrupts from the virtual 8259, and for events that an
- * exit interrupted half-way (EXITINTINFO), which must be delivered again
- * or they are lost. At most one event goes in per VMRUN, in this order:
- * the interrupted one (it happened first), an exception of the emulated
- * instruction, then an interrupt. An interrupt that cannot be taken yet
- * (IF=0, or the STI/MOV SS shadow) opens a window: V_IRQ with the VINTR
- * intercept makes the CPU exit as soon as the guest could take it.
+ * Events into the guest, decided here and only here, before each entry:
+ * EVENTINJ for exceptions the hypervisor raises, for NMIs, for external
+ * interrupts (the virtual 8259's ExtINT through LINT0, or the local
+ * APIC's highest IRR vector above its PPR), and for events that an exit
+ * interrupted half-way (EXITINTINFO), which must be delivered again or
+ * they are lost. At most one event goes in per VMRUN, in this order: the
+ * interrupted one (it happened first), an exception of the emulated
+ * instruction, an NMI, then an interrupt (ExtINT first: it has no
+ * priority class). An interrupt that cannot be taken yet (IF=0, or the
+ * STI/MOV SS shadow) opens a window: V_IRQ with the VINTR intercept
+ * makes the CPU exit as soon as the guest could take it. An APIC
+ * interrupt that only the TPR holds back opens a window at its priority
+ * class without V_IGN_TPR, so that the guest lowering CR8 (which does
+ * not exit) lets it in. One held back by a vector in service waits for
+ * the EOI, which exits.
+ *
+ * NMI blocking lasts until the guest's IRET: the IRET intercept exits
+ * before the IRET runs, so blocking ends once RIP has moved on; an NMI
+ * posted meanwhile opens a window to be looked at again (known limit:
+ * with IF=0 after the IRET it waits for the vCPU's next exit).
  */
 #include <asm/cpu.h>
 #include <asm/svm.h>
@@ -16,6 +28,9 @@
 #define X86_VEC_BP		3
 #define X86_VEC_OF		4
 #define V_INTR_PRIO_MAX		(0xfULL << V_INTR_PRIO_SHIFT)
+#define WINDOW_ANY		(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MAX)
+#define WINDOW_BITS		(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MAX)
+#define X86_VEC_NMI		2
 
 void svm_inject_exception(struct svm_vcpu *sv, u8 vector, bool has_error, u32 error)
 {
@@ -53,46 +68,108 @@ static bool interrupt_pending(const struct svm_vcpu *sv)
 	return svm_intr_pending(sv) && !svm_l1_intercepts_intr(sv);
 }
 
+/* NMI blocking ends once the IRET that the intercept caught has run. */
+static bool nmi_blocked(struct svm_vcpu *sv)
+{
+	if (sv->awaiting_iret && sv->vmcb->save.rip != sv->iret_rip) {
+		sv->awaiting_iret = false;
+		sv->nmi_masked = false;
+	}
+	return sv->nmi_masked;
+}
+
 /* Whether a halted vCPU has something to wake for. */
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv)
 {
+	if (vlapic_events(&sv->lapic) & (VLAPIC_EV_INIT | VLAPIC_EV_SIPI))
+		return true;
+	if (svm_nmi_pending(sv) && !sv->nested.guest_mode && !nmi_blocked(sv))
+		return true;
 	if (svm_l1_intercepts_intr(sv))
 		return svm_nested_intr_for_l1(sv);
 	return interrupt_pending(sv) && (sv->vmcb->save.rflags & X86_RFLAGS_IF);
 }
 
-static void set_window(struct svm_vcpu *sv, bool on)
+static void set_window(struct svm_vcpu *sv, u64 bits)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
 
-	if (on == sv->window_requested)
+	if (bits == sv->window && sv->window_requested == !!bits)
 		return;
-	sv->window_requested = on;
-	if (on) {
-		/* V_IGN_TPR: the guest's TPR must not hold back an interrupt of the 8259. */
-		c->int_ctl |= V_IRQ | V_IGN_TPR | V_INTR_PRIO_MAX;
+	sv->window = bits;
+	sv->window_requested = bits;
+	/* V_IGN_TPR for the 8259's and deliverable APIC interrupts: the TPR holds neither. */
+	c->int_ctl = (c->int_ctl & ~WINDOW_BITS) | bits;
+	if (bits)
 		c->intercept_misc1 |= INTERCEPT_VINTR;
-	} else {
-		c->int_ctl &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MAX);
+	else
 		c->intercept_misc1 &= ~INTERCEPT_VINTR;
-	}
 }
 
 void svm_close_window(struct svm_vcpu *sv)
 {
-	set_window(sv, false);
+	set_window(sv, 0);
+}
+
+static void inject_nmi(struct svm_vcpu *sv)
+{
+	vlapic_take_events(&sv->lapic, VLAPIC_EV_NMI);
+	sv->vmcb->control.event_inj = X86_VEC_NMI | EVTINJ_TYPE_NMI | EVTINJ_VALID;
+	sv->nmi_masked = true;
+	sv->awaiting_iret = false;
+	sv->vmcb->control.intercept_misc1 |= INTERCEPT_IRET;
+}
+
+int svm_exit_iret(struct svm_vcpu *sv)
+{
+	sv->vmcb->control.intercept_misc1 &= ~INTERCEPT_IRET;
+	sv->awaiting_iret = true;
+	sv->iret_rip = sv->vmcb->save.rip;
+	return VCPU_RESUME;
+}
+
+/*
+ * The window for an APIC interrupt that only the TPR holds back: a
+ * virtual interrupt of its priority class, which the CPU takes once the
+ * guest's CR8 (V_TPR) drops below it. The APM compares "higher than";
+ * QEMU's TCG takes it at an equal TPR too, and would exit again and
+ * again while the TPR equals the class: in that one case no window is
+ * opened, and the interrupt waits for the vCPU's next exit (a TPR write
+ * through the xAPIC page always exits; only a CR8 write to below the
+ * class is noticed late).
+ */
+static u64 tpr_window(struct svm_vcpu *sv)
+{
+	u32 class = vlapic_pending_class(&sv->lapic);
+
+	if (class == vlapic_tpr(&sv->lapic) >> 4)
+		return 0;
+	return V_IRQ | (u64)class << V_INTR_PRIO_SHIFT;
+}
+
+/* The vector the CPU takes now: the 8259 acknowledges its own; the APIC moves IRR to ISR. */
+static u8 acknowledge(struct svm_vcpu *sv, bool extint, int vector)
+{
+	if (extint)
+		return vplat_intr_ack(&sv->svm->plat);
+	vlapic_ack(&sv->lapic, (u8)vector);
+	return (u8)vector;
 }
 
 /*
  * While L2 runs, L0 opens no interrupt window in VMCB02: V_IRQ there may
  * be L1's own request for L2 (arch/x86/svm/README.md), and an event L1
- * injected (EVENTINJ) goes first.
+ * injected (EVENTINJ) goes first. NMIs wait for L1 to run again.
  */
 void svm_deliver_events(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
-	bool pending = interrupt_pending(sv);
+	bool tpr_only = false, extint = sv->gif && svm_extint_pending(sv);
+	int vector = (sv->gif && !extint) ? vlapic_pending_vector(&sv->lapic, &tpr_only) : -1;
+	bool pending = (extint || vector >= 0) && !svm_l1_intercepts_intr(sv);
 	bool injected_by_l1 = sv->nested.guest_mode && (c->event_inj & EVTINJ_VALID);
+	bool nmi = svm_nmi_pending(sv) && !sv->nested.guest_mode;
+	u64 window = 0;
 
 	if (sv->reinject) {
 		c->event_inj = sv->reinject;
@@ -100,9 +177,49 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	} else if (sv->pending_event) {
 		c->event_inj = sv->pending_event;
 		sv->pending_event = 0;
+	} else if (nmi && !nmi_blocked(sv)) {
+		inject_nmi(sv);
+		nmi = false;
 	} else if (pending && !injected_by_l1 && guest_interruptible(sv->vmcb)) {
-		c->event_inj = vplat_intr_ack(&sv->svm->plat) | EVTINJ_TYPE_INTR | EVTINJ_VALID;
+		c->event_inj = acknowledge(sv, extint, vector) | EVTINJ_TYPE_INTR | EVTINJ_VALID;
 		pending = false;
 	}
-	set_window(sv, pending && !sv->nested.guest_mode);
+	if (pending || (nmi && sv->awaiting_iret))
+		window = WINDOW_ANY;
+	else if (tpr_only && !svm_l1_intercepts_intr(sv))
+		window = tpr_window(sv);
+	set_window(sv, sv->nested.guest_mode ? 0 : window);
+}
+
+int svm_vcpu_reset(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)
+{
+	svm_nested_reset(sv);
+	svm_cpuid_init(sv);
+	svm_vmcb_init(sv);
+	sv->nmi_masked = sv->awaiting_iret = false;
+	return svm_vmcb_boot(sv, mode, entry, args);
+}
+
+/*
+ * INIT resets the APIC and makes the vCPU wait for a SIPI (it enters
+ * nothing meanwhile); the SIPI restarts it in real mode at vector * 4
+ * KiB, its CPU state as after INIT. Whatever was in flight is dropped.
+ */
+int svm_apic_start_up(struct svm_vcpu *sv)
+{
+	struct vlapic *a = &sv->lapic;
+	const u64 args[4] = { 0 };
+
+	if (vlapic_take_events(a, VLAPIC_EV_INIT)) {
+		vlapic_reset(a, true);
+		sv->mmio_pending_write = false;
+		sv->nmi_masked = sv->awaiting_iret = false;
+	}
+	if (vlapic_run_state(a) == VLAPIC_WAIT_SIPI)
+		return VCPU_BLOCK;
+	if (vlapic_take_events(a, VLAPIC_EV_SIPI))
+		return svm_vcpu_reset(sv, VCPU_BOOT_X86_REAL,
+				      (u64)__atomic_load_n(&a->sipi_vector, __ATOMIC_ACQUIRE) << 12,
+				      args);
+	return 0;
 }

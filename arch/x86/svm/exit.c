@@ -105,9 +105,41 @@ static int exit_resume(struct svm_vcpu *sv)
 }
 
 /*
- * HLT is a real wait when an interrupt can end it; with IF=0 nothing can
- * (there is no NMI source), which is how a guest powers itself off
- * without ACPI (Linux's poweroff -f ends in cli; hlt): the VMM decides.
+ * A vCPU that can run no more on its own: halted with interrupts off
+ * (only an NMI, INIT or SIPI wakes it), waiting for INIT or SIPI, or
+ * never started. Another vCPU's view, without its lock: the flags are
+ * published with sequentially consistent atomics (exit_hlt()).
+ */
+static bool vcpu_parked(const struct vcpu *v)
+{
+	const struct svm_vcpu *other = v->arch;
+
+	return !vcpu_is_on(v) || __atomic_load_n(&other->halted_off, __ATOMIC_SEQ_CST) ||
+	       vlapic_run_state(&other->lapic) != VLAPIC_RUNNING;
+}
+
+static bool all_others_parked(const struct svm_vcpu *sv)
+{
+	const struct vm *vm = sv->vcpu->vm;
+	u32 i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i] != sv->vcpu && !vcpu_parked(vm->vcpus[i]))
+			return false;
+	return true;
+}
+
+/*
+ * HLT is a real wait when an interrupt can end it. With IF=0 only an
+ * NMI, INIT or SIPI can, which is how a guest powers itself off without
+ * ACPI (Linux's poweroff -f ends in cli; hlt on every CPU): when every
+ * other vCPU is parked too (halted so, waiting for SIPI, or never
+ * started), the VM is over and the VMM decides (HV_EXIT_HLT); until
+ * then the vCPU waits. Two vCPUs halting at once both publish their
+ * flag before looking at the other's (SEQ_CST), so at least one sees
+ * the VM done. The flag is cleared when the vCPU runs again
+ * (svm_run_once()); an NMI sent to a parked vCPU just as the last one
+ * halts may come too late to keep the VM alive.
  */
 static int exit_hlt(struct svm_vcpu *sv)
 {
@@ -117,8 +149,15 @@ static int exit_hlt(struct svm_vcpu *sv)
 	 * intercepts: that is L1's #VMEXIT(INTR), not the VM's end.
 	 */
 	if (!(sv->vmcb->save.rflags & X86_RFLAGS_IF) && !svm_l1_intercepts_intr(sv)) {
-		sv->vcpu->run.exit_reason = HV_EXIT_HLT;
-		return 0;
+		__atomic_store_n(&sv->halted_off, true, __ATOMIC_SEQ_CST);
+		if (all_others_parked(sv)) {
+			sv->vcpu->run.exit_reason = HV_EXIT_HLT;
+			return 0;
+		}
+		if (!svm_has_deliverable_interrupt(sv))
+			return VCPU_BLOCK;
+		__atomic_store_n(&sv->halted_off, false, __ATOMIC_SEQ_CST);
+		return VCPU_RESUME;
 	}
 	return svm_has_deliverable_interrupt(sv) ? VCPU_RESUME : VCPU_BLOCK;
 }
@@ -186,12 +225,6 @@ static int exit_ud(struct svm_vcpu *sv)
 	return VCPU_RESUME;
 }
 
-static int exit_gp(struct svm_vcpu *sv)
-{
-	svm_inject_exception(sv, X86_VEC_GP, true, 0);
-	return VCPU_RESUME;
-}
-
 static int exit_unexpected(struct svm_vcpu *sv)
 {
 	return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT,
@@ -207,9 +240,10 @@ static const svm_exit_fn exit_handlers[SVM_EXIT_XSETBV + 1] = {
 	[SVM_EXIT_IOIO] = svm_exit_ioio,
 	[SVM_EXIT_MSR] = svm_exit_msr,
 	[SVM_EXIT_SHUTDOWN] = exit_shutdown,
+	[SVM_EXIT_IRET] = svm_exit_iret,
 	[SVM_EXIT_VMMCALL] = exit_vmmcall,
 	[SVM_EXIT_INVD] = exit_invd,
-	[SVM_EXIT_RDPMC] = exit_gp,
+	[SVM_EXIT_RDPMC] = svm_exit_rdpmc,
 	/* #UD unless the VM is offered SVM (nested.c) */
 	[SVM_EXIT_VMRUN] = svm_nested_exit_vmrun,
 	[SVM_EXIT_VMLOAD] = svm_nested_exit_vmload,
@@ -274,11 +308,15 @@ static void enter(struct svm_vcpu *sv)
 	if (sv->nested.guest_mode)
 		svm_nested_before_entry(sv);
 	c = &sv->vmcb->control;
+	if (!sv->nested.guest_mode)
+		svm_tpr_to_vmcb(sv);
 	svm_prepare_events(sv);
 	c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID : TLB_CONTROL_DO_NOTHING;
 	sv->flush_tlb = false;
 	svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
 	svm_record_exit_events(sv);
+	if (!sv->nested.guest_mode)
+		svm_tpr_from_vmcb(sv);
 }
 
 static bool may_reenter(const struct svm_vcpu *sv, const volatile bool *timer_fired)
@@ -338,10 +376,19 @@ int svm_run_once(struct svm_vcpu *sv)
 
 	/* Core ran the timers before this call: a timer interrupt from now on is news. */
 	*timer_fired = false;
+	if ((vlapic_events(&sv->lapic) & (VLAPIC_EV_INIT | VLAPIC_EV_SIPI)) ||
+	    vlapic_run_state(&sv->lapic) == VLAPIC_WAIT_SIPI) {
+		r = svm_apic_start_up(sv);
+		if (r)
+			return r;
+	}
 	if (sv->mmio_pending_write)
 		return svm_mmio_pending(sv);
 	if (sv->final_exit)
 		return final_exit(sv);
+	/* Running again: no longer halted with interrupts off (exit_hlt()). */
+	if (sv->halted_off)
+		__atomic_store_n(&sv->halted_off, false, __ATOMIC_SEQ_CST);
 	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
 		vplat_sync(&sv->svm->plat);
 	for (;;) {

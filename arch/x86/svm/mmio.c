@@ -10,14 +10,17 @@
  *  - otherwise it is a data access of the instruction at RIP: fetched
  *    (DecodeAssists' bytes if the CPU gives them, else through the
  *    guest's page tables), decoded (asm/decode.h), checked against the
- *    fault (a load must have faulted on a read...), and handed to the VMM
- *    as an MMIO exit. Anything that cannot be decoded with certainty
- *    stops the VM with HV_INTERNAL_ERROR_EMULATION or _FETCH: never a
- *    guess.
- * The completion (svm_complete_mmio(), on the next entry) writes a load's
- * register and moves RIP. XCHG is a read then a write, MOVS between MMIO
- * and MMIO too: the write half is a second MMIO exit, given before the
- * guest runs again (svm_mmio_pending()).
+ *    fault (a load must have faulted on a read...), then performed: in
+ *    place when the hypervisor emulates the address (the vCPU's own
+ *    local APIC page, or a VM_REGION_EMULATED region such as the
+ *    IOAPIC), else handed to the VMM as an MMIO exit. Anything that
+ *    cannot be decoded with certainty stops the VM with
+ *    HV_INTERNAL_ERROR_EMULATION or _FETCH: never a guess.
+ * The completion (complete_access(): on the next entry after an exit, at
+ * once after an access done in place) writes a load's register and moves
+ * RIP. XCHG is a read then a write, MOVS between MMIO and MMIO too: the
+ * write half is a second access, done before the guest runs again
+ * (svm_mmio_pending()), in place or as a second exit.
  *
  * Known limit: an access that starts in RAM and runs into an MMIO page
  * reports the MMIO page's first byte; the decoder knows the access's
@@ -78,6 +81,46 @@ static int mmio_exit(struct svm_vcpu *sv, u64 gpa, u32 len, bool write, u64 data
 	return 0;
 }
 
+static int complete_access(struct svm_vcpu *sv, u64 data);
+
+/*
+ * An access the hypervisor answers itself: the vCPU's own APIC page
+ * first (on hardware it hides whatever is behind it, for that CPU only),
+ * then the VM's emulated regions. -ENODEV: neither, the VMM's.
+ */
+static int access_in_place(struct svm_vcpu *sv, u64 gpa, u32 len, bool write, u64 *val)
+{
+	struct vcpu *vcpu = sv->vcpu;
+
+	if (vlapic_mmio_claims(&sv->lapic, gpa))
+		return vlapic_mmio_access(&sv->lapic, gpa, len, write, val);
+	return vm_emulated_access(vcpu->vm, vcpu, gpa, len, write, val);
+}
+
+/*
+ * One access of the instruction in flight. Done in place, the
+ * instruction completes at once, exactly as if the VMM had answered an
+ * exit, with no trip to the VMM; the write half of XCHG or MOVS follows
+ * before the guest runs again. A handler's error is the hypervisor's
+ * failure (an architectural answer would have been 0): the VM stops.
+ */
+static int mmio_access(struct svm_vcpu *sv, u64 gpa, u32 len, bool write, u64 data)
+{
+	u64 val = write ? data & svm_width_mask(len) : 0;
+	int err = access_in_place(sv, gpa, len, write, &val);
+
+	if (err == -ENODEV)
+		return mmio_exit(sv, gpa, len, write, data);
+	if (err)
+		return svm_internal_error(sv, HV_INTERNAL_ERROR_EMULATION, gpa, (u64)(s64)err);
+	err = complete_access(sv, val);
+	if (err)
+		return err;
+	if (sv->mmio_pending_write)
+		return svm_mmio_pending(sv);
+	return VCPU_RESUME;
+}
+
 /* The bytes of the instruction: DecodeAssists' copy, or fetched through the guest's tables. */
 static int fetch(struct svm_vcpu *sv, u8 *code, u32 *len)
 {
@@ -134,7 +177,7 @@ static int movs_to_mmio(struct svm_vcpu *sv)
 	if (svm_linear_read(sv, rsi_source(sv), &data, m->insn.size))
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_EMULATION, m->gpa,
 					  sv->vmcb->save.rip);
-	return mmio_exit(sv, m->gpa, m->insn.size, true, data);
+	return mmio_access(sv, m->gpa, m->insn.size, true, data);
 }
 
 static int start_access(struct svm_vcpu *sv, bool write_fault)
@@ -145,17 +188,17 @@ static int start_access(struct svm_vcpu *sv, bool write_fault)
 	switch (insn->op) {
 	case X86_MMIO_STORE:
 	case X86_MMIO_STORE_IMM:
-		return mmio_exit(sv, m->gpa, insn->size, true,
+		return mmio_access(sv, m->gpa, insn->size, true,
 				 x86_mmio_store_data(insn, svm_gpr_read(sv, insn->reg)));
 	case X86_MMIO_STOS:
-		return mmio_exit(sv, m->gpa, insn->size, true,
+		return mmio_access(sv, m->gpa, insn->size, true,
 				 x86_mmio_store_data(insn, svm_gpr_read(sv, GPR_RAX)));
 	case X86_MMIO_MOVS:
 		if (write_fault)
 			return movs_to_mmio(sv);
-		return mmio_exit(sv, m->gpa, insn->size, false, 0);
+		return mmio_access(sv, m->gpa, insn->size, false, 0);
 	default:	/* LOAD, and the read half of XCHG */
-		return mmio_exit(sv, m->gpa, insn->size, false, 0);
+		return mmio_access(sv, m->gpa, insn->size, false, 0);
 	}
 }
 
@@ -213,8 +256,8 @@ int svm_exit_npf(struct svm_vcpu *sv)
 	u64 gpa = c->exit_info_2, error = c->exit_info_1;
 	const struct vm_region *r = vm_find_region(sv->vcpu->vm, gpa);
 
-	/* RAM is mapped with every permission, and nothing else is emulated in place. */
-	if (r && r->kind != VM_REGION_VMM)
+	/* RAM is mapped with every permission: it never faults. */
+	if (r && r->kind == VM_REGION_RAM)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT, SVM_EXIT_NPF, gpa);
 	if (sv->reinject) {
 		u64 info = sv->reinject;
@@ -265,14 +308,12 @@ static int movs_from_mmio(struct svm_vcpu *sv, u64 data)
 	return 0;
 }
 
-int svm_complete_mmio(struct svm_vcpu *sv)
+/* The access returned @data (a read's; ignored for a write): the instruction goes on. */
+static int complete_access(struct svm_vcpu *sv, u64 data)
 {
 	struct svm_mmio *m = &sv->mmio;
 	const struct x86_mmio_insn *insn = &m->insn;
-	u64 data = 0;
 
-	/* All 8 bytes, then masked: one load (the builtin) rather than a call to copy insn->size. */
-	__builtin_memcpy(&data, sv->vcpu->run.mmio.data, sizeof(data));
 	data &= svm_width_mask(insn->size);
 	switch (insn->op) {
 	case X86_MMIO_LOAD:
@@ -308,7 +349,16 @@ int svm_complete_mmio(struct svm_vcpu *sv)
 	}
 }
 
-/* The write half of XCHG and of MOVS between two MMIO addresses: an exit before any entry. */
+int svm_complete_mmio(struct svm_vcpu *sv)
+{
+	u64 data = 0;
+
+	/* All 8 bytes, then masked: one load (the builtin) rather than a call to copy insn->size. */
+	__builtin_memcpy(&data, sv->vcpu->run.mmio.data, sizeof(data));
+	return complete_access(sv, data);
+}
+
+/* The write half of XCHG and of MOVS between two MMIO addresses, before any entry. */
 int svm_mmio_pending(struct svm_vcpu *sv)
 {
 	struct svm_mmio *m = &sv->mmio;
@@ -318,5 +368,5 @@ int svm_mmio_pending(struct svm_vcpu *sv)
 					     : m->read_data;
 
 	sv->mmio_pending_write = false;
-	return mmio_exit(sv, m->dst_gpa, insn->size, true, data);
+	return mmio_access(sv, m->dst_gpa, insn->size, true, data);
 }

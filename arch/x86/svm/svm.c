@@ -29,6 +29,8 @@
 #define CPUID_ADDR_SIZES	0x80000008u
 #define CPUID_SVM		0x8000000au
 #define CPUID_80000001_ECX_SVM	BIT(2)
+#define CPUID_80000001_EDX_RDTSCP BIT(27)
+#define CPUID_7_ECX_RDPID	BIT(22)
 #define NPT_GPA_BITS		48u
 /* ASIDs handed out: one per VM (VMM_MAX_VMS is far below); 0 is the host's. */
 #define SVM_MAX_ASIDS		64u
@@ -46,9 +48,27 @@ static spinlock_t asid_lock = SPINLOCK_INIT;
 static u64 asids_used = 1;	/* bit n: ASID n is taken */
 static const char *unusable_why = "SVM was not probed";
 
+static bool has_rdpid(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(0, &r);
+	if (r.eax < 7)
+		return false;
+	cpuid_count(7, 0, &r);
+	return r.ecx & CPUID_7_ECX_RDPID;
+}
+
+/* Each CPU runs one vCPU for good and the hypervisor never reads TSC_AUX: it is the guest's. */
+void svm_load_tsc_aux(u32 val)
+{
+	wrmsr(MSR_TSC_AUX, val);
+}
+
 static void read_caps(void)
 {
 	struct cpuid_regs r;
+	bool tsc_aux;
 
 	cpuid(CPUID_EXT_MAX, &r);
 	if (r.eax < CPUID_SVM) {
@@ -58,6 +78,7 @@ static void read_caps(void)
 	cpuid(CPUID_ADDR_SIZES, &r);
 	svm_caps.phys_bits = r.eax & 0xff;
 	cpuid(CPUID_EXT_FEATURES, &r);
+	tsc_aux = r.edx & CPUID_80000001_EDX_RDTSCP;
 	if (!(r.ecx & CPUID_80000001_ECX_SVM)) {
 		unusable_why = "this CPU has no SVM (AMD-V)";
 		return;
@@ -76,6 +97,7 @@ static void read_caps(void)
 		.nr_asids = r.ebx,
 		.revision = r.eax & 0xff,
 		.phys_bits = svm_caps.phys_bits,
+		.tsc_aux = tsc_aux || has_rdpid(),
 	};
 	svm_caps.gpa_bits = svm_caps.phys_bits ? MIN(NPT_GPA_BITS, svm_caps.phys_bits)
 					      : NPT_GPA_BITS;

@@ -3,6 +3,7 @@
  * properties of a VM's configuration (include/core/config.h), on SVM.
  */
 #include <asm/npt.h>
+#include <asm/apic_bus.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/arch.h>
@@ -54,10 +55,31 @@ void arch_vm_destroy(struct vm *vm)
 	vm->arch = NULL;
 }
 
-/* Nothing is emulated in place behind guest-physical addresses on x86. */
+static int ioapic_read(void *opaque, struct vcpu *vcpu, u64 offset, u32 size, u64 *val)
+{
+	return vioapic_read(opaque, offset, size, val);
+}
+
+static int ioapic_write(void *opaque, struct vcpu *vcpu, u64 offset, u32 size, u64 val)
+{
+	return vioapic_write(opaque, offset, size, val);
+}
+
+static const struct vm_mmio_ops ioapic_ops = { ioapic_read, ioapic_write };
+
+/*
+ * The IOAPIC's page is emulated in place (mmio.c): registered here,
+ * inside vm_finalize(), so that it exists before any vCPU can reach it.
+ */
 int arch_vm_add_regions(struct vm *vm)
 {
-	return 0;
+	struct svm_vm *svm = vm->arch;
+	struct vm_region r = {
+		.gpa = VPLAT_IOAPIC_BASE, .size = VIOAPIC_MMIO_SIZE, .kind = VM_REGION_EMULATED,
+		.name = "ioapic", .ops = &ioapic_ops, .opaque = &svm->plat.ioapic,
+	};
+
+	return vm_add_region_locked(vm, &r);
 }
 
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
@@ -65,6 +87,16 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	struct svm_vm *svm = vm->arch;
 
 	return npt_map(svm->npt_root, gpa, pa, size);
+}
+
+/*
+ * No x86 exit asks for a reset yet (the 8042 and ACPI reset registers are
+ * not modelled): a reset of an x86 VM is refused, and vm_reset() leaves
+ * it DEAD, until the ASID and the virtual platform have a reset of their own.
+ */
+int arch_vm_reset(struct vm *vm)
+{
+	return -EOPNOTSUPP;
 }
 
 int arch_vm_finalize(struct vm *vm)
@@ -85,6 +117,13 @@ int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 	struct svm_vm *svm = vm->arch;
 
 	return vplat_irq_line(&svm->plat, irq, level);
+}
+
+void vioapic_eoi(struct vm *vm, u8 vector)
+{
+	struct svm_vm *svm = vm->arch;
+
+	vioapic_eoi_vector(&svm->plat.ioapic, vector);
 }
 
 static const struct {
@@ -131,12 +170,6 @@ int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config
 	return parse_test_props(vm, fdt, node, err);
 }
 
-/* Nothing goes into guest RAM before the kernel on x86. */
-int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
-{
-	return 0;
-}
-
 int arch_vcpu_init(struct vcpu *vcpu)
 {
 	struct svm_vcpu *sv = kzalloc(sizeof(*sv));
@@ -154,8 +187,28 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	sv->vcpu = vcpu;
 	sv->svm = vcpu->vm->arch;
 	sv->is_bsp = vcpu->id == 0;
+	vlapic_init(&sv->lapic, vcpu, sv->is_bsp);
+	/* Power-on values: INIT and SIPI keep the MSRs, as on the CPU. */
+	svm_msr_reset(sv);
+	/* The APIC bus finds every vCPU's APIC here (apic_bus.c). */
+	vcpu->irqchip = &sv->lapic;
 	vcpu->arch = sv;
 	return 0;
+}
+
+/*
+ * Every #VMEXIT saves the guest's state to its VMCB (VMSAVE) and reloads
+ * the host's (vmrun.S): nothing of a vCPU stays in the CPU's registers.
+ * The platform's PIT timer is armed on the CPU of the vCPU that
+ * programmed it: that vCPU's put cancels it, on its CPU, so that the
+ * VM's destroy finds it disarmed whichever thread ends last.
+ */
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	struct svm_vm *svm = vcpu->vm->arch;
+
+	if (svm->plat.pit_timer.armed && svm->plat.pit_timer.cpu == cpu_id())
+		timer_cancel(&svm->plat.pit_timer);
 }
 
 void arch_vcpu_destroy(struct vcpu *vcpu)
@@ -165,6 +218,10 @@ void arch_vcpu_destroy(struct vcpu *vcpu)
 	if (!sv)
 		return;
 	svm_nested_vcpu_destroy(sv);
+	/* A timer can only leave the list of the CPU it is armed on. */
+	if (!sv->lapic.timer.armed || !WARN_ON_ONCE(sv->lapic.timer.cpu != cpu_id()))
+		vlapic_destroy(&sv->lapic);
+	vcpu->irqchip = NULL;
 	page_free(sv->vmcb01);
 	kfree(sv);
 	vcpu->arch = NULL;
@@ -184,11 +241,15 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot)
 	err = svm_nested_vcpu_init(sv);
 	if (err)
 		return err;
-	svm_nested_reset(sv);
-	svm_cpuid_init(sv);
-	svm_vmcb_init(sv);
-	return svm_vmcb_boot(sv, boot->mode, boot->entry, boot->args);
+	/* The CPU's TSC_AUX is the guest's from now on, on the CPU the vCPU stays on. */
+	svm_msr_load(sv);
+	vlapic_set_features(&sv->lapic, true, true, svm_caps.gpa_bits);
+	/* A SIPI's start is not a reset: the APIC keeps what INIT left (and IRR since). */
+	if (boot->mode != VCPU_BOOT_X86_REAL)
+		vlapic_reset(&sv->lapic, false);
+	return svm_vcpu_reset(sv, boot->mode, boot->entry, boot->args);
 }
+
 
 int arch_vcpu_run_once(struct vcpu *vcpu)
 {
@@ -200,10 +261,17 @@ int arch_vcpu_complete(struct vcpu *vcpu, u32 completion)
 	return svm_complete(vcpu->arch, completion);
 }
 
-/* Called from vCPU 0's wait, on its CPU: the PIT's timer may need arming first. */
+/*
+ * Called from the vCPU's wait, on its CPU: the PIT's timer may need
+ * arming first (vCPU 0). Waiting for SIPI, only the SIPI (or another
+ * INIT) ends the wait.
+ */
 bool arch_vcpu_has_event(struct vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->arch;
+
+	if (vlapic_run_state(&sv->lapic) == VLAPIC_WAIT_SIPI)
+		return vlapic_events(&sv->lapic) & VLAPIC_EV_INIT;
 
 	if (vcpu->id == 0 && vplat_needs_sync(&sv->svm->plat))
 		vplat_sync(&sv->svm->plat);

@@ -8,6 +8,9 @@
  *    models of cpuid.c, msr.c, io.c;
  *  - HLT: a real wait, or the VM's end with interrupts off;
  *  - SHUTDOWN: a triple fault ends the VM instead of resetting the CPU;
+ *  - IRET, only while an injected NMI is in service: its end is the end
+ *    of NMI blocking (event.c); VINTR only while an interrupt window is
+ *    open;
  *  - INVD: dropping dirty cache lines of memory shared with the
  *    hypervisor would lose its writes; it runs as a no-op;
  *  - TASK_SWITCH: hardware task switches are not emulated; the VM stops
@@ -17,7 +20,7 @@
  *    is really set underneath, so these would run on the real CPU; they
  *    raise #UD as on a CPU without SVM, or are emulated for a VM offered
  *    nested SVM (nested.c; SKINIT never is);
- *  - MONITOR, MWAIT: hidden in CPUID, #UD; RDPMC: no counters, #GP.
+ *  - MONITOR, MWAIT: hidden in CPUID, #UD; RDPMC: the counters of msr.c.
  * Not intercepted: exceptions, CR and DR accesses, INVLPG, PAUSE, RDTSC
  * (the TSC offset applies), XSETBV (each CPU runs one vCPU for good, so
  * XCR0 is the guest's), WBINVD.
@@ -179,6 +182,29 @@ static void flat_segments(struct vmcb_save *s, bool long_mode)
 	s->tr = (struct vmcb_seg){ 0, SEG_ATTR_P | ATTR_TYPE_TSS, 0xffff, 0 };
 }
 
+/*
+ * After INIT and a SIPI (SDM 9.1.1, APM 14.1.3): real mode, CS = the
+ * SIPI's page (selector vector << 8, base vector << 12), IP 0, every
+ * other segment at 0 with 64 KiB limits, CR0 = CD | NW | ET.
+ */
+#define ATTR_REAL_CODE	(SEG_ATTR_P | SEG_ATTR_S | ATTR_TYPE_CODE)
+#define ATTR_REAL_DATA	(SEG_ATTR_P | SEG_ATTR_S | ATTR_TYPE_DATA)
+#define CR0_INIT	(X86_CR0_CD | X86_CR0_NW | X86_CR0_ET)
+
+static void real_mode_state(struct vmcb_save *s, u64 entry)
+{
+	struct vmcb_seg data = { 0, ATTR_REAL_DATA, 0xffff, 0 };
+
+	s->cs = (struct vmcb_seg){ (u16)(entry >> 4), ATTR_REAL_CODE, 0xffff, entry };
+	s->ds = s->es = s->fs = s->gs = s->ss = data;
+	s->gdtr = (struct vmcb_seg){ 0, 0, 0xffff, 0 };
+	s->idtr = (struct vmcb_seg){ 0, 0, 0xffff, 0 };
+	s->ldtr = (struct vmcb_seg){ 0, SEG_ATTR_P | ATTR_TYPE_LDT, 0xffff, 0 };
+	s->tr = (struct vmcb_seg){ 0, SEG_ATTR_P | ATTR_TYPE_TSS, 0xffff, 0 };
+	s->cr0 = CR0_INIT;
+	s->rip = 0;
+}
+
 /* The lowest RAM region big enough: its last pages hold the boot tables. */
 static int boot_tables(struct svm_vcpu *sv, u64 *cr3)
 {
@@ -222,12 +248,14 @@ int svm_vmcb_boot(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)
 	u64 cr3;
 	int err;
 
-	if (mode != VCPU_BOOT_X86_PROTECTED && !long_mode)
+	if (mode != VCPU_BOOT_X86_PROTECTED && mode != VCPU_BOOT_X86_REAL && !long_mode)
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
 	memset(sv->gprs, 0, sizeof(sv->gprs));
 	flat_segments(s, long_mode);
 	s->cr0 = X86_CR0_PE | X86_CR0_ET;
+	if (mode == VCPU_BOOT_X86_REAL && (entry & ~0xff000ULL))
+		return -EINVAL;
 	/* The guest's EFER.SVME must be set or VMRUN fails; msr.c hides it. */
 	s->efer = EFER_SVME;
 	if (long_mode) {
@@ -243,6 +271,8 @@ int svm_vmcb_boot(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)
 		s->cr0 |= X86_CR0_NW;
 	s->rflags = RFLAGS_FIXED;
 	s->rip = entry;
+	if (mode == VCPU_BOOT_X86_REAL)
+		real_mode_state(s, entry);
 	s->dr6 = DR6_INIT;
 	s->dr7 = DR7_INIT;
 	s->g_pat = PAT_INIT;

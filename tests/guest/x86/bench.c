@@ -13,7 +13,15 @@
  * In a VM offered SVM (nested-svm), "nested-vmmcall" is the nested round
  * trip: L2 runs VMMCALL, L1 (this guest) intercepts it, moves L2's RIP
  * on and runs VMRUN again; against "hypercall", the plain L1 -> L0 one.
+ *
+ * The local APIC (a second vCPU, started with INIT-SIPI): "ipi" is the
+ * round trip vCPU 0 -> vCPU 1 -> vCPU 0, each side asleep in HLT until
+ * its IPI arrives; "timer" is from a TSC deadline to its handler's first
+ * instruction; "eoi" an xAPIC EOI write; "apic-read-mmio" and
+ * "apic-read-msr" the same register (TPR) read through the xAPIC page
+ * and through its x2APIC MSR.
  */
+#include <guest/apic.h>
 #include <guest/guest.h>
 #include <guest/svm.h>
 #include <lib/string.h>
@@ -102,6 +110,114 @@ static void bench_nested_vmmcall(void)
 	l2_vmcb->rip = (u64)(uintptr_t)l2_vmmcall_loop;
 }
 
+/* ---- the local APIC ---- */
+
+#define PING_VECTOR	0x50
+#define PONG_VECTOR	0x51
+#define TIMER_VECTOR	0x60
+#define APIC_ITERS	200
+
+static volatile u32 pongs;
+static volatile u64 timer_seen;
+
+/* vCPU 1: each ping is answered with a pong to vCPU 0. */
+static void ping_handler(struct ex_regs *regs)
+{
+	apic_eoi();
+	apic_icr(0, PONG_VECTOR);
+}
+
+static void pong_handler(struct ex_regs *regs)
+{
+	pongs++;
+	apic_eoi();
+}
+
+static void timer_handler(struct ex_regs *regs)
+{
+	timer_seen = rdtsc();
+	apic_eoi();
+}
+
+/* One round trip: vCPU 0 sleeps until the pong is in. */
+static void ipi_round_trip(void)
+{
+	u32 want = pongs + 1;
+
+	apic_icr(1, PING_VECTOR);
+	while (pongs != want)
+		safe_halt();
+	cli();
+}
+
+static void bench_apic_ipi(void)
+{
+	u64 t0, t1;
+	unsigned int i;
+
+	set_handler(PING_VECTOR, ping_handler);
+	set_handler(PONG_VECTOR, pong_handler);
+	ipi_round_trip();
+	t0 = rdtsc();
+	for (i = 0; i < APIC_ITERS; i++)
+		ipi_round_trip();
+	t1 = rdtsc();
+	report("ipi", (t1 - t0) / APIC_ITERS);
+}
+
+/* From the deadline to the handler: what the hypervisor adds to a timer interrupt. */
+static void bench_apic_timer(void)
+{
+	u64 sum = 0, deadline;
+	unsigned int i;
+
+	set_handler(TIMER_VECTOR, timer_handler);
+	apic_write(APIC_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | TIMER_VECTOR);
+	for (i = 0; i < APIC_ITERS; i++) {
+		timer_seen = 0;
+		deadline = rdtsc() + 20000;
+		wrmsr(MSR_TSC_DEADLINE, deadline);
+		while (!timer_seen)
+			safe_halt();
+		cli();
+		sum += timer_seen - deadline;
+	}
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	/* Not a loop of MEASURE(): the loop cost is no part of the latency. */
+	printf("# bench timer %llu\n", sum / APIC_ITERS);
+	ok(sum > 0, "timer: %llu cycles from the deadline to the handler", sum / APIC_ITERS);
+}
+
+static void bench_eoi(void)
+{
+	apic_eoi();
+}
+
+static void bench_apic_read_mmio(void)
+{
+	(void)apic_read(APIC_TPR);
+}
+
+static void bench_apic_read_msr(void)
+{
+	(void)rdmsr(MSR_X2APIC(APIC_TPR));
+}
+
+static void bench_apic(void)
+{
+	smp_init();
+	if (!smp_start_cpu(1)) {
+		skip(5, "vCPU 1 did not start");
+		return;
+	}
+	bench_apic_ipi();
+	bench_apic_timer();
+	report("eoi", MEASURE(bench_eoi()));
+	report("apic-read-mmio", MEASURE(bench_apic_read_mmio()));
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_EXTD);
+	report("apic-read-msr", MEASURE(bench_apic_read_msr()));
+}
+
 static bool svm_offered(void)
 {
 	return cpuid(0x80000001).ecx & X86_BIT(2);
@@ -111,7 +227,7 @@ int guest_main(const struct mb_info *mbi)
 {
 	bool nested = svm_offered();
 
-	tap_plan(nested ? 7 : 5);
+	tap_plan(nested ? 12 : 10);
 	/* Warm up every path once: first exits touch cold code. */
 	bench_cpuid();
 	bench_out_vmm();
@@ -125,6 +241,7 @@ int guest_main(const struct mb_info *mbi)
 	report("io-vmm", MEASURE(bench_out_vmm()));
 	report("hypercall", MEASURE(bench_hypercall()));
 	report("mmio-vmm", MEASURE(bench_mmio()));
+	bench_apic();
 	if (nested) {
 		nested_setup();
 		bench_nested_vmmcall();

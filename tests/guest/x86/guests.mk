@@ -17,7 +17,7 @@ X86_GUEST_LDS := tests/guest/x86/lib/guest.ld
 # set up; the image is linked at fixed low addresses.
 X86_GUEST_CFLAGS := $(filter-out -mcmodel=% -DHV_ARCH=%,$(CFLAGS)) \
 	-ffreestanding -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only -mcmodel=small \
-	-Itests/guest/x86/lib/include
+	-Itests/guest/x86/lib/include -Iarch/x86/include
 
 X86_GUEST_HVLIB := lib/printf.c lib/mem.c lib/string.c
 X86_GUEST_LIB_SRCS := $(wildcard tests/guest/x86/lib/*.S tests/guest/x86/lib/*.c) $(X86_GUEST_HVLIB)

@@ -7,6 +7,10 @@
  * VMM answers with 0 (the "ignore" policy), never memory. The other VM
  * (isolation_marker.c) fills its RAM with a marker first; the access
  * counter device proves each probe was an exit, not a read of zeros.
+ * The exceptions are this vCPU's own local APIC page (0xfee00000) and
+ * the VM's IOAPIC page (0xfec00000), which the hypervisor emulates in
+ * place: an 8-byte read of either is not a register access and reads 0
+ * without an exit.
  */
 #include <guest/guest.h>
 
@@ -50,15 +54,20 @@ static u64 ram_end(const struct mb_info *mbi)
 	return end;
 }
 
+#define APIC_PAGE	0xfee00000ULL
+#define IOAPIC_PAGE	0xfec00000ULL
+
 struct probe_stats {
-	u64 probes, nonzero, markers, first_bad;
+	u64 probes, nonzero, markers, first_bad, in_place;
 };
 
 static void probe(struct probe_stats *st, u64 gpa)
 {
 	u64 v = mmio_read64(gpa);
+	u64 page = gpa & ~(u64)(PAGE_SIZE - 1);
 
 	st->probes++;
+	st->in_place += page == APIC_PAGE || page == IOAPIC_PAGE;
 	if (v && !st->nonzero)
 		st->first_bad = gpa;
 	st->nonzero += v != 0;
@@ -96,7 +105,8 @@ int guest_main(const struct mb_info *mbi)
 	ok(!st.markers, "the other VM's marker was never read (%llu times)", st.markers);
 	ok(!st.nonzero, "every probe read 0 (%llu did not, the first at %#llx)", st.nonzero,
 	   st.first_bad);
-	ok(after - before == st.probes, "each of the %llu probes was an MMIO exit (%llu counted)",
-	   st.probes, after - before);
+	ok(after - before == st.probes - st.in_place,
+	   "each of the %llu probes but the %llu of the APIC and IOAPIC pages was an MMIO exit "
+	   "(%llu counted)", st.probes, st.in_place, after - before);
 	return tap_done();
 }

@@ -69,6 +69,12 @@ never_said = if grep -aq '$(3)' build/logs/$(2).log; then \
 		echo "$(1) 0 1 0" >build/results/$(1).res; echo "FAIL  $(1): the log says '$(3)'"; \
 	else echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; fi
 
+# One scored test: $(3) appears exactly $(4) times in suite $(2)'s log.
+said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
+		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
+	else echo "$(1) 0 1 0" >build/results/$(1).res; \
+		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
+
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
 guest-suites:
@@ -115,6 +121,21 @@ vm-suites:
 		--expect '^\[exits\] this line came through the console hypercall$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,exits)
+	$(Q)tools/run-suite x86-vm-platform --timeout 120 \
+		--expect $(call stopped,msrs,exit) --expect $(call stopped,platform,exit) \
+		--expect $(call said,s5,vCPU 0 asked for system-off \(system-off\)) \
+		--expect $(call said,cf9,vCPU 0 asked for reset \(reset\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,platform)
+	$(Q)tools/run-suite x86-vm-power --timeout 120 \
+		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
+		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
+		--expect $(call stopped,ioapic,exit) \
+		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,ioapic)
 	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
 		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
 		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \
@@ -126,6 +147,9 @@ vm-suites:
 		--expect $(call stopped,pair,exit) --expect 'hv: vm pair: vCPU 1 on CPU 0$$' \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,EPYC,loaders)
+	$(Q)tools/run-suite x86-vm-acpi --timeout 120 \
+		--expect $(call stopped,acpi,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,acpi)
 	$(Q)tools/run-suite x86-vm-modules --timeout 120 \
 		--expect 'hv: module .* "config"$$' --expect 'hv: module .* "hello"$$' \
 		--expect 'configuration from boot module "config"' \
@@ -135,6 +159,10 @@ vm-suites:
 		--expect $(call stopped,probe,exit) --expect $(call stopped,marker,halted) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,isolation)
+	$(Q)tools/run-suite x86-vm-apic --timeout 240 \
+		--expect $(call stopped,smp,exit) --expect $(call stopped,apic,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,apic) -smp 5
 	$(Q)tools/run-suite x86-vm-nested --timeout 120 \
 		--expect $(call stopped,nested,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,nested)
@@ -146,10 +174,32 @@ vm-suites:
 		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
 		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,qemu64$(comma)+svm,nonpt)
+	$(Q)tools/run-suite x86-vm-hostile-a --timeout 120 \
+		--expect $(call stopped,dfloop,shutdown) \
+		--expect $(call said,idtnowhere,vCPU 0: internal error.*0xfe800030 .*\(internal-error\)) \
+		--expect $(call said,gdtnowhere,vCPU 0: internal error.*0xfe800010 .*\(internal-error\)) \
+		--expect $(call said,mmiocross,vCPU 0: internal error.*0xfe800ffc .*\(internal-error\)) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-a) -smp 5
+	$(Q)tools/run-suite x86-vm-hostile-b --timeout 300 \
+		--expect $(call stopped,portsweep,exit) --expect $(call stopped,msrsweep,exit) \
+		--expect $(call stopped,mmiosweep,exit) --expect $(call stopped,hypercalls,exit) \
+		--expect $(call stopped,spincli,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-b) -smp 6
+	$(Q)tools/run-suite x86-vm-hostile-nested --timeout 180 \
+		--expect $(call stopped,vmcbfuzz,exit) --expect $(call stopped,gifheld,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,hostile-nested)
+	$(Q)$(call never_said,x86-vm-hostile-nested-own-checks,x86-vm-hostile-nested,\
+		$(CPU_REFUSED_VMCB02))
+	$(Q)$(call said_times,x86-vm-hostile-nested-ratelimit,x86-vm-hostile-nested,\
+		nested VMRUN refused,10)
 	$(Q)tools/run-suite x86-run --status 0 --timeout 120 \
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD)
 
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
 # tick per instruction: exact and the same every run). The floor is the
@@ -164,5 +214,6 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 
 .PHONY: test-images guest-suites vm-suites bench-arch

@@ -11,5 +11,7 @@
  * which needs the UART clock the hypervisor does not manage.
  */
 void pl011_write(uintptr_t base, const char *s, size_t n);
+/* A received byte, or -1 when the receive FIFO is empty. */
+int pl011_getc(uintptr_t base);
 
 #endif

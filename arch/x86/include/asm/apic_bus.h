@@ -40,6 +40,11 @@ struct apic_msg {
 	bool level;		/* trigger mode: the target's TMR bit, EOI broadcast */
 	bool assert;		/* level: INIT with de-assert is the legacy INIT level de-assert */
 	u32 src_vcpu;		/* the sender, for SELF and OTHERS */
+	/*
+	 * A 32-bit destination from an x2APIC's ICR (broadcast ~0); false
+	 * (the zero value, the IOAPIC's) for an 8-bit one (broadcast 0xff).
+	 */
+	bool x2apic;
 };
 
 /* Delivers @m to every vCPU of @vm it names; the number that accepted it. */

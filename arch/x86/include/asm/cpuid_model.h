@@ -24,6 +24,21 @@
 /* EBX of leaf 0x40000001 */
 #define CPUID_HV_FEAT_CONSOLE	BIT(0)	/* HV_HC_CONSOLE_WRITE */
 
+/*
+ * KVM's paravirtual clock interface at the next hypervisor base, where
+ * Linux looks for "KVMKVMKVM" (every 0x100 from 0x40000000): offered
+ * only for kvmclock, the documented way a Linux guest on AMD learns the
+ * TSC's frequency (pvclock.c). EAX of 0x40000101 lists the features.
+ */
+#define CPUID_KVM_BASE		0x40000100u
+#define CPUID_KVM_FEATURES	0x40000101u
+#define CPUID_KVM_MAX		CPUID_KVM_FEATURES
+#define CPUID_KVM_SIG_EBX	0x4b4d564bu	/* "KVMK" */
+#define CPUID_KVM_SIG_ECX	0x564b4d56u	/* "VMKV" */
+#define CPUID_KVM_SIG_EDX	0x0000004du	/* "M\0\0\0" */
+#define CPUID_KVM_FEAT_CLOCKSOURCE2	BIT(3)	/* MSRs 0x4b564d00/01 */
+#define CPUID_KVM_FEAT_CLOCK_STABLE	BIT(24)	/* PVCLOCK_TSC_STABLE_BIT is honoured */
+
 struct cpuid_guest {
 	u32 vcpu_id;		/* reported as the initial APIC ID */
 	u32 phys_bits;		/* guest-physical address width (the NPT's reach) */
@@ -34,6 +49,13 @@ struct cpuid_guest {
 
 /* Leaf 0x8000000a EAX: the SVM revision L1 is told. */
 #define CPUID_NESTED_SVM_REVISION	1u
+
+/*
+ * The EFER bits a guest may set, from the model's leaf 0x80000001 (@ext1):
+ * the EFER write and VMRUN's check of VMCB12 both use it, so that a bit
+ * the model hides is refused by both and one it offers works in both.
+ */
+u64 cpuid_efer_allowed(const struct cpuid_regs *ext1);
 
 typedef void (*cpuid_host_fn)(u32 leaf, u32 subleaf, struct cpuid_regs *r);
 
@@ -54,8 +76,9 @@ void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 
 #define CPUID_MAX_EXT_LEAF	0x8000000au
 #define CPUID_NR_BASIC		(CPUID_MAX_BASIC_LEAF + 1)
 #define CPUID_NR_HV		(CPUID_HV_MAX - CPUID_HV_BASE + 1)
+#define CPUID_NR_KVM		(CPUID_KVM_MAX - CPUID_KVM_BASE + 1)
 #define CPUID_NR_EXT		(CPUID_MAX_EXT_LEAF - CPUID_EXT_BASE + 1)
-#define CPUID_CACHE_SLOTS	(CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_EXT)
+#define CPUID_CACHE_SLOTS	(CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_KVM + CPUID_NR_EXT)
 #define CPUID_LEAF1_OSXSAVE	BIT(27)		/* leaf 1 ECX */
 
 struct cpuid_cache {
@@ -73,8 +96,10 @@ static inline int cpuid_cache_slot(u32 leaf)
 		return (int)leaf;
 	if (leaf - CPUID_HV_BASE < CPUID_NR_HV)
 		return (int)(CPUID_NR_BASIC + leaf - CPUID_HV_BASE);
+	if (leaf - CPUID_KVM_BASE < CPUID_NR_KVM)
+		return (int)(CPUID_NR_BASIC + CPUID_NR_HV + leaf - CPUID_KVM_BASE);
 	if (leaf - CPUID_EXT_BASE < CPUID_NR_EXT)
-		return (int)(CPUID_NR_BASIC + CPUID_NR_HV + leaf - CPUID_EXT_BASE);
+		return (int)(CPUID_NR_BASIC + CPUID_NR_HV + CPUID_NR_KVM + leaf - CPUID_EXT_BASE);
 	return -1;
 }
 

@@ -17,7 +17,9 @@
  */
 #include <asm/cpuid_model.h>
 #include <asm/decode.h>
+#include <asm/svm_msr.h>
 #include <asm/svm_nested.h>
+#include <asm/vlapic.h>
 #include <asm/vmcb.h>
 #include <asm/vplatform.h>
 #include <lib/compiler.h>
@@ -40,6 +42,7 @@ struct svm_caps {
 	bool nrips;		/* next_rip on instruction intercepts */
 	bool decode_assists;	/* insn_bytes on #NPF, segment in IOIO exits */
 	bool vgif;
+	bool tsc_aux;		/* RDTSCP or RDPID: TSC_AUX exists (CPUID 0x80000001, 7) */
 	u32 nr_asids;
 	u32 revision;
 	u32 phys_bits;		/* host physical address width */
@@ -62,6 +65,8 @@ struct svm_vm {
 	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
 	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
+	/* Unknown MSR numbers logged already, as BIT(32) | number; CAS-claimed, 0 is free. */
+	u64 msr_logged[SVM_MSR_LOGGED];
 };
 
 /* An MMIO access in flight between an exit and its completion. */
@@ -107,6 +112,15 @@ struct svm_vcpu {
 	u64 reinject;		/* EXITINTINFO of an event to deliver again, or 0 */
 	u64 pending_event;	/* an exception to inject (EVENTINJ format), or 0 */
 	bool window_requested;	/* V_IRQ + VINTR intercept set for an interrupt window */
+	u64 window;		/* the window's int_ctl bits: any priority, or above the TPR */
+	/*
+	 * NMI blocking: set when an NMI is injected, ended by the guest's
+	 * IRET. The IRET intercept exits before the IRET runs, so blocking
+	 * ends once RIP has moved past @iret_rip.
+	 */
+	bool nmi_masked;
+	bool awaiting_iret;
+	u64 iret_rip;
 	/*
 	 * The guest's GIF (its own CLGI/STGI, cleared by a #VMEXIT to it):
 	 * while clear, its interrupts are held. Always set for a guest that
@@ -114,12 +128,15 @@ struct svm_vcpu {
 	 */
 	bool gif;
 	struct svm_nested nested;
+	struct vlapic lapic;	/* this vCPU's local APIC (arch/x86/vplat/vlapic.c) */
 
 	struct svm_mmio mmio;
 	struct svm_ioio io;
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
+	struct svm_msrs msrs;		/* msr.c's rows */
+	bool halted_off;		/* in HLT with IF=0 (exit.c); other vCPUs read it */
 };
 
 /* svm.c */
@@ -138,6 +155,8 @@ int svm_msrpm_offset(u32 msr, u32 *byte, u32 *shift);
 void svm_msrpm_allow(u8 *pm, u32 msr);
 void svm_vmcb_init(struct svm_vcpu *sv);
 int svm_vmcb_boot(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args);
+/* The vCPU's CPU state anew, as arch_vcpu_boot() makes it (INIT-SIPI's restart). */
+int svm_vcpu_reset(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args);
 int svm_permission_maps_init(void);
 /* L0's own needs, for VMCB01 and, OR'ed with L1's, for VMCB02 (nested.c). */
 void svm_vmcb_l0_intercepts(struct vmcb_control *c);
@@ -224,11 +243,29 @@ void svm_deliver_events(struct svm_vcpu *sv);
 void svm_record_interrupted_event(struct svm_vcpu *sv, u64 exit_int_info);
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv);
 void svm_close_window(struct svm_vcpu *sv);
+int svm_exit_iret(struct svm_vcpu *sv);
+/* INIT and SIPI, before an entry: 0 to enter, VCPU_BLOCK while waiting for SIPI. */
+int svm_apic_start_up(struct svm_vcpu *sv);
 
-/* Only vCPU 0 has the 8259 wired to it; GIF clear holds it back. */
+/* Only vCPU 0 has the 8259 wired to it, through LINT0 (ExtINT) or with the APIC off. */
+static inline bool svm_extint_pending(const struct svm_vcpu *sv)
+{
+	return sv->is_bsp && vplat_intr_pending(&sv->svm->plat) && vlapic_accepts_pic(&sv->lapic);
+}
+
+/* An interrupt the guest would take with IF=1 (the 8259's or the APIC's); GIF holds both. */
 static inline bool svm_intr_pending(const struct svm_vcpu *sv)
 {
-	return sv->is_bsp && sv->gif && vplat_intr_pending(&sv->svm->plat);
+	bool tpr_only;
+
+	return sv->gif && (svm_extint_pending(sv) || (vlapic_irr_maybe(&sv->lapic) &&
+						      vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0));
+}
+
+/* An NMI to inject: one is posted, none is in service, and the guest (L1) runs. */
+static inline bool svm_nmi_pending(const struct svm_vcpu *sv)
+{
+	return (vlapic_events(&sv->lapic) & VLAPIC_EV_NMI) && sv->gif;
 }
 
 /*
@@ -244,8 +281,31 @@ static inline bool svm_l1_intercepts_intr(const struct svm_vcpu *sv)
 /* Before each entry: an event to inject, or an interrupt window to open or close. */
 static inline void svm_prepare_events(struct svm_vcpu *sv)
 {
-	if (sv->reinject || sv->pending_event || sv->window_requested || svm_intr_pending(sv))
+	if (sv->reinject || sv->pending_event || sv->window_requested || svm_intr_pending(sv) ||
+	    svm_nmi_pending(sv))
 		svm_deliver_events(sv);
+}
+
+/*
+ * CR8 is the guest's V_TPR (V_INTR_MASKING): its writes do not exit. The
+ * APIC's TPR goes in before each entry and comes back after each exit,
+ * for L1 only (VMCB02's V_TPR is L2's).
+ */
+static inline void svm_tpr_to_vmcb(struct svm_vcpu *sv)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+	u32 v_tpr = vlapic_tpr(&sv->lapic) >> 4;
+
+	if ((c->int_ctl & V_TPR_MASK) != v_tpr)
+		c->int_ctl = (c->int_ctl & ~V_TPR_MASK) | v_tpr;
+}
+
+static inline void svm_tpr_from_vmcb(struct svm_vcpu *sv)
+{
+	u8 v_tpr = sv->vmcb->control.int_ctl & 0xf;
+
+	if (v_tpr != vlapic_tpr(&sv->lapic) >> 4)
+		vlapic_set_cr8(&sv->lapic, v_tpr);
 }
 
 /*

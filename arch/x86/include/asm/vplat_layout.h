@@ -27,6 +27,7 @@
 #define VPLAT_PM1A_CNT_PORT	0x604	/* 2 bytes */
 #define VPLAT_PM_TMR_PORT	0x608	/* 4 bytes, 32-bit counter at 3.579545 MHz */
 #define VPLAT_PM_TMR_HZ		3579545ULL
+/* Driven active high, level-triggered: the MADT's override for IRQ 9 says so (flags 0xd). */
 #define VPLAT_SCI_IRQ		9
 /* \_S5's SLP_TYP in the DSDT: SLP_EN with this type in PM1a_CNT powers off. */
 #define VPLAT_S5_SLP_TYP	5
@@ -35,11 +36,14 @@
 #define VPLAT_RESET_PORT	0xcf9
 #define VPLAT_RESET_VALUE	0x06
 #define VPLAT_KBC_CMD_PORT	0x64
+#define VPLAT_KBC_DATA_PORT	0x60
 #define VPLAT_KBC_RESET_CMD	0xfe
 
 /* CMOS RTC: index and data. */
 #define VPLAT_RTC_INDEX_PORT	0x70
 #define VPLAT_RTC_DATA_PORT	0x71
+/* The CMOS byte with the century (BCD or binary as register B says): the FADT's CENTURY. */
+#define VPLAT_RTC_CENTURY	0x32
 
 /*
  * Guest RAM the hypervisor fills with ACPI tables before the kernel:

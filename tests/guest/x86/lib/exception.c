@@ -110,15 +110,21 @@ static void load_tss(void)
 	__asm__ __volatile__("ltr %w0" : : "r"(KERNEL_TSS) : "memory");
 }
 
-void exceptions_init(void)
+void exceptions_load_idt(void)
 {
 	struct table_ptr p = { .limit = sizeof(idt) - 1, .base = (u64)(uintptr_t)idt };
+
+	__asm__ __volatile__("lidt %0" : : "m"(p) : "memory");
+}
+
+void exceptions_init(void)
+{
 	unsigned int vec;
 
 	for (vec = 0; vec < NR_VECTORS; vec++)
 		set_gate(vec, isr_stub_table[vec], vec == DF_VECTOR ? DF_IST : 0);
 	load_tss();
-	__asm__ __volatile__("lidt %0" : : "m"(p) : "memory");
+	exceptions_load_idt();
 }
 
 ex_handler_t set_handler(unsigned int vec, ex_handler_t fn)
