@@ -2,7 +2,6 @@
 #include <asm/ns16550.h>
 
 #define UART_THR		0
-#define UART_RBR		0
 #define UART_LSR		5
 #define UART_LSR_DR		(1u << 0)
 #define UART_LSR_THRE		(1u << 5)
@@ -50,5 +49,5 @@ int ns16550_getc(uintptr_t base, u8 reg_shift, u8 reg_width)
 {
 	if (!(reg_read(base, reg_shift, reg_width, UART_LSR) & UART_LSR_DR))
 		return -1;
-	return (int)(reg_read(base, reg_shift, reg_width, UART_RBR) & 0xff);
+	return (u8)reg_read(base, reg_shift, reg_width, UART_THR);
 }

@@ -30,6 +30,7 @@ void arch_console_write(const char *s, size_t n)
 		fbcon_write(s, n);
 }
 
+/* Input for a guest UART marked console-input: only from a serial console. */
 int arch_console_getc(void)
 {
 	return serial_on ? uart_getc() : -1;

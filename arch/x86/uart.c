@@ -4,7 +4,6 @@
 
 /* The hypervisor's console UART: a 16550 at an IO port or in MMIO, 8N1, polled. */
 #define UART_THR	0
-#define UART_RBR	0
 #define UART_DLL	0
 #define UART_IER	1
 #define UART_DLM	1
@@ -90,5 +89,5 @@ void uart_write(const char *s, size_t n)
 
 int uart_getc(void)
 {
-	return reg_read(UART_LSR) & LSR_DR ? reg_read(UART_RBR) : -1;
+	return reg_read(UART_LSR) & LSR_DR ? reg_read(UART_THR) : -1;
 }

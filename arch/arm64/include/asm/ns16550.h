@@ -12,7 +12,7 @@
  * firmware or the loader programmed the rate: its clock is the board's.
  */
 void ns16550_write(uintptr_t base, u8 reg_shift, u8 reg_width, const char *s, size_t n);
-/* A received byte, or -1 when none is waiting. */
+/* A received byte (RBR, at THR's offset), or -1: polled, never waits. */
 int ns16550_getc(uintptr_t base, u8 reg_shift, u8 reg_width);
 
 #endif

@@ -30,7 +30,7 @@ bool uart_baud_valid(u32 baud);
 /* From now on the console is @p; programs 8N1 at p->baud (unless 0). */
 void uart_init(const struct uart_port *p);
 void uart_write(const char *s, size_t n);
-/* A received byte, or -1 when none is waiting. */
+/* A byte the UART received, or -1: polled, never waits. */
 int uart_getc(void);
 
 #endif
