@@ -1,4 +1,5 @@
 #include <core/boot.h>
+#include <core/efi_mmap.h>
 #include <lib/compiler.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -185,8 +186,11 @@ int mb1_parse(u64 info_pa, boot_map_fn map, void *ctx, struct boot_info *bi)
 #define MB2_TAG_LOADER		2
 #define MB2_TAG_MODULE		3
 #define MB2_TAG_MMAP		6
+#define MB2_TAG_FRAMEBUFFER	8
 #define MB2_TAG_ACPI_OLD	14
 #define MB2_TAG_ACPI_NEW	15
+#define MB2_TAG_EFI_MMAP	17
+#define MB2_EFI_MMAP_HDR	16
 
 struct mb2_tag {
 	u32 type;
@@ -234,6 +238,80 @@ static int mb2_parse_module(const u8 *tag, u32 size, struct boot_info *bi)
 	return 0;
 }
 
+/*
+ * Tag 17: u32 descriptor size, u32 descriptor version, then the firmware's
+ * descriptors. GRUB gives it only when booted from UEFI, next to the
+ * converted e820-style tag 6, and it replaces that one (see core/efi_mmap.h).
+ */
+static int mb2_parse_efi_mmap(const u8 *tag, u32 size, struct boot_info *bi)
+{
+	u32 desc_size;
+
+	if (size < MB2_EFI_MMAP_HDR)
+		return -EINVAL;
+	memcpy(&desc_size, tag + 8, 4);
+	return efi_mmap_parse(tag + MB2_EFI_MMAP_HDR, size - MB2_EFI_MMAP_HDR, desc_size, bi);
+}
+
+/*
+ * Tag 8, laid out as GRUB writes it: address, pitch, width, height, bpp,
+ * type, a 16-bit reserved field, then for RGB the positions and sizes of
+ * the red, green and blue fields. Indexed colour is not supported; a
+ * framebuffer whose lines or size do not add up is not used at all.
+ */
+#define MB2_FB_TYPE_RGB		1
+#define MB2_FB_TYPE_EGA_TEXT	2
+#define MB2_FB_COMMON_LEN	32
+#define MB2_FB_RGB_LEN		38
+
+static bool fb_geometry_ok(const struct boot_fb *fb)
+{
+	u64 min_pitch = ((u64)fb->width * fb->bpp + 7) / 8;
+
+	return fb->width && fb->height && fb->pitch >= min_pitch &&
+	       (u64)fb->pitch * fb->height <= ~0ULL - fb->addr;
+}
+
+static bool fb_fields_ok(const struct boot_fb *fb)
+{
+	return fb->red_size && fb->green_size && fb->blue_size &&
+	       fb->red_pos + fb->red_size <= fb->bpp && fb->green_pos + fb->green_size <= fb->bpp &&
+	       fb->blue_pos + fb->blue_size <= fb->bpp;
+}
+
+static void mb2_parse_framebuffer(const u8 *tag, u32 size, struct boot_info *bi)
+{
+	struct boot_fb fb = { 0 };
+	u8 type;
+
+	if (size < MB2_FB_COMMON_LEN)
+		return;
+	memcpy(&fb.addr, tag + 8, 8);
+	memcpy(&fb.pitch, tag + 16, 4);
+	memcpy(&fb.width, tag + 20, 4);
+	memcpy(&fb.height, tag + 24, 4);
+	fb.bpp = tag[28];
+	type = tag[29];
+	if (type == MB2_FB_TYPE_EGA_TEXT && fb.bpp == 16) {
+		fb.kind = BOOT_FB_EGA_TEXT;
+	} else if (type == MB2_FB_TYPE_RGB && size >= MB2_FB_RGB_LEN &&
+		   (fb.bpp == 16 || fb.bpp == 24 || fb.bpp == 32)) {
+		fb.kind = BOOT_FB_RGB;
+		fb.red_pos = tag[32];
+		fb.red_size = tag[33];
+		fb.green_pos = tag[34];
+		fb.green_size = tag[35];
+		fb.blue_pos = tag[36];
+		fb.blue_size = tag[37];
+		if (!fb_fields_ok(&fb))
+			return;
+	} else {
+		return;
+	}
+	if (fb_geometry_ok(&fb))
+		bi->fb = fb;
+}
+
 static int mb2_parse_tag(const u8 *tag, u32 type, u32 size, struct boot_info *bi)
 {
 	const char *str = (const char *)tag + 8;
@@ -249,6 +327,9 @@ static int mb2_parse_tag(const u8 *tag, u32 type, u32 size, struct boot_info *bi
 		return mb2_parse_module(tag, size, bi);
 	case MB2_TAG_MMAP:
 		return mb2_parse_mmap(tag, size, bi);
+	case MB2_TAG_FRAMEBUFFER:
+		mb2_parse_framebuffer(tag, size, bi);
+		return 0;
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		/* A newer RSDP (tag 15) wins over the ACPI 1.0 copy. */
@@ -265,7 +346,7 @@ static int mb2_parse_tag(const u8 *tag, u32 type, u32 size, struct boot_info *bi
 int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 {
 	const u8 *p = info;
-	u32 total, off = 8;
+	u32 total, off = 8, efi_off = 0, efi_size = 0;
 	int err;
 
 	if (avail < 16)
@@ -284,6 +365,10 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 			return -EINVAL;
 		if (tag.type == MB2_TAG_END)
 			break;
+		if (tag.type == MB2_TAG_EFI_MMAP) {
+			efi_off = off;
+			efi_size = tag.size;
+		}
 		err = mb2_parse_tag(p + off, tag.type, tag.size, bi);
 		if (err)
 			return err;
@@ -291,5 +376,8 @@ int mb2_parse(const void *info, size_t avail, struct boot_info *bi)
 		if (off >= total)
 			return -EBADMSG;
 	}
+	/* Last, whatever the tags' order: it wins over tag 6. */
+	if (efi_size)
+		return mb2_parse_efi_mmap(p + efi_off, efi_size, bi);
 	return bi->nr_ram ? 0 : -ENOENT;
 }

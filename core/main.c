@@ -28,6 +28,8 @@ static void print_boot_info(const struct boot_info *bi)
 	pr_info("loaded by %s at %#llx-%#llx\n", bi->loader[0] ? bi->loader : "an unnamed loader",
 		(u64)(uintptr_t)__hv_image_start, (u64)(uintptr_t)__hv_image_end);
 	pr_info("command line: \"%s\"\n", bi->cmdline);
+	if (bi->ram_from_efi)
+		pr_info("ram from the UEFI memory map\n");
 	for (i = 0; i < bi->nr_ram; i++)
 		pr_info("ram    %#014llx-%#014llx (%llu MiB)\n", bi->ram[i].base,
 			bi->ram[i].base + bi->ram[i].size - 1, bi->ram[i].size >> 20);

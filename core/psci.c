@@ -52,10 +52,14 @@ static s64 cpu_on(struct vcpu *vcpu, u64 target, u64 entry, u64 context)
 		return PSCI_RET_INVALID_PARAMETERS;
 	if (!entry_ok(vcpu->vm, entry))
 		return PSCI_RET_INVALID_ADDRESS;
-	if (vcpu_power_on(t, &boot))
-		return __atomic_load_n(&t->boot_pending, __ATOMIC_ACQUIRE) ? PSCI_RET_ON_PENDING
-									   : PSCI_RET_ALREADY_ON;
-	return PSCI_RET_SUCCESS;
+	switch (vcpu_power_on(t, &boot)) {
+	case 0:
+		return PSCI_RET_SUCCESS;
+	case -EALREADY:
+		return PSCI_RET_ALREADY_ON;
+	default:
+		return PSCI_RET_ON_PENDING;
+	}
 }
 
 /* Only level 0 (the vCPUs themselves): there are no clusters to ask about. */
@@ -65,9 +69,14 @@ static s64 affinity_info(struct vcpu *vcpu, u64 target, u64 lowest_level)
 
 	if (!t || lowest_level != 0)
 		return PSCI_RET_INVALID_PARAMETERS;
-	if (__atomic_load_n(&t->boot_pending, __ATOMIC_ACQUIRE))
+	switch (vcpu_power_state(t)) {
+	case VCPU_POWER_ON:
+		return PSCI_AFFINITY_ON;
+	case VCPU_POWER_OFF:
+		return PSCI_AFFINITY_OFF;
+	default:
 		return PSCI_AFFINITY_ON_PENDING;
-	return vcpu_is_on(t) ? PSCI_AFFINITY_ON : PSCI_AFFINITY_OFF;
+	}
 }
 
 static bool implemented(u32 fn)

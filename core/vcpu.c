@@ -34,26 +34,53 @@ static void clear_event_request(struct vcpu *vcpu)
 	__atomic_fetch_and(&vcpu->requests, ~(u32)VCPU_REQ_EVENT, __ATOMIC_ACQ_REL);
 }
 
+/*
+ * One atomic word holds a vCPU's power state, so that no transition can
+ * be seen half made:
+ *
+ *	OFF --(power_on: CAS)--> CLAIMED --(boot written)--> PENDING
+ *	PENDING --(the vCPU's own thread takes the boot)--> ON
+ *	ON --(CPU_OFF, the vCPU's own thread)--> OFF
+ *
+ * Only a power-on leaves OFF, and only by a CAS, so of two racing
+ * CPU_ONs one wins and the other is told the vCPU is on or pending. Only
+ * the vCPU itself leaves ON. A CPU_ON that lands while the target is on
+ * its way to OFF sees ON (ALREADY_ON, true when it was asked) or OFF
+ * (and claims it): it is never answered SUCCESS and then lost.
+ */
+u32 vcpu_power_state(const struct vcpu *vcpu)
+{
+	return __atomic_load_n(&vcpu->power, __ATOMIC_ACQUIRE);
+}
+
 bool vcpu_is_on(const struct vcpu *vcpu)
 {
-	return __atomic_load_n(&vcpu->power, __ATOMIC_ACQUIRE) == VCPU_POWER_ON;
+	return vcpu_power_state(vcpu) != VCPU_POWER_OFF;
 }
 
 int vcpu_power_on(struct vcpu *vcpu, const struct vcpu_boot *boot)
 {
-	/* Claiming the pending slot first makes two racing CPU_ONs see one winner. */
-	if (vcpu_is_on(vcpu) || __atomic_exchange_n(&vcpu->boot_pending, 1, __ATOMIC_ACQUIRE))
-		return -EALREADY;
+	u32 state = VCPU_POWER_OFF;
+
+	if (!__atomic_compare_exchange_n(&vcpu->power, &state, VCPU_POWER_CLAIMED, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE))
+		return state == VCPU_POWER_ON ? -EALREADY : -EBUSY;
 	vcpu->boot = *boot;
-	__atomic_store_n(&vcpu->power, VCPU_POWER_ON, __ATOMIC_RELEASE);
+	/* Before the VM first runs, only its configuration powers vCPUs on. */
+	if (!vcpu->vm->built) {
+		vcpu->start_boot = *boot;
+		vcpu->start_on = true;
+	}
+	/* The boot is written before anyone can see PENDING and take it. */
+	__atomic_store_n(&vcpu->power, VCPU_POWER_PENDING, __ATOMIC_RELEASE);
 	vcpu_request(vcpu, VCPU_REQ_EVENT);
 	return 0;
 }
 
+/* From the vCPU's own thread (CPU_OFF), or for a VM reset while no vCPU of it runs. */
 void vcpu_power_off(struct vcpu *vcpu)
 {
 	__atomic_store_n(&vcpu->power, VCPU_POWER_OFF, __ATOMIC_RELEASE);
-	__atomic_store_n(&vcpu->boot_pending, 0, __ATOMIC_RELEASE);
 }
 
 /* Waits, in the hypervisor, until something for this vCPU happens. */
@@ -73,9 +100,12 @@ static void vcpu_wait(struct vcpu *vcpu, bool (*done)(struct vcpu *vcpu))
 	}
 }
 
+/* On, or with a boot to take. */
 static bool vcpu_powered_on(struct vcpu *vcpu)
 {
-	return vcpu_is_on(vcpu);
+	u32 state = vcpu_power_state(vcpu);
+
+	return state == VCPU_POWER_ON || state == VCPU_POWER_PENDING;
 }
 
 /* Applies a pending power-on: the vCPU starts at its boot state. */
@@ -83,12 +113,12 @@ static int vcpu_take_boot(struct vcpu *vcpu)
 {
 	int err;
 
-	if (!__atomic_load_n(&vcpu->boot_pending, __ATOMIC_ACQUIRE))
+	if (vcpu_power_state(vcpu) != VCPU_POWER_PENDING)
 		return 0;
 	err = arch_vcpu_boot(vcpu, &vcpu->boot);
 	/* The completion of an exit from before the reset belongs to no one now. */
 	vcpu->completion = VCPU_COMPLETE_NONE;
-	__atomic_store_n(&vcpu->boot_pending, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&vcpu->power, VCPU_POWER_ON, __ATOMIC_RELEASE);
 	return err;
 }
 
@@ -131,7 +161,7 @@ int vcpu_run(struct vcpu *vcpu)
 	r = vm_wait_finalized(vcpu->vm);
 	if (r)
 		return r;
-	if (!vcpu_is_on(vcpu))
+	if (!vcpu_powered_on(vcpu))
 		vcpu_wait(vcpu, vcpu_powered_on);
 	if (stop_pending(vcpu))
 		return exit_for_stop(vcpu);
@@ -156,8 +186,15 @@ int vcpu_run(struct vcpu *vcpu)
 			vcpu_wait(vcpu, arch_vcpu_has_event);
 			continue;
 		case VCPU_POWERED_OFF:
+			/*
+			 * CPU_OFF never returns: the loop goes on only with a new
+			 * boot taken, or leaves for the VMM (a stop), and the next
+			 * vcpu_run() waits for a power-on again.
+			 */
 			vcpu_power_off(vcpu);
 			vcpu_wait(vcpu, vcpu_powered_on);
+			if (stop_pending(vcpu))
+				return exit_for_stop(vcpu);
 			r = vcpu_take_boot(vcpu);
 			if (r)
 				return r;

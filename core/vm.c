@@ -26,6 +26,7 @@ struct vm *vm_create(const char *name)
 	vm->id = __atomic_fetch_add(&next_vm_id, 1, __ATOMIC_RELAXED);
 	strlcpy(vm->name, name, sizeof(vm->name));
 	spin_lock_init(&vm->lock);
+	list_init(&vm->pristine);
 	vm->state = VM_CREATED;
 	if (arch_vm_init(vm)) {
 		kfree(vm);
@@ -211,15 +212,159 @@ static int map_ram(struct vm *vm, char *why, size_t why_len)
 	return 0;
 }
 
+/* The first pass only: the memory map never changes after it (a reset keeps it). */
+static int build_memory_map(struct vm *vm, char *why, size_t why_len)
+{
+	int err = vm->nr_vcpus ? 0 : -EINVAL;
+
+	if (err)
+		snprintf(why, why_len, "no vCPUs");
+	if (!err) {
+		err = arch_vm_add_regions(vm);
+		if (err)
+			snprintf(why, why_len, "arch regions (%s)", errno_name(err));
+	}
+	if (!err)
+		err = validate_memory_map(vm, why, why_len);
+	if (!err)
+		err = map_ram(vm, why, why_len);
+	if (!err) {
+		err = vm_snapshot_ram(vm);
+		if (err)
+			snprintf(why, why_len, "no memory for the pristine copy of its RAM (%s)",
+				 errno_name(err));
+	}
+	if (!err)
+		vm->built = true;
+	return err;
+}
+
+/*
+ * The pristine copy, for vm_reset() (core/vm_reset.c): at the first
+ * vm_finalize(), after the loader has written every image, the DTB and
+ * the initrd and before any vCPU can run, the non-zero pages of the VM's
+ * RAM are copied aside, runs of consecutive pages in one allocation
+ * each. That is exactly what was loaded, whatever loader wrote it, so a
+ * reset needs no knowledge of image formats and no configuration blob
+ * kept alive. Its cost is the loaded bytes rounded up to pages (plus a
+ * 48-byte record a run), held for the VM's life; all-zero pages (the rest
+ * of RAM, an ELF's bss) cost nothing.
+ */
+struct vm_pristine {
+	struct list_head node;
+	u64 gpa;
+	u64 npages;
+	void *copy;
+};
+
+static bool page_is_zero(const u8 *p)
+{
+	const u64 *w = (const u64 *)p;
+	u32 i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(*w); i++)
+		if (w[i])
+			return false;
+	return true;
+}
+
+static int keep_run(struct vm *vm, const struct vm_region *r, u64 first, u64 n)
+{
+	struct vm_pristine *p = kzalloc(sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p->copy = page_alloc_contig(n, PAGE_SIZE);
+	if (!p->copy) {
+		kfree(p);
+		return -ENOMEM;
+	}
+	p->gpa = r->gpa + first * PAGE_SIZE;
+	p->npages = n;
+	memcpy(p->copy, (const u8 *)r->hva + first * PAGE_SIZE, n * PAGE_SIZE);
+	list_add_tail(&p->node, &vm->pristine);
+	vm->pristine_bytes += n * PAGE_SIZE;
+	return 0;
+}
+
+static int snapshot_region(struct vm *vm, const struct vm_region *r)
+{
+	u64 pages = r->size >> PAGE_SHIFT, i, start = 0;
+	bool in_run = false;
+	int err;
+
+	for (i = 0; i <= pages; i++) {
+		bool keep = i < pages && !page_is_zero((const u8 *)r->hva + i * PAGE_SIZE);
+
+		if (keep && !in_run)
+			start = i;
+		if (!keep && in_run) {
+			err = keep_run(vm, r, start, i - start);
+			if (err)
+				return err;
+		}
+		in_run = keep;
+	}
+	return 0;
+}
+
+/* From vm_finalize()'s first pass, under the VM lock, before any vCPU can run. */
+int vm_snapshot_ram(struct vm *vm)
+{
+	u32 i;
+	int err;
+
+	for (i = 0; i < vm->nr_regions; i++) {
+		if (vm->regions[i].kind != VM_REGION_RAM)
+			continue;
+		err = snapshot_region(vm, &vm->regions[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void vm_free_pristine(struct vm *vm)
+{
+	struct list_head *pos, *tmp;
+
+	list_for_each_safe(pos, tmp, &vm->pristine) {
+		struct vm_pristine *p = list_entry(pos, struct vm_pristine, node);
+
+		list_del(pos);
+		page_free_contig(p->copy, p->npages);
+		kfree(p);
+	}
+	vm->pristine_bytes = 0;
+}
+
+/* All RAM cleared, then what was loaded put back. */
+void vm_restore_ram(struct vm *vm)
+{
+	struct list_head *pos;
+	u32 i;
+
+	for (i = 0; i < vm->nr_regions; i++)
+		if (vm->regions[i].kind == VM_REGION_RAM)
+			memset(vm->regions[i].hva, 0, vm->regions[i].size);
+	list_for_each(pos, &vm->pristine) {
+		const struct vm_pristine *p = list_entry(pos, struct vm_pristine, node);
+
+		memcpy(vm_gpa_to_hva(vm, p->gpa, p->npages * PAGE_SIZE), p->copy,
+		       p->npages * PAGE_SIZE);
+	}
+}
+
 /*
  * Every step that can fail runs before the state is published, and all
  * of it under the lock: a vCPU can only ever observe CREATED (and wait),
  * DEAD (and give up), or a FINALIZED VM whose whole map is in place.
+ * After a reset (vm_reset()) the same barrier is passed again.
  */
 int vm_finalize(struct vm *vm)
 {
 	char why[VM_REASON_MAX] = "";
-	int err;
+	int err = 0;
 
 	spin_lock(&vm->lock);
 	if (vm->state != VM_CREATED) {
@@ -227,18 +372,8 @@ int vm_finalize(struct vm *vm)
 		spin_unlock(&vm->lock);
 		return err;
 	}
-	err = vm->nr_vcpus ? 0 : -EINVAL;
-	if (err)
-		snprintf(why, sizeof(why), "no vCPUs");
-	if (!err) {
-		err = arch_vm_add_regions(vm);
-		if (err)
-			snprintf(why, sizeof(why), "arch regions (%s)", errno_name(err));
-	}
-	if (!err)
-		err = validate_memory_map(vm, why, sizeof(why));
-	if (!err)
-		err = map_ram(vm, why, sizeof(why));
+	if (!vm->built)
+		err = build_memory_map(vm, why, sizeof(why));
 	if (!err) {
 		err = arch_vm_finalize(vm);
 		if (err && !why[0])
@@ -271,6 +406,7 @@ void vm_destroy(struct vm *vm)
 	u32 i;
 
 	arch_vm_destroy(vm);
+	vm_free_pristine(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		arch_vcpu_destroy(vm->vcpus[i]);
 		kfree(vm->vcpus[i]);

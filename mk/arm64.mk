@@ -16,6 +16,25 @@ QEMU_ARM64_NOSEMI := qemu-system-aarch64 -machine virt,virtualization=on,gic-ver
 	-cpu max,pauth-impdef=on -m 1G -smp 4 -display none -no-reboot
 QEMU_ARM64 := $(QEMU_ARM64_NOSEMI) -semihosting-config enable=on,target=native
 
+# UEFI: Debian's AAVMF from flash, GRUB and the Image from an ESP image
+# (tools/mkesp.sh). QEMU hands AAVMF a DTB to pass on only without ACPI.
+AAVMF_CODE := /usr/share/AAVMF/AAVMF_CODE.fd
+AAVMF_VARS := /usr/share/AAVMF/AAVMF_VARS.fd
+ESP := $(BUILD)/esp.img
+# The VM configuration the ESP carries as GRUB's initrd; none: the built-in one.
+EFI_CONFIG ?=
+# $(1): extra -machine options, $(2): the ESP image, $(3): the variable store to use.
+qemu_arm64_uefi = qemu-system-aarch64 -machine virt,gic-version=3,acpi=off$(1) \
+	-cpu max,pauth-impdef=on -m 1G -smp 4 -display none -no-reboot -net none \
+	-semihosting-config enable=on,target=native -accel tcg,thread=single \
+	-drive if=pflash,format=raw,readonly=on,file=$(AAVMF_CODE) \
+	-drive if=pflash,format=raw,file=$(3) -drive file=$(2),format=raw,if=virtio
+
+FIRMWARE ?= bios
+ifeq ($(filter bios uefi,$(FIRMWARE)),)
+$(error FIRMWARE must be bios or uefi, not '$(FIRMWARE)')
+endif
+
 ifeq ($(LLVM),1)
 ADDR2LINE := $(or $(shell command -v llvm-addr2line 2>/dev/null),$(LLVM_BINDIR)/llvm-addr2line)
 else
@@ -29,9 +48,24 @@ $(IMAGE): $(HV_ELF)
 $(BUILD)/images: $(IMAGE)
 	@touch $@
 
+$(ESP): $(IMAGE) tools/mkesp.sh $(EFI_CONFIG)
+	@$(if $(Q),echo "  ESP     $@")
+	$(Q)tools/mkesp.sh $@ $(IMAGE) "$(RUN_CMDLINE)" $(EFI_CONFIG)
+
+# A FAT EFI system partition image with GRUB and the hypervisor (README).
+efi: deps-ensure $(ESP)
+
+ifeq ($(FIRMWARE),uefi)
+RUN_VARS := $(BUILD)/aavmf-vars.fd
+run: deps-ensure $(ESP)
+	cp $(AAVMF_VARS) $(RUN_VARS)
+	timeout -k 5 $(RUN_TIMEOUT) $(call qemu_arm64_uefi,$(comma)virtualization=on,$(ESP),$(RUN_VARS)) \
+		-serial mon:stdio
+else
 run: deps-ensure $(IMAGE)
 	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_ARM64) -serial mon:stdio -kernel $(IMAGE) \
 		$(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)")
+endif
 
 # Debian's arm64 kernel and busybox as a 2-vCPU guest (fetched once with
 # apt-get download into $(BUILD)/linux); also a suite of `make check`.
@@ -42,4 +76,4 @@ include tests/guest/arm64/suites.mk
 
 DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.bin
 
-.PHONY: run linux-guest
+.PHONY: run linux-guest efi

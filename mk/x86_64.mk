@@ -1,5 +1,6 @@
 # x86_64: a 64-bit ELF for GRUB's multiboot2, the same link as a 32-bit
-# ELF for QEMU's -kernel (multiboot1), and a GRUB rescue ISO.
+# ELF for QEMU's -kernel (multiboot1), and a GRUB rescue ISO that boots
+# on BIOS and on UEFI.
 
 HV32 := $(BUILD)/hv32.elf
 ISO := $(BUILD)/hv.iso
@@ -9,6 +10,16 @@ X86_CPU ?= EPYC
 
 QEMU_X86 := qemu-system-x86_64 -machine pc -m 1G -smp 4 -display none -vga none \
 	-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# UEFI: Debian's OVMF on q35; the ISO is hybrid, so the same one boots.
+OVMF_CODE := /usr/share/OVMF/OVMF_CODE.fd
+QEMU_X86_UEFI := qemu-system-x86_64 -machine q35 -bios $(OVMF_CODE) -m 1G -smp 4 \
+	-display none -vga std -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+# `make run FIRMWARE=uefi` boots through OVMF instead of the BIOS.
+FIRMWARE ?= bios
+ifeq ($(filter bios uefi,$(FIRMWARE)),)
+$(error FIRMWARE must be bios or uefi, not '$(FIRMWARE)')
+endif
 
 $(HV32): $(HV_ELF)
 	@$(if $(Q),echo "  OBJCOPY $@")
@@ -24,8 +35,8 @@ $(BUILD)/images: $(HV32)
 iso: deps-ensure $(ISO)
 
 run: deps-ensure $(ISO)
-	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_X86) -cpu $(X86_CPU) -serial mon:stdio \
-		-cdrom $(ISO) -boot d -net none
+	timeout -k 5 $(RUN_TIMEOUT) $(if $(filter uefi,$(FIRMWARE)),$(QEMU_X86_UEFI),$(QEMU_X86)) \
+		-cpu $(X86_CPU) -serial mon:stdio -cdrom $(ISO) -boot d -net none
 
 # Debian's amd64 kernel and busybox to an interactive shell on the serial
 # console (fetched once with apt-get download into $(BUILD)/linux; the
@@ -37,3 +48,7 @@ include tests/guest/x86/suites.mk
 
 .PHONY: iso run linux-guest
 DEFAULT_CONFIG_DEPS := $(BUILD)/guests/demo.elf32
+
+# The framebuffer console's font: GRUB's 8x16 ASCII glyphs (arch/x86/fbcon_font.c).
+FB_FONT_HEADER := /usr/share/grub/ascii.h
+$(BUILD)/arch/x86/fbcon_font.o: ARCH_CFLAGS = $(ARCH_INC) -DFB_FONT_HEADER='"$(FB_FONT_HEADER)"'

@@ -7,7 +7,7 @@ set -u
 PKGS="make gcc libc6-dev gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
 clang lld llvm libclang-rt-14-dev libcmocka-dev pkg-config
 qemu-system-x86 qemu-system-arm grub-pc-bin grub-common xorriso mtools
-device-tree-compiler"
+device-tree-compiler ovmf qemu-efi-aarch64 grub-efi-amd64-bin grub-efi-arm64-bin:arm64"
 
 missing=""
 for p in $PKGS; do
@@ -29,6 +29,16 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
+# GRUB's arm64-efi modules (for the arm64 ESP) are built for arm64 only;
+# the package is architecture-neutral data, installable next to amd64's
+# grub-common once dpkg knows the arm64 architecture.
+case $missing in
+*:arm64*)
+	dpkg --print-foreign-architectures | grep -qx arm64 || {
+		dpkg --add-architecture arm64 && apt-get update -qq
+	} || { echo "deps: cannot add the arm64 architecture" >&2; exit 1; }
+	;;
+esac
 apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || {
 	apt-get update -qq && apt-get install -y --no-install-recommends $missing
 } || { echo "deps: apt-get install failed" >&2; exit 1; }

@@ -1,17 +1,38 @@
 #include <core/arch.h>
+#include <core/page_alloc.h>
+#include <lib/compiler.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <asm/console.h>
 #include <asm/dt.h>
+#include <asm/ns16550.h>
 #include <asm/pl011.h>
 
 /* Set once on the boot CPU before the MMU is on and before any other CPU runs. */
-static uintptr_t uart_base;
+static struct console_uart uart;
+static bool uart_on;
 
-static bool is_pl011(const struct fdt *f, int node)
+static const struct {
+	const char *compatible;
+	u8 kind;
+} uart_types[] = {
+	{ "arm,pl011", CONSOLE_PL011 },
+	{ "arm,sbsa-uart", CONSOLE_PL011 },
+	{ "ns16550a", CONSOLE_NS16550 },
+	{ "ns16550", CONSOLE_NS16550 },
+	{ "snps,dw-apb-uart", CONSOLE_NS16550 },
+};
+
+static int uart_kind(const struct fdt *f, int node)
 {
-	return (fdt_is_compatible(f, node, "arm,pl011") > 0 ||
-		fdt_is_compatible(f, node, "arm,sbsa-uart") > 0) && fdt_is_enabled(f, node);
+	unsigned int i;
+
+	if (!fdt_is_enabled(f, node))
+		return -ENODEV;
+	for (i = 0; i < ARRAY_SIZE(uart_types); i++)
+		if (fdt_is_compatible(f, node, uart_types[i].compatible) > 0)
+			return uart_types[i].kind;
+	return -ENODEV;
 }
 
 /*
@@ -43,49 +64,94 @@ static int stdout_node(const struct fdt *f)
 	return n < 0 ? n : fdt_path(f, s, (size_t)n);
 }
 
-static int find_uart(const struct fdt *f)
+/* "reg-shift" and "reg-io-width" (the devicetree binding's defaults: 0 and 1). */
+static int ns16550_layout(const struct fdt *f, int node, struct console_uart *u)
 {
-	int node = stdout_node(f);
+	u32 shift = 0, width = 1;
+	int err;
 
-	if (node >= 0 && is_pl011(f, node))
-		return node;
+	err = fdt_prop_u32(f, node, "reg-shift", &shift);
+	if (err && err != -ENOENT)
+		return -EINVAL;
+	err = fdt_prop_u32(f, node, "reg-io-width", &width);
+	if (err && err != -ENOENT)
+		return -EINVAL;
+	if (shift > 2 || (width != 1 && width != 4))
+		return -EINVAL;
+	u->reg_shift = (u8)shift;
+	u->reg_width = (u8)width;
+	return 0;
+}
+
+static int describe(const struct fdt *f, int node, int kind, struct console_uart *out)
+{
+	struct console_uart u = { .kind = (u8)kind };
+	u64 min = PL011_SIZE;
+	int err;
+
+	if (kind == CONSOLE_NS16550) {
+		err = ns16550_layout(f, node, &u);
+		if (err)
+			return err;
+		min = (u64)NS16550_REGS << u.reg_shift;
+	}
+	err = dt_device_reg(f, node, 0, &u.base, &u.size);
+	if (err || u.size < min)
+		return -EINVAL;
+	u.size = kind == CONSOLE_PL011 ? PL011_SIZE : u.size;
+	*out = u;
+	return 0;
+}
+
+int console_find(const struct fdt *f, struct console_uart *out)
+{
+	int node = stdout_node(f), kind;
+
+	if (node >= 0 && (kind = uart_kind(f, node)) >= 0)
+		return describe(f, node, kind, out);
 	for (node = fdt_find_compatible(f, -1, "arm,pl011"); node >= 0;
 	     node = fdt_find_compatible(f, node, "arm,pl011"))
-		if (fdt_is_enabled(f, node))
-			return node;
-	return node;
+		if (uart_kind(f, node) >= 0 && !describe(f, node, CONSOLE_PL011, out))
+			return 0;
+	return -ENOENT;
 }
 
 void console_probe(const struct fdt *f, u64 *base, u64 *size)
 {
-	int node = f && f->blob ? find_uart(f) : -ENOENT;
-	u64 b, s;
-
 	/*
-	 * Without a PL011 in a usable DTB there is nowhere else to report
+	 * Without a UART in a usable DTB there is nowhere else to report
 	 * from, so QEMU virt's UART is tried: on that machine it is right,
 	 * and elsewhere the boot was about to fail silently anyway.
 	 */
-	if (node >= 0 && !dt_device_reg(f, node, 0, &b, &s) && s >= PL011_SIZE)
-		*base = b;
-	else
-		*base = EARLY_UART_BASE;
-	*size = PL011_SIZE;
-	uart_base = (uintptr_t)*base;
+	if (!f || !f->blob || console_find(f, &uart))
+		uart = (struct console_uart){ .kind = CONSOLE_PL011, .base = EARLY_UART_BASE,
+					      .size = PL011_SIZE };
+	/* Whole pages: a 16550's window is often a few bytes inside a page. */
+	*base = ALIGN_DOWN(uart.base, PAGE_SIZE);
+	*size = ALIGN_UP(uart.base + uart.size, PAGE_SIZE) - *base;
+	uart_on = true;
 }
 
 void console_disable(void)
 {
-	uart_base = 0;
+	uart_on = false;
 }
 
 void arch_console_write(const char *s, size_t n)
 {
-	if (uart_base)
-		pl011_write(uart_base, s, n);
+	if (!uart_on)
+		return;
+	if (uart.kind == CONSOLE_NS16550)
+		ns16550_write(uart.base, uart.reg_shift, uart.reg_width, s, n);
+	else
+		pl011_write(uart.base, s, n);
 }
 
 int arch_console_getc(void)
 {
-	return uart_base ? pl011_getc(uart_base) : -1;
+	if (!uart_on)
+		return -1;
+	if (uart.kind == CONSOLE_NS16550)
+		return ns16550_getc(uart.base, uart.reg_shift, uart.reg_width);
+	return pl011_getc(uart.base);
 }

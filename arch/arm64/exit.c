@@ -10,6 +10,7 @@
 #include <core/hv.h>
 #include <core/page_alloc.h>
 #include <core/psci.h>
+#include <core/vmm.h>
 #include <lib/errno.h>
 #include <lib/string.h>
 #include <asm/exception.h>
@@ -18,6 +19,7 @@
 #include <asm/guest.h>
 #include <asm/vtimer_deadline.h>
 #include <asm/sysreg.h>
+#include <asm/sysreg_trap.h>
 #include <asm/vgic.h>
 
 #define INSN_LEN		4	/* A64; AArch32 guests are refused (HCR_EL2.RW) */
@@ -113,24 +115,6 @@ void arm64_wfi_timer_fired(struct timer *t)
 }
 
 /*
- * The virtual timer's deadline on the host's clock, so that a WFI wait
- * ends when the guest's timer would fire. arch_time_ns() is the physical
- * counter in ns; the guest's compare value is on the virtual counter.
- */
-static void arm_wfi_timer(struct arm64_vcpu *av)
-{
-	u64 ctl = read_sysreg(cntv_ctl_el0), ns;
-
-	if ((ctl & 3) != 1)	/* disabled, or its interrupt masked: no wake-up */
-		return;
-	ns = vtimer_deadline_ns(read_sysreg(cntv_cval_el0), av->avm->cntvoff,
-				read_sysreg(cntfrq_el0) & GENMASK(31, 0));
-	if (ns == VTIMER_NEVER)	/* beyond the host clock's range: no wake-up either */
-		return;
-	timer_arm(&av->wfi_timer, MAX(ns, 1ULL));
-}
-
-/*
  * WFI is a real wait: the vCPU blocks in the hypervisor until an
  * interrupt is pending for it (core/vcpu.c's vcpu_wait()). WFE is not
  * trapped (HCR_EL2.TWE clear): the CPU is the vCPU's alone, so the
@@ -144,34 +128,33 @@ static int exit_wfx(struct arm64_vcpu *av)
 		return VCPU_RESUME;
 	if (arch_vcpu_has_event(av->vcpu))
 		return VCPU_RESUME;
-	arm_wfi_timer(av);
+	arm64_vtimer_arm_wfi(av);
 	return VCPU_BLOCK;
 }
 
 /* ---- system registers ---- */
 
-/* The only CPU-interface register that traps (IMO): SGIs, routed by the vGIC. */
-#define SYSREG_ICC_SGI1R_EL1	SYSREG_KEY(3, 0, 12, 11, 5)
-
 /*
- * What traps and is not virtualised (the EL1 physical timer,
- * implementation defined registers, ...) is UNDEFINED for the guest, as
- * on a CPU without it; the guest's own handler decides what that means.
+ * Trapped system registers, by the table of sysreg_trap.c: emulated,
+ * or UNDEFINED for the guest as on a CPU without them.
  */
 static int exit_sysreg(struct arm64_vcpu *av)
 {
-	struct esr_sysreg s;
+	int r = arm64_sysreg_access(av, av->regs.esr);
 
-	esr_decode_sysreg(av->regs.esr, &s);
-	if (esr_sysreg_key(&s) == SYSREG_ICC_SGI1R_EL1 && !s.read) {
-		int err = vgic_sgi1r_write(av->vcpu, arm64_reg_read(av, s.rt));
-
-		if (err)
-			return arm64_internal_error(av, HV_INTERNAL_ERROR_EMULATION,
-						    SYSREG_ICC_SGI1R_EL1, (u64)(s64)err);
+	if (r < 0)
+		return arm64_internal_error(av, HV_INTERNAL_ERROR_EMULATION, ESR_ISS(av->regs.esr),
+					    (u64)(s64)r);
+	if (r > 0)
+		arm64_inject_undef(av);
+	else
 		skip_insn(av);
-		return VCPU_RESUME;
-	}
+	return VCPU_RESUME;
+}
+
+/* SVE and SME (CPTR_EL2.TZ/TSM): hidden from the guest's ID registers, so UNDEFINED. */
+static int exit_undef(struct arm64_vcpu *av)
+{
 	arm64_inject_undef(av);
 	return VCPU_RESUME;
 }
@@ -240,22 +223,72 @@ static int emulated_access(struct arm64_vcpu *av, u64 ipa, const struct esr_dabt
 	return VCPU_RESUME;
 }
 
+/*
+ * What the guest gets for an access that nothing answers: a synchronous
+ * external abort at its EL1 vector, as the bus of a real machine (and
+ * KVM) would give it, with FAR_EL1 the virtual address and the fault
+ * status "synchronous external abort, not on a table walk". Unless the
+ * VM's "unknown-access" property asks otherwise: "stop" ends the VM at
+ * the first such access, and "ignore" makes loads and stores to a hole
+ * read as zero and drop (a fetch still aborts: there is nothing to run).
+ */
+#define FSC_EXT_ABORT		0x10
+#define ESR_DABT_WNR		BIT(6)
+#define PSTATE_EL_MASK		0xcULL
+
+static u32 unknown_policy(const struct arm64_vcpu *av)
+{
+	const struct vmm_vm *v = av->vcpu->vm->vmm;
+
+	return v ? v->unknown_policy : VMM_UNKNOWN_DEFAULT;
+}
+
+static int inject_external_abort(struct arm64_vcpu *av, bool fetch, bool write)
+{
+	bool from_el0 = !(av->regs.pstate & PSTATE_EL_MASK);
+	u64 ec = fetch ? (from_el0 ? EC_IABT_LOW : EC_IABT_CUR) :
+		 (from_el0 ? EC_DABT_LOW : EC_DABT_CUR);
+	u64 esr = ESR_IL | ec << ESR_EC_SHIFT | FSC_EXT_ABORT | (!fetch && write ? ESR_DABT_WNR : 0);
+
+	arm64_inject_sync(av, esr, av->regs.far);
+	return VCPU_RESUME;
+}
+
 static int exit_dabt(struct arm64_vcpu *av)
 {
 	u64 ipa = esr_fault_ipa(av->regs.hpfar, av->regs.far);
 	const struct vm_region *r = vm_find_region(av->vcpu->vm, ipa);
+	u32 policy = unknown_policy(av);
 	struct esr_dabt d;
 
 	esr_decode_dabt(av->regs.esr, &d);
-	/*
-	 * The guest's own page-table walk, RAM of the VM that faulted anyway
-	 * (never: it is mapped read-write), or RAM that is not the VM's:
-	 * nothing to emulate, the VMM decides.
-	 */
-	if (d.s1ptw || (r && r->kind == VM_REGION_RAM) || (!r && host_ram(ipa)))
+	/* The VM's own RAM is mapped read-write: a fault there is the hypervisor's. */
+	if (r && r->kind == VM_REGION_RAM)
 		return memory_fault(av, ipa, d.write ? HV_MEMORY_FAULT_WRITE : HV_MEMORY_FAULT_READ);
-	if (!d.isv)
-		return arm64_internal_error(av, HV_INTERNAL_ERROR_NO_SYNDROME, ipa, av->regs.far);
+	/*
+	 * A hole, or the guest's own page-table walk outside its RAM. A hole
+	 * that is the host's RAM (another VM's, the hypervisor's) is no
+	 * different to the guest; under "ignore" and "stop" the VMM hears of
+	 * it as a memory fault, never as a device access.
+	 */
+	if (!r || d.s1ptw) {
+		if (policy == VMM_UNKNOWN_DEFAULT)
+			return inject_external_abort(av, false, d.write);
+		if (d.s1ptw || host_ram(ipa))
+			return memory_fault(av, ipa,
+					    d.write ? HV_MEMORY_FAULT_WRITE : HV_MEMORY_FAULT_READ);
+	}
+	/*
+	 * No syndrome (LDP/STP, writeback forms): nothing to emulate the
+	 * access with. The guest gets the abort; "stop" keeps the VMM's
+	 * internal error, which names the address.
+	 */
+	if (!d.isv) {
+		if (policy == VMM_UNKNOWN_STOP)
+			return arm64_internal_error(av, HV_INTERNAL_ERROR_NO_SYNDROME, ipa,
+						    av->regs.far);
+		return inject_external_abort(av, false, d.write);
+	}
 	/* Cache maintenance by VA on a device: there is nothing cached to maintain. */
 	if (d.cache_maint) {
 		skip_insn(av);
@@ -266,45 +299,48 @@ static int exit_dabt(struct arm64_vcpu *av)
 	return mmio_exit(av, ipa, &d);
 }
 
-/* Instructions can only be fetched from the VM's RAM. */
+/* Instructions can only be fetched from the VM's RAM, which never faults. */
 static int exit_iabt(struct arm64_vcpu *av)
 {
 	u64 ipa = esr_fault_ipa(av->regs.hpfar, av->regs.far);
+	const struct vm_region *r = vm_find_region(av->vcpu->vm, ipa);
 
-	return memory_fault(av, ipa, HV_MEMORY_FAULT_READ | HV_MEMORY_FAULT_EXEC);
+	if ((r && r->kind == VM_REGION_RAM) || unknown_policy(av) == VMM_UNKNOWN_STOP)
+		return memory_fault(av, ipa, HV_MEMORY_FAULT_READ | HV_MEMORY_FAULT_EXEC);
+	return inject_external_abort(av, true, false);
 }
 
 static const exit_fn sync_exits[64] = {
 	[EC_WFX] = exit_wfx,
 	[EC_HVC64] = exit_hvc,
 	[EC_SMC64] = exit_smc,
+	[EC_SVE] = exit_undef,
 	[EC_SYS64] = exit_sysreg,
+	[EC_SME] = exit_undef,
 	[EC_IABT_LOW] = exit_iabt,
 	[EC_DABT_LOW] = exit_dabt,
 };
 
 /*
  * Exits that touch neither the vGIC nor anything core/ must see: PSCI
- * and other SMCCC calls answered here, and system registers that become
- * UNDEF. The world switch handles them with the list registers still
- * loaded and enters the guest again at once (arch_vcpu_run_once()).
+ * and other SMCCC calls answered here, system registers emulated without
+ * the vGIC (the ID registers) or made UNDEF, SVE and SME made UNDEF. The
+ * world switch handles them with the list registers still loaded and
+ * enters the guest again at once (arch_vcpu_run_once()).
  * Anything that needs core/ or the VMM (a request comes with a kick, an
  * IRQ exit) leaves through the full path.
  */
 bool arm64_exit_in_place(const struct arm64_vcpu *av, u64 slot)
 {
-	struct esr_sysreg s;
 	u32 ec = ESR_EC(av->regs.esr);
 
 	if (slot != VEC_LOW64_SYNC)
 		return false;
 	if (ec == EC_HVC64 || ec == EC_SMC64)
 		return !is_hv_hypercall((u32)av->regs.x[0]);
-	if (ec == EC_SYS64) {
-		esr_decode_sysreg(av->regs.esr, &s);
-		return esr_sysreg_key(&s) != SYSREG_ICC_SGI1R_EL1;
-	}
-	return false;
+	if (ec == EC_SYS64)
+		return arm64_sysreg_in_place(av->regs.esr);
+	return ec == EC_SVE || ec == EC_SME;
 }
 
 int arm64_handle_exit(struct arm64_vcpu *av, u64 slot)

@@ -36,10 +36,66 @@ STATIC_ASSERT(offsetof(struct arm64_fp_ctx, fpsr) == FP_FPSR &&
 #define VBAR_CURRENT_SPX	0x200
 #define VBAR_LOWER_A64		0x400
 
-/* CNTHCTL_EL2 (E2H = 0): the counter readable at EL1, the EL1 physical timer trapped. */
+/*
+ * CNTHCTL_EL2 (E2H = 0): EL1PCTEN set, so the physical counter
+ * (CNTPCT_EL0) is readable at EL1 without a trap; EL1PCEN clear, so the
+ * EL1 physical timer's registers trap to EL2 and are emulated
+ * (guest_timer.c): the hardware timer stays the hypervisor's. EVNTEN
+ * clear: no event stream is generated for the guest.
+ */
 #define CNTHCTL_EL1PCTEN	BIT(0)
 
-#define CPTR_EL2_GUEST		(CPTR_EL2_RES1)
+/*
+ * CPTR_EL2 (E2H = 0) while a guest runs: FP/SIMD is the guest's (TFP
+ * clear; its registers are switched). SVE and SME are hidden from the
+ * guest's ID registers and their state is not switched, so both trap
+ * (TZ, TSM) and become UNDEF (exit.c); so do the activity monitors
+ * (TAM) and the trace registers (TTA), also hidden.
+ */
+#define CPTR_TSM		BIT(12)
+#define CPTR_TTA		BIT(20)
+#define CPTR_TAM		BIT(30)
+#define CPTR_TCPAC		BIT(31)
+#define CPTR_EL2_GUEST		(CPTR_EL2_RES1 | CPTR_TZ | CPTR_TSM | CPTR_TTA | CPTR_TAM | \
+				 CPTR_TCPAC)
+
+/*
+ * CPACR_EL1 would stop an SVE or SME instruction at EL1 (EC 0x19/0x1d,
+ * what a CPU with the feature gives) before CPTR_EL2 sees it, while
+ * its ZEN/SMEN are clear. So the guest's accesses to it trap (TCPAC)
+ * and it reads its own value back (arm64_cpacr_*), while the hardware
+ * holds that value with ZEN and SMEN set: every SVE or SME instruction
+ * then reaches EL2 and is UNDEFINED, as on a CPU without them.
+ */
+#define CPACR_ZEN		GENMASK(17, 16)
+#define CPACR_FPEN		GENMASK(21, 20)
+#define CPACR_SMEN		GENMASK(25, 24)
+#define CPACR_TTA		BIT(28)
+#define CPACR_GUEST_BITS	(CPACR_FPEN | CPACR_TTA)
+#define CPACR_HIDDEN_ON		(CPACR_ZEN | CPACR_SMEN)
+
+u64 arm64_cpacr_read(const struct arm64_vcpu *av)
+{
+	return av->cpacr;
+}
+
+/* The vCPU is loaded (a trap): the hardware register is written in place. */
+void arm64_cpacr_write(struct arm64_vcpu *av, u64 val)
+{
+	av->cpacr = val & CPACR_GUEST_BITS;
+	write_sysreg(av->cpacr | CPACR_HIDDEN_ON, cpacr_el1);
+}
+
+/*
+ * MDCR_EL2 while a guest runs: the PMU (TPM, TPMCR) and the statistical
+ * profiling registers (TPMS, E2PB = 0) trap to EL2 and become UNDEF, as
+ * the ID registers say there is neither; HPMN keeps its reset value.
+ */
+#define MDCR_HPMN_MASK		GENMASK(4, 0)
+#define MDCR_TPMCR		BIT(5)
+#define MDCR_TPM		BIT(6)
+#define MDCR_TPMS		BIT(14)
+#define MDCR_EL2_GUEST		(MDCR_TPMCR | MDCR_TPM | MDCR_TPMS)
 
 /*
  * Pointer authentication: with it, the guest uses its keys freely
@@ -92,7 +148,6 @@ static void pac_load(const u64 *k)
 
 /* Whose EL1 context is in each CPU's registers; only that CPU reads or writes its slot. */
 static struct arm64_vcpu *loaded[MAX_CPUS];
-static bool reload[MAX_CPUS];
 
 static void el1_save(struct arm64_el1_ctx *c)
 {
@@ -179,7 +234,7 @@ void arm64_vcpu_load(struct arm64_vcpu *av)
 	unsigned int cpu = cpu_id();
 	struct arm64_vcpu *old = loaded[cpu];
 
-	if (old == av && !reload[cpu])
+	if (old == av && !av->reload)
 		return;
 	/* FP/SIMD stays usable at EL2 from here: only the guest's registers are in it. */
 	write_sysreg(CPTR_EL2_GUEST, cptr_el2);
@@ -196,9 +251,11 @@ void arm64_vcpu_load(struct arm64_vcpu *av)
 	write_sysreg(av->vmpidr, vmpidr_el2);
 	write_sysreg(av->avm->cntvoff, cntvoff_el2);
 	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
+	write_sysreg((read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_EL2_GUEST, mdcr_el2);
 	isb();
+	av->vtimer_masked = false;
 	loaded[cpu] = av;
-	reload[cpu] = false;
+	av->reload = false;
 }
 
 /*
@@ -218,24 +275,64 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4])
 	av->regs.pc = pc;
 	av->regs.pstate = PSTATE_EL1H_MASKED;
 	av->el1.sctlr = SCTLR_EL1_RESET;
-	av->vtimer_masked = false;
+	av->cpacr = 0;
+	av->el1.cpacr = CPACR_HIDDEN_ON;
 	av->vmpidr = VGIC_VCPU_MPIDR(av->vcpu->id);
-	if (loaded[cpu_id()] == av)
-		reload[cpu_id()] = true;
+	av->reload = true;
+	/* The lines of the timers of its previous life (before CPU_OFF or a reset) drop. */
+	vgic_set_irq(av->vcpu->vm, av->vcpu, VGIC_VTIMER_INTID, false);
+	arm64_ptimer_reset(av);
 }
 
 /*
- * Before @av is freed (vm_destroy(), when none of its VM's vCPUs runs):
- * no CPU may keep it as the owner of its registers, or the next load
- * there would save into freed memory.
+ * On @av's own CPU, when its thread leaves the run loop for good or
+ * parks for a VM reset: its EL1 context goes to memory, its virtual
+ * timer stops (CNTV_CTL is the guest's, saved first) and its PPI is
+ * masked until the next load, the host timers standing for its deadlines
+ * are cancelled here, where they are armed, and the CPU forgets it. Done
+ * here rather than by whoever destroys or resets the vCPU: another CPU's
+ * lazy save in arm64_vcpu_load() could otherwise write into it as it is
+ * freed, and a timer could fire for it.
  */
-void arm64_vcpu_forget(struct arm64_vcpu *av)
+void arm64_vcpu_put(struct arm64_vcpu *av)
+{
+	unsigned int cpu = cpu_id();
+
+	if (loaded[cpu] == av) {
+		unload(av);
+		write_sysreg(0, cntv_ctl_el0);
+		isb();
+		gic_disable_ppi(VGIC_VTIMER_INTID);
+		loaded[cpu] = NULL;
+	}
+	if (av->wfi_timer.armed)
+		timer_cancel(&av->wfi_timer);
+	arm64_ptimer_stop(av);
+}
+
+/* True if some CPU still holds @av's context (a missing arm64_vcpu_put()). */
+bool arm64_vcpu_held(const struct arm64_vcpu *av)
 {
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < MAX_CPUS; cpu++)
-		__atomic_compare_exchange_n(&loaded[cpu], &(struct arm64_vcpu *){ av }, NULL, false,
-					    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		if (__atomic_load_n(&loaded[cpu], __ATOMIC_RELAXED) == av)
+			return true;
+	return false;
+}
+
+/*
+ * For vm_reset(), from the VM's owner, with the vCPU put: the state kept
+ * outside the EL1 context that a powered-off vCPU must not carry into the
+ * VM's next life (its boot, when it comes, resets the rest).
+ */
+void arm64_vcpu_reset_state(struct arm64_vcpu *av)
+{
+	av->vtimer_masked = false;
+	av->ptimer.ctl = 0;
+	av->ptimer.cval = 0;
+	av->ptimer.level = false;
+	av->reload = true;
 }
 
 struct arm64_vcpu *arm64_loaded_vcpu(void)
@@ -256,40 +353,27 @@ void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val)
 }
 
 /*
- * An Undefined Instruction exception taken to EL1, as the CPU would take
- * it: syndrome EC 0 with IL, the return state in ELR_EL1/SPSR_EL1, then
- * EL1h with DAIF masked at the vector for where it came from. The vCPU
- * is loaded, so the EL1 registers are written in place.
+ * A synchronous exception taken to EL1, as the CPU would take it: the
+ * syndrome and fault address, the return state in ELR_EL1/SPSR_EL1,
+ * then EL1h with DAIF masked at the vector for where it came from. The
+ * vCPU is loaded, so the EL1 registers are written in place.
  */
-void arm64_inject_undef(struct arm64_vcpu *av)
+void arm64_inject_sync(struct arm64_vcpu *av, u64 esr, u64 far)
 {
 	u64 mode = av->regs.pstate & PSTATE_MODE_MASK;
 	u64 offset = mode == PSTATE_EL1H ? VBAR_CURRENT_SPX :
 		     mode == PSTATE_EL1T ? VBAR_CURRENT_SP0 : VBAR_LOWER_A64;
 
-	write_sysreg(ESR_IL | (u64)EC_UNKNOWN << ESR_EC_SHIFT, esr_el1);
+	write_sysreg(esr, esr_el1);
+	write_sysreg(far, far_el1);
 	write_sysreg(av->regs.pc, elr_el1);
 	write_sysreg(av->regs.pstate, spsr_el1);
 	av->regs.pc = read_sysreg(vbar_el1) + offset;
 	av->regs.pstate = PSTATE_EL1H | PSTATE_DAIF;
 }
 
-#define CNTV_CTL_ENABLE		BIT(0)
-#define CNTV_CTL_IMASK		BIT(1)
-#define CNTV_CTL_ISTATUS	BIT(2)
-
-/*
- * The loaded vCPU's virtual timer has met its condition, its interrupt
- * not masked by the guest: a WFI wake-up event even when the guest's GIC
- * would not signal it (WFI may end early; a guest that polls its timer
- * around WFI relies on no more).
- */
-bool arm64_vtimer_pending(const struct arm64_vcpu *av)
+/* Undefined Instruction: EC 0 with IL; FAR_EL1 is UNKNOWN for it and keeps its value. */
+void arm64_inject_undef(struct arm64_vcpu *av)
 {
-	u64 ctl = read_sysreg(cntv_ctl_el0);
-
-	if (av->vtimer_masked)
-		ctl &= ~CNTV_CTL_IMASK;
-	return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK | CNTV_CTL_ISTATUS)) ==
-	       (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS);
+	arm64_inject_sync(av, ESR_IL | (u64)EC_UNKNOWN << ESR_EC_SHIFT, read_sysreg(far_el1));
 }

@@ -28,9 +28,10 @@
  * broadcast TLB and barrier maintenance inner shareable (FB, BSU), WFI
  * trapped to be a real wait (TWI), SMC trapped so that PSCI through SMC
  * works like HVC (TSC), implementation-defined registers trapped to
- * become UNDEF (TIDCP), EL1 in AArch64 (RW). The ID registers are not
- * trapped (no TID*): the guest sees the CPU's features as they are,
- * which is what it runs on.
+ * become UNDEF (TIDCP), EL1 in AArch64 (RW). The ID registers trap
+ * (TID3) and read sanitised (sysreg_trap.c), and so do the RAS error
+ * record registers (TERR), which become UNDEF as the hidden RAS field
+ * says. ATA stays clear: MTE's registers trap and are UNDEF.
  */
 /* BIT(): asm/sysreg.h's (1 << 31), an int, would sign-extend into E2H and the rest. */
 #define HCR_VM			BIT(0)
@@ -42,10 +43,13 @@
 #define HCR_FB			BIT(9)
 #define HCR_BSU_IS		(1ULL << 10)
 #define HCR_TWI			BIT(13)
+#define HCR_TID3		BIT(18)
 #define HCR_TSC			BIT(19)
 #define HCR_TIDCP		BIT(20)
+#define HCR_TERR		BIT(36)
 #define HCR_EL2_GUEST		(HCR_VM | HCR_SWIO | HCR_FMO64 | HCR_IMO64 | HCR_AMO64 | HCR_FB | \
-				 HCR_BSU_IS | HCR_TWI | HCR_TSC | HCR_TIDCP | HCR_RW64)
+				 HCR_BSU_IS | HCR_TWI | HCR_TID3 | HCR_TSC | HCR_TIDCP | HCR_TERR | \
+				 HCR_RW64)
 
 #define VTTBR_VMID_SHIFT	48
 
@@ -293,43 +297,6 @@ static void clean_guest_ram(struct vm *vm)
 	dsb(ish);
 }
 
-#define CNTV_CTL_ENABLE		BIT(0)
-#define CNTV_CTL_IMASK		BIT(1)
-#define CNTV_CTL_ISTATUS	BIT(2)
-
-/*
- * The virtual timer's PPI is level triggered and fires at EL2 (IMO): its
- * interrupt is masked at the timer (CNTV_CTL.IMASK) before the physical
- * EOI, and the line is raised in the vGIC. When the guest has deactivated
- * it, the mask goes and the line follows the timer's condition again.
- * Both run on the vCPU's CPU, where its timer is loaded.
- */
-static void vtimer_fired(struct arm64_vcpu *av)
-{
-	write_sysreg(read_sysreg(cntv_ctl_el0) | CNTV_CTL_IMASK, cntv_ctl_el0);
-	isb();
-	av->vtimer_masked = true;
-	vgic_set_irq(av->vcpu->vm, av->vcpu, VGIC_VTIMER_INTID, true);
-}
-
-static void vtimer_deactivated(struct vcpu *vcpu, u32 intid)
-{
-	struct arm64_vcpu *av = vcpu->arch;
-	u64 ctl = read_sysreg(cntv_ctl_el0);
-
-	/*
-	 * Lifts the mask set in vtimer_fired(). Known limit: a guest that
-	 * wrote CNTV_CTL with IMASK set in between loses its own mask here.
-	 */
-	if (av->vtimer_masked)
-		ctl &= ~CNTV_CTL_IMASK;
-	av->vtimer_masked = false;
-	if ((ctl & (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS)) != (CNTV_CTL_ENABLE | CNTV_CTL_ISTATUS))
-		vgic_set_irq(vcpu->vm, vcpu, VGIC_VTIMER_INTID, false);
-	write_sysreg(ctl, cntv_ctl_el0);
-	isb();
-}
-
 /*
  * A physical interrupt for a guest, acknowledged at EL2 (in a guest exit
  * or in a wait): true if it was EOIed here. The virtual timer's belongs to
@@ -340,10 +307,11 @@ bool arm64_guest_irq(u32 intid)
 	struct arm64_vcpu *av = arm64_loaded_vcpu();
 
 	if (intid == VGIC_VTIMER_INTID) {
+		/* Nobody's timer is loaded here: the PPI stays off until a vCPU loads. */
 		if (av)
-			vtimer_fired(av);
+			arm64_vtimer_fired(av);
 		else
-			write_sysreg(CNTV_CTL_IMASK, cntv_ctl_el0);
+			gic_disable_ppi(VGIC_VTIMER_INTID);
 		return false;
 	}
 	if (intid >= VGIC_NR_PRIVATE && intid < GIC_INTID_SPURIOUS)
@@ -351,27 +319,21 @@ bool arm64_guest_irq(u32 intid)
 	return false;
 }
 
-static int vgic_hooks(struct vm *vm)
-{
-	u32 i;
-	int err = vgic_finalize(vm);
-
-	for (i = 0; !err && i < vm->nr_vcpus; i++)
-		err = vgic_set_deactivate_notify(vm->vcpus[i], VGIC_VTIMER_INTID,
-						 vtimer_deactivated);
-	return err;
-}
-
+/*
+ * Again after a reset: the VMID is kept (allocated once), the vGIC's
+ * per-vCPU state exists already, and the reloaded RAM is cleaned for a
+ * guest that starts with its MMU off.
+ */
 int arch_vm_finalize(struct vm *vm)
 {
 	struct arm64_vm *avm = vm->arch;
-	int err = arm64_vmid_alloc(&avm->vmid);
+	int err = avm->vmid ? 0 : arm64_vmid_alloc(&avm->vmid);
 
 	if (err) {
 		pr_err("vm %s: no free VMID\n", vm->name);
 		return err;
 	}
-	err = vgic_hooks(vm);
+	err = vgic_finalize(vm);
 	if (err) {
 		pr_err("vm %s: the virtual GIC cannot be finalized (%s)\n", vm->name,
 		       errno_name(err));
@@ -379,6 +341,25 @@ int arch_vm_finalize(struct vm *vm)
 	}
 	avm->vttbr = (u64)(uintptr_t)avm->s2_root | (u64)avm->vmid << VTTBR_VMID_SHIFT;
 	clean_guest_ram(vm);
+	return 0;
+}
+
+/*
+ * Every vCPU is put (arch_vcpu_put()): its timers are off and nothing of
+ * it is in any CPU. The vGIC goes back to its reset state, the emulated
+ * physical timers to theirs, and the TLB entries tagged with the VMID
+ * (the old life's stage-1 translations) are dropped.
+ */
+int arch_vm_reset(struct vm *vm)
+{
+	struct arm64_vm *avm = vm->arch;
+	u32 i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		arm64_vcpu_reset_state(vm->vcpus[i]->arch);
+	vgic_vm_reset(vm);
+	if (avm->vmid)
+		arm64_s2_flush_vmid(avm->vmid);
 	return 0;
 }
 
@@ -400,20 +381,30 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	av->avm = vcpu->vm->arch;
 	av->hcr = arm64_vcpu_hcr(HCR_EL2_GUEST);
 	timer_init(&av->wfi_timer, arm64_wfi_timer_fired);
+	arm64_ptimer_init(av);
 	vcpu->arch = av;
 	return 0;
 }
 
-/* A timer can only leave the list of the CPU it is armed on: its vCPU's, whose thread has ended. */
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	arm64_vcpu_put(vcpu->arch);
+}
+
+/*
+ * Only after arch_vcpu_put() on the vCPU's own CPU (or for a vCPU that
+ * never ran): a timer can only leave the list of the CPU it is armed on,
+ * and a CPU that still held the context would save into freed memory at
+ * its next load. Both are bugs of the caller, caught here.
+ */
 void arch_vcpu_destroy(struct vcpu *vcpu)
 {
 	struct arm64_vcpu *av = vcpu->arch;
 
 	if (!av)
 		return;
-	if (av->wfi_timer.armed && !WARN_ON_ONCE(av->wfi_timer.cpu != cpu_id()))
-		timer_cancel(&av->wfi_timer);
-	arm64_vcpu_forget(av);
+	BUG_ON(av->wfi_timer.armed || av->ptimer.timer.armed);
+	BUG_ON(arm64_vcpu_held(av));
 	kfree(av);
 	vcpu->arch = NULL;
 }
@@ -459,10 +450,12 @@ int arch_vcpu_run_once(struct vcpu *vcpu)
 		r = arm64_handle_exit(av, slot);
 		if (r != VCPU_RESUME) {
 			vgic_sync_lrs(vcpu);
+			arm64_vtimer_sync(av);
 			return r;
 		}
 	}
 	vgic_sync_lrs(vcpu);
+	arm64_vtimer_sync(av);
 	return arm64_handle_exit(av, slot);
 }
 

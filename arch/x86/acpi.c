@@ -197,32 +197,62 @@ static int parse_sdt_entry(u64 pa, boot_map_fn map, void *ctx, struct acpi_info 
 	return 0;
 }
 
-int acpi_parse(const u8 *rsdp, size_t rsdp_len, boot_map_fn map, void *ctx,
-	       struct acpi_info *out)
+/* The RSDT or XSDT behind an RSDP; *step is its entries' size. NULL if unusable. */
+static const u8 *map_root(const u8 *rsdp, size_t rsdp_len, boot_map_fn map, void *ctx,
+			  u32 *len, u32 *step)
 {
-	bool xsdt = false, have_madt = false;
-	const u8 *root;
-	u32 len, off, step;
+	bool xsdt = false;
 	u64 root_pa;
-	int err;
 
-	memset(out, 0, sizeof(*out));
 	if (rsdp_len < RSDP_V1_LEN || memcmp(rsdp, "RSD PTR ", 8) ||
 	    !checksum_ok(rsdp, RSDP_V1_LEN))
-		return -EINVAL;
+		return NULL;
 	root_pa = get32(rsdp + 16);
 	if (rsdp[15] >= 2 && rsdp_len >= RSDP_V2_LEN && checksum_ok(rsdp, RSDP_V2_LEN) &&
 	    get64(rsdp + 24)) {
 		root_pa = get64(rsdp + 24);
 		xsdt = true;
 	}
-	root = map_table(root_pa, xsdt ? "XSDT" : "RSDT", map, ctx, &len);
+	*step = xsdt ? 8 : 4;
+	return map_table(root_pa, xsdt ? "XSDT" : "RSDT", map, ctx, len);
+}
+
+static u64 root_entry(const u8 *root, u32 off, u32 step)
+{
+	return step == 8 ? get64(root + off) : get32(root + off);
+}
+
+const u8 *acpi_find_table(const u8 *rsdp, size_t rsdp_len, const char *sig, boot_map_fn map,
+			  void *ctx, u32 *len)
+{
+	const u8 *root = NULL, *t;
+	u32 root_len, off, step;
+
+	root = map_root(rsdp, rsdp_len, map, ctx, &root_len, &step);
+	if (!root)
+		return NULL;
+	for (off = SDT_HEADER_LEN; off + step <= root_len; off += step) {
+		t = map_table(root_entry(root, off, step), sig, map, ctx, len);
+		if (t)
+			return t;
+	}
+	return NULL;
+}
+
+int acpi_parse(const u8 *rsdp, size_t rsdp_len, boot_map_fn map, void *ctx,
+	       struct acpi_info *out)
+{
+	bool have_madt = false;
+	const u8 *root;
+	u32 len, off, step;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	root = map_root(rsdp, rsdp_len, map, ctx, &len, &step);
 	if (!root)
 		return -EINVAL;
-	step = xsdt ? 8 : 4;
 	for (off = SDT_HEADER_LEN; off + step <= len; off += step) {
-		err = parse_sdt_entry(xsdt ? get64(root + off) : get32(root + off), map, ctx,
-				      out, &have_madt);
+		err = parse_sdt_entry(root_entry(root, off, step), map, ctx, out, &have_madt);
 		if (err)
 			return err;
 	}

@@ -23,16 +23,6 @@ struct percpu *arch_this_cpu(void)
 	return pc;
 }
 
-void arch_console_write(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
-
-int arch_console_getc(void)
-{
-	return uart_getc();
-}
-
 static const void *acpi_map(u64 pa, u64 len, void *ctx)
 {
 	return paging_is_mapped(pa, len) ? (const void *)(uintptr_t)pa : NULL;
@@ -46,7 +36,8 @@ static void acpi_init(const struct boot_info *bi)
 	int err;
 
 	if (len < 20) {
-		pa = acpi_find_rsdp(acpi_map, NULL);
+		/* Booted from UEFI there are no BIOS areas to scan. */
+		pa = bi->ram_from_efi ? 0 : acpi_find_rsdp(acpi_map, NULL);
 		rsdp = pa ? acpi_map(pa, 36, NULL) : NULL;
 		len = 36;
 	}

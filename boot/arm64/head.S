@@ -21,10 +21,39 @@
 #define PL011_FR		0x18
 #define PL011_FR_TXFF_BIT	5
 
+/*
+ * PE32+ (the PE/COFF "Microsoft Portable Executable" format) values for
+ * the EFI header below.
+ */
+#define PE_MACHINE_ARM64	0xaa64
+#define PE_OPT_MAGIC_PE32PLUS	0x020b
+/* Executable, no line numbers, no debug information. */
+#define PE_CHARACTERISTICS	0x0206
+#define PE_SUBSYSTEM_EFI_APP	10
+#define PE_FILE_ALIGN		0x200	/* linker/arm64.ld pads the file to it */
+#define PE_SECTION_ALIGN	0x1000
+#define PE_SCN_CODE		0x60000020	/* code, executable, readable */
+#define PE_SCN_DATA		0xc0000040	/* initialised data, readable, writable */
+/* Export, import, resource, exception, certificate and base relocation: all empty. */
+#define PE_NR_DATA_DIRS		6
+
+/*
+ * The Image header doubles as an MS-DOS header, so the same file is an
+ * arm64 Image (QEMU -kernel, U-Boot booti) and an EFI application (GRUB
+ * `linux`, a firmware boot entry). code0's bytes read "MZ" as the DOS
+ * magic; as an instruction (ccmp x18, #0, #0xd, pl) it only sets flags,
+ * so the Image protocol's entry at offset 0 falls through to code1. res5
+ * at offset 0x3c is the DOS header's pointer to the PE header.
+ *
+ * The image needs no PE relocations: efi_entry applies its own RELA ones
+ * at whatever address the firmware loaded it, as head.S does for the
+ * Image protocol. The header page holds no code the firmware runs (it may
+ * map headers non-executable): .text starts on the next page.
+ */
 	.section .head.text, "ax"
 func _start
-	b	primary_entry		/* code0 */
-	.long	0			/* code1 */
+	.inst	0xfa405a4d		/* code0: "MZ" */
+	b	primary_entry		/* code1 */
 	.quad	0			/* text_offset */
 	.quad	__hv_image_size		/* image_size: what the loader keeps free, .bss too */
 	.quad	IMAGE_FLAGS
@@ -32,8 +61,67 @@ func _start
 	.quad	0			/* res3 */
 	.quad	0			/* res4 */
 	.ascii	"ARM\x64"		/* magic */
-	.long	0			/* res5: no PE/COFF header */
+	.long	pe_header - _start	/* res5: the PE header's offset */
 endfunc _start
+
+pe_header:
+	.ascii	"PE\0\0"
+	.short	PE_MACHINE_ARM64
+	.short	(pe_sections_end - pe_sections) / 40
+	.long	0			/* time stamp */
+	.long	0			/* symbol table */
+	.long	0			/* number of symbols */
+	.short	pe_sections - pe_opt_header
+	.short	PE_CHARACTERISTICS
+
+pe_opt_header:
+	.short	PE_OPT_MAGIC_PE32PLUS
+	.byte	0, 0			/* linker version */
+	.long	__pe_text_size		/* size of code */
+	.long	__pe_data_file_size		/* size of initialised data */
+	.long	0					/* size of uninitialised data */
+	.long	efi_entry - _start			/* entry point */
+	.long	__efi_text_start - _start			/* base of code */
+
+	.quad	0			/* image base: any; efi_entry relocates */
+	.long	PE_SECTION_ALIGN
+	.long	PE_FILE_ALIGN
+	.short	0, 0			/* OS version */
+	.short	0, 0			/* image version */
+	.short	0, 0			/* subsystem version */
+	.long	0			/* Win32 version */
+	.long	__hv_image_size		/* size of image, .bss included */
+	.long	__efi_text_start - _start	/* size of headers */
+	.long	0			/* checksum */
+	.short	PE_SUBSYSTEM_EFI_APP
+	.short	0			/* DLL characteristics */
+	.quad	0, 0, 0, 0		/* stack and heap reserve and commit */
+	.long	0			/* loader flags */
+	.long	PE_NR_DATA_DIRS
+	.rept	PE_NR_DATA_DIRS
+	.quad	0
+	.endr
+
+/* The two sections are the image's two W^X halves: code, then data and .bss. */
+pe_sections:
+	.ascii	".text\0\0\0"
+	.long	__pe_text_size	/* virtual size */
+	.long	__efi_text_start - _start		/* virtual address */
+	.long	__pe_text_size	/* size in the file */
+	.long	__efi_text_start - _start		/* offset in the file */
+	.long	0, 0				/* relocations, line numbers */
+	.short	0, 0
+	.long	PE_SCN_CODE
+
+	.ascii	".data\0\0\0"
+	.long	__pe_data_size
+	.long	__text_end - _start
+	.long	__pe_data_file_size
+	.long	__text_end - _start
+	.long	0, 0
+	.short	0, 0
+	.long	PE_SCN_DATA
+pe_sections_end:
 
 	.text
 primary_entry:
@@ -100,6 +188,48 @@ func secondary_entry
 	bl	arm64_secondary_main
 	b	halt
 endfunc secondary_entry
+
+/*
+ * The EFI application's entry (x0 = image handle, x1 = system table),
+ * with the firmware's MMU, caches, stack and exception level. The stub
+ * returns to the firmware only with an error; on success boot services
+ * have exited and this CPU enters primary_entry as the Image protocol
+ * requires: at EL2 (the stub checked), MMU and D-cache off, the image
+ * cleaned to the point of coherency, x0 = the DTB.
+ */
+func efi_entry
+	stp	x29, x30, [sp, #-32]!
+	mov	x29, sp
+	stp	x19, x20, [sp, #16]
+	mov	x19, x0
+	adr_l	x20, _start
+	bl	apply_relocations
+	mov	x0, x19
+	bl	efi_stub_main
+	cbz	x0, efi_leave_firmware
+	ldp	x19, x20, [sp, #16]
+	ldp	x29, x30, [sp], #32
+	ret
+
+efi_leave_firmware:
+	msr	daifset, #0xf
+	adr_l	x0, __hv_image_start
+	adr_l	x1, __hv_image_end
+	bl	arm64_dcache_clean_range
+	/* The firmware ran with the I-cache on too: no instruction fetched under it stays. */
+	mrs	x0, sctlr_el2
+	mov	x1, #(SCTLR_M | SCTLR_C)
+	orr	x1, x1, #SCTLR_I
+	bic	x0, x0, x1
+	msr	sctlr_el2, x0
+	isb
+	ic	iallu
+	dsb	nsh
+	isb
+	adr_l	x0, efi_handoff
+	ldr	x0, [x0, #EFI_HANDOFF_FDT]
+	b	primary_entry
+endfunc efi_entry
 
 /* x20 = load address (= link offset, as the image is linked at 0). */
 apply_relocations:

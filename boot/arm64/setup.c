@@ -1,6 +1,7 @@
 #include <core/arch.h>
 #include <core/boot.h>
 #include <core/console.h>
+#include <core/efi_mmap.h>
 #include <core/hv.h>
 #include <core/page_alloc.h>
 #include <lib/errno.h>
@@ -68,6 +69,27 @@ static bool in_ram(const struct boot_info *bi, u64 base, u64 size)
 }
 
 /*
+ * Started through the EFI stub: the UEFI memory map, not the DTB's
+ * /memory nodes, says what RAM is free (the firmware's runtime services
+ * and reserved ranges are not), and GRUB passed the command line as the
+ * image's load options, not in /chosen.
+ */
+static int apply_efi_handoff(struct boot_info *bi)
+{
+	const struct efi_handoff *h = &efi_handoff;
+	int err;
+
+	err = efi_mmap_parse((const void *)(uintptr_t)h->mmap, h->mmap_size, h->mmap_desc_size,
+			     bi);
+	if (err)
+		return err;
+	if (h->cmdline[0])
+		boot_info_set_cmdline(bi, h->cmdline, sizeof(h->cmdline));
+	strlcpy(bi->loader, "UEFI, through the EFI stub", sizeof(bi->loader));
+	return 0;
+}
+
+/*
  * The DTB must lie in the RAM it describes: that RAM is all the MMU will
  * map, and the page allocator keeps bi->fdt out of its way only there.
  */
@@ -86,6 +108,8 @@ static void parse_dtb(u64 dtb)
 		err = fdt_boot_parse(blob, arm64_fdt.size, &boot_info);
 	if (err)
 		early_fail(err, "the DTB passed in x0 is not usable");
+	else if (efi_handoff.mmap && apply_efi_handoff(&boot_info))
+		early_fail(-EINVAL, "the UEFI memory map is malformed or names no RAM");
 	else if (!in_ram(&boot_info, dtb, arm64_fdt.size))
 		early_fail(-EFAULT, "the DTB lies outside the RAM it describes");
 	else if (ranges_overlap(dtb, arm64_fdt.size, img, addr_of(__hv_image_end) - img))

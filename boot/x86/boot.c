@@ -1,4 +1,5 @@
 #include <asm/cpu.h>
+#include <asm/uart.h>
 #include <asm/x86.h>
 #include <core/boot.h>
 #include <core/console.h>
@@ -39,13 +40,18 @@ __noreturn void x86_boot_main(u32 magic, u64 info)
 {
 	int err;
 
-	uart_init();
+	static const struct uart_port com1 = { .space = UART_SPACE_IO, .base = COM1_PORT,
+					       .reg_width = 1, .baud = UART_BAUD_MAX };
+
+	/* COM1 until the console is chosen: a panic below still says why. */
+	uart_init(&com1);
 	x86_cpu_early_init(&percpu_data[0]);
 	boot_info_init(&boot_info);
 	err = parse_loader_info(magic, info);
 	if (err)
 		panic("boot: cannot use the loader's information (magic %#x, info %#llx): %s",
 		      magic, info, errno_name(err));
+	x86_console_init(&boot_info, boot_map_low);
 	/*
 	 * The first MiB holds the BIOS data, the EBDA, the AP trampoline and
 	 * the ACPI RSDP; nothing there is ever handed out as a page.

@@ -23,6 +23,18 @@ mb2_header:
 	.short	6
 	.short	0
 	.long	8
+	/*
+	 * Framebuffer tag, optional (flags bit 0): any mode the loader likes,
+	 * so that the console also reaches a monitor; under UEFI, where there
+	 * is no VGA text mode, it is the only display there is.
+	 */
+	.balign 8
+	.short	5
+	.short	1
+	.long	20
+	.long	0			/* width: no preference */
+	.long	0			/* height */
+	.long	0			/* depth */
 	/* End tag. */
 	.balign 8
 	.short	0

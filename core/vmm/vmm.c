@@ -57,6 +57,7 @@ u32 vmm_nr_vms(void)
 	return nr_vmms;
 }
 
+/* NULL for a VM that has ended and been destroyed. */
 struct vm *vmm_vm(u32 idx)
 {
 	return idx < nr_vmms ? vmms[idx]->vm : NULL;
@@ -72,6 +73,7 @@ int vmm_add_vm(struct vm *vm)
 	if (!v)
 		return -ENOMEM;
 	v->vm = vm;
+	strlcpy(v->name, vm->name, sizeof(v->name));
 	v->expect = VMM_OUTCOME_EXIT_CODE;
 	spin_lock_init(&v->lock);
 	vm->vmm = v;
@@ -306,6 +308,20 @@ static int handle_hypercall(struct vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * Any vCPU thread asks; every vCPU of the VM is sent back to the VMM
+ * (without the VM's stop flag), where each thread parks.
+ */
+static void request_reset(struct vcpu *vcpu)
+{
+	struct vm *vm = vcpu->vm;
+	u32 i;
+
+	__atomic_store_n(&vm->vmm->reset_requested, 1, __ATOMIC_RELEASE);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpu_request(vm->vcpus[i], VCPU_REQ_STOP);
+}
+
 static int handle_system_event(struct vcpu *vcpu)
 {
 	static const u32 outcomes[] = {
@@ -319,7 +335,10 @@ static int handle_system_event(struct vcpu *vcpu)
 		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, type, "unknown system event %u", type);
 		return 1;
 	}
-	/* A reset would need the VM rebuilt from its configuration: it ends the VM. */
+	if (type == HV_SYSTEM_EVENT_RESET) {
+		request_reset(vcpu);
+		return 0;
+	}
 	vmm_stop_vm(vcpu->vm, outcomes[type], 0, "vCPU %u asked for %s", vcpu->id,
 		    outcome_names[outcomes[type]]);
 	return 1;
@@ -382,16 +401,34 @@ static __noreturn void finish_all(void)
 	arch_system_off();
 }
 
-/* Reports @v's end; the last VM to end turns the machine off. */
+/*
+ * The VM's owner frees what the VM held (its VMID or ASID, stage-2/NPT
+ * tables, interrupt controller state and claimed physical interrupts,
+ * RAM) once it has ended: no vCPU of it runs, each put on its own CPU.
+ * The other VMs run on; this is the destroy path of include/core/vm.h.
+ */
+static void destroy_vm(struct vmm_vm *v)
+{
+	struct vm *vm = v->vm;
+
+	if (!vm)
+		return;
+	v->vm = NULL;
+	vm_destroy(vm);
+	pr_info("vm %s: destroyed, its memory and hypervisor resources released\n", v->name);
+}
+
+/* Reports @v's end and destroys the VM; the last VM to end turns the machine off. */
 static void vm_finished(struct vmm_vm *v)
 {
 	bool ok = outcome_expected(v);
 	u64 ms = (arch_time_ns() - v->start_ns) / 1000000;
 
-	pr_info("vm %s stopped after %llu ms: %s (%s%s)\n", v->vm->name, ms, v->outcome_msg,
+	pr_info("vm %s stopped after %llu ms: %s (%s%s)\n", v->name, ms, v->outcome_msg,
 		vmm_outcome_name(v->outcome), ok ? "" : ", not what was expected");
 	if (!ok)
 		__atomic_fetch_add(&vms_failed, 1, __ATOMIC_RELAXED);
+	destroy_vm(v);
 	if (__atomic_sub_fetch(&vms_running, 1, __ATOMIC_ACQ_REL) == 0)
 		finish_all();
 }
@@ -423,9 +460,53 @@ static void vcpu_thread_done(struct vmm_vm *v)
 		vm_finished(v);
 }
 
+/* The last thread to park, as the VM's owner: every vCPU is out of vcpu_run() and put. */
+static void reset_vm(struct vmm_vm *v)
+{
+	int err;
+
+	if (vm_stop_requested(v->vm))
+		return;
+	err = vm_reset(v->vm);
+	if (err) {
+		vmm_stop_vm(v->vm, VMM_OUTCOME_ERROR, (u64)-err, "the reset failed (%s)",
+			    errno_name(err));
+		return;
+	}
+	pr_info("vm %s: reset %u done on CPU %u (%llu KiB of pristine RAM reloaded)\n", v->name,
+		v->vm->resets, cpu_id(), v->vm->pristine_bytes >> 10);
+}
+
+/*
+ * A reset is pending: this vCPU is out of the guest and out of
+ * vcpu_run(); it is put on its CPU and waits until the last one has
+ * reset the VM. True if the VM is stopping instead (stop wins).
+ */
+static bool park_for_reset(struct vcpu *vcpu)
+{
+	struct vmm_vm *v = vcpu->vm->vmm;
+	u32 gen = __atomic_load_n(&v->reset_generation, __ATOMIC_ACQUIRE);
+
+	arch_vcpu_put(vcpu);
+	if (__atomic_add_fetch(&v->parked, 1, __ATOMIC_ACQ_REL) ==
+	    __atomic_load_n(&v->threads_running, __ATOMIC_ACQUIRE)) {
+		reset_vm(v);
+		__atomic_store_n(&v->parked, 0, __ATOMIC_RELAXED);
+		/* Cleared before the release: no thread may park again for this reset. */
+		__atomic_store_n(&v->reset_requested, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&v->reset_generation, gen + 1, __ATOMIC_RELEASE);
+	} else {
+		while (__atomic_load_n(&v->reset_generation, __ATOMIC_ACQUIRE) == gen &&
+		       !vm_stop_requested(vcpu->vm))
+			cpu_relax();
+	}
+	return vm_stop_requested(vcpu->vm);
+}
+
 static void vmm_vcpu_thread(void *arg)
 {
 	struct vcpu *vcpu = arg;
+	struct vmm_vm *v = vcpu->vm->vmm;
 	int r;
 
 	this_cpu()->current_vcpu = vcpu;
@@ -433,9 +514,12 @@ static void vmm_vcpu_thread(void *arg)
 		r = vcpu_run(vcpu);
 		if (r < 0 ? report_run_error(vcpu, r) : vmm_handle_exit(vcpu))
 			break;
+		if (__atomic_load_n(&v->reset_requested, __ATOMIC_ACQUIRE) && park_for_reset(vcpu))
+			break;
 	}
+	arch_vcpu_put(vcpu);
 	this_cpu()->current_vcpu = NULL;
-	vcpu_thread_done(vcpu->vm->vmm);
+	vcpu_thread_done(v);
 }
 
 static void start_vm(struct vmm_vm *v, struct vcpu **own)
@@ -447,6 +531,7 @@ static void start_vm(struct vmm_vm *v, struct vcpu **own)
 	v->start_ns = arch_time_ns();
 	err = vm_finalize(vm);
 	if (err) {
+		/* No vCPU ran: vm_finished() destroys it, which frees what it held. */
 		vmm_stop_vm(vm, VMM_OUTCOME_DEAD, (u64)-err, "%s", vm->dead_reason);
 		vm_finished(v);
 		return;

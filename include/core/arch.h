@@ -64,6 +64,13 @@ int arch_vm_add_regions(struct vm *vm);
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
 /* Last step of vm_finalize(), with the map validated and mapped: size and allocate state. */
 int arch_vm_finalize(struct vm *vm);
+/*
+ * vm_reset(), with no vCPU of the VM in vcpu_run() and every vCPU put
+ * (arch_vcpu_put()): the arch's VM-wide state back to its reset values
+ * (the interrupt controller, translations cached from the old life).
+ * The memory map, stage-2/NPT tables and VMID/ASID stay.
+ */
+int arch_vm_reset(struct vm *vm);
 /* Raises or lowers a VM-wide interrupt line (UART IRQ / SPI). */
 int arch_vm_irq_line(struct vm *vm, u32 irq, bool level);
 
@@ -79,6 +86,13 @@ int arch_vcpu_boot(struct vcpu *vcpu, const struct vcpu_boot *boot);
 int arch_vcpu_run_once(struct vcpu *vcpu);
 /* Consumes vcpu->run's completion data (register write-back, RIP/PC advance). */
 int arch_vcpu_complete(struct vcpu *vcpu, u32 completion);
+/*
+ * On the vCPU's own CPU, when its thread leaves the run loop for good or
+ * parks for a VM reset: nothing of the vCPU may stay in this CPU's
+ * registers or timer lists, so that the VM's owner can reset or free it
+ * from another CPU without racing a lazy save here.
+ */
+void arch_vcpu_put(struct vcpu *vcpu);
 /* True when an interrupt is deliverable to the vCPU: ends a HLT/WFI wait. */
 bool arch_vcpu_has_event(struct vcpu *vcpu);
 

@@ -26,6 +26,22 @@ struct boot_module {
 	char name[BOOT_NAME_MAX];
 };
 
+/* A display the loader set up (multiboot2 tag 8): linear RGB pixels or EGA text cells. */
+enum boot_fb_kind {
+	BOOT_FB_NONE,
+	BOOT_FB_RGB,
+	BOOT_FB_EGA_TEXT,
+};
+
+struct boot_fb {
+	u64 addr;
+	u32 pitch;		/* bytes per line */
+	u32 width, height;	/* pixels, or characters for EGA text */
+	u8 bpp;
+	u8 kind;		/* enum boot_fb_kind */
+	u8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 struct boot_info {
 	struct boot_range ram[BOOT_MAX_RAM];
 	u32 nr_ram;
@@ -33,6 +49,8 @@ struct boot_info {
 	u32 nr_reserved;
 	struct boot_module modules[BOOT_MAX_MODULES];
 	u32 nr_modules;
+	/* The RAM list came from the UEFI memory map (core/efi_mmap.h). */
+	bool ram_from_efi;
 	/* Entries dropped because a table above was full; reported at boot. */
 	u32 dropped;
 	char cmdline[BOOT_CMDLINE_MAX];
@@ -40,6 +58,8 @@ struct boot_info {
 	/* x86: a copy of the ACPI RSDP if the loader gave one (multiboot2). */
 	u8 acpi_rsdp[BOOT_RSDP_MAX];
 	u32 acpi_rsdp_len;
+	/* x86: the framebuffer, if the loader set one up. */
+	struct boot_fb fb;
 	/* arm64: the DTB the loader passed (physical address and size). */
 	u64 fdt;
 	u64 fdt_size;

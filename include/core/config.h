@@ -14,7 +14,7 @@
  *		compatible = "microhv,vm";
  *		cpus = <1>;				physical CPU of each vCPU
  *		memory = <0x0 0x0 0x0 0x4000000>;	(gpa, size) pairs, 2 cells each
- *		unknown-access = "ignore";		or "stop"
+ *		unknown-access = "ignore";		or "stop"; none: arm64 aborts
  *		expect = "exit:0";			test runs: how it should end
  *		kernel {
  *			format = "multiboot";		flat, elf, multiboot, linux

@@ -32,8 +32,11 @@ struct vcpu_boot {
 #define VCPU_REQ_STOP		BIT(0)	/* return HV_EXIT_INTR to the VMM */
 #define VCPU_REQ_EVENT		BIT(1)	/* re-check interrupts / power state */
 
+/* vcpu->power; the transitions are in core/vcpu.c. */
 enum vcpu_power {
 	VCPU_POWER_OFF,		/* waits for CPU_ON / INIT-SIPI */
+	VCPU_POWER_CLAIMED,	/* a power-on is writing the boot state */
+	VCPU_POWER_PENDING,	/* the boot state is there, not taken yet */
 	VCPU_POWER_ON,
 };
 
@@ -47,10 +50,12 @@ struct vcpu {
 	/* Set by the arch with the exit, cleared by the one vcpu_run() that consumes it. */
 	u32 completion;
 
-	u32 power;		/* atomic */
+	u32 power;		/* atomic, enum vcpu_power */
 	u32 requests;		/* atomic, VCPU_REQ_* */
-	struct vcpu_boot boot;	/* valid while a power-on is pending */
-	u32 boot_pending;	/* atomic */
+	struct vcpu_boot boot;	/* written while CLAIMED, read once PENDING */
+	/* A power-on given before the VM first ran: what a VM reset replays. */
+	struct vcpu_boot start_boot;
+	bool start_on;
 
 	void *arch;
 	/* This vCPU's part of vm->irqchip; set by finalization, before FINALIZED. */
@@ -68,12 +73,15 @@ void vcpu_kick(struct vcpu *vcpu);
 void vcpu_request(struct vcpu *vcpu, u32 req);
 
 /*
- * Powers a vCPU on at @boot (PSCI CPU_ON, INIT-SIPI, or the VM's start).
- * -EALREADY if it is already on.
+ * Powers a vCPU on at @boot (PSCI CPU_ON, INIT-SIPI, or the VM's start):
+ * it starts there at its next entry. -EALREADY if it is on, -EBUSY if a
+ * power-on is already pending; then @boot is not used.
  */
 int vcpu_power_on(struct vcpu *vcpu, const struct vcpu_boot *boot);
 void vcpu_power_off(struct vcpu *vcpu);
+/* Not OFF: on, or with a power-on under way that it will take. */
 bool vcpu_is_on(const struct vcpu *vcpu);
+u32 vcpu_power_state(const struct vcpu *vcpu);
 
 /* Return values of arch_vcpu_run_once() besides 0 and -errno. */
 #define VCPU_RESUME		1	/* handled in place: enter the guest again */

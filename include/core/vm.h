@@ -2,6 +2,7 @@
 #define CORE_VM_H
 
 #include <lib/compiler.h>
+#include <lib/list.h>
 #include <lib/spinlock.h>
 
 #define VM_NAME_MAX	32
@@ -74,6 +75,16 @@ struct vm {
 
 	/* Set once (first reason wins) when the VM is asked to stop. */
 	u32 stopping;
+
+	/*
+	 * Set by the first vm_finalize(): the memory map is built, mapped and
+	 * checked, and the pristine copy of RAM taken (core/vm_reset.c).
+	 * Later passes, after a reset, redo only the arch's finalization.
+	 */
+	bool built;
+	struct list_head pristine;
+	u64 pristine_bytes;
+	u32 resets;
 };
 
 struct vm *vm_create(const char *name);
@@ -114,6 +125,20 @@ const struct vm_region *vm_find_region(const struct vm *vm, u64 gpa);
  */
 int vm_emulated_access(struct vm *vm, struct vcpu *vcpu, u64 gpa, u32 size, bool write,
 		       u64 *val);
+
+/*
+ * Restarts a FINALIZED VM as it first started (core/vm_reset.c): RAM
+ * cleared and reloaded from its pristine copy, every vCPU off but those
+ * powered on before the first run (at their first boot state), the
+ * arch's VM-wide state reset, then vm_finalize() again. Only the VM's
+ * owner calls it, and only while no vCPU of the VM is in vcpu_run(); a
+ * failure leaves the VM DEAD.
+ */
+int vm_reset(struct vm *vm);
+/* The pristine copy of RAM (core/vm.c): taken by vm_finalize(), used by vm_reset(). */
+int vm_snapshot_ram(struct vm *vm);
+void vm_restore_ram(struct vm *vm);
+void vm_free_pristine(struct vm *vm);
 
 /* Asks every vCPU of @vm to return to the VMM with HV_EXIT_INTR. */
 void vm_request_stop(struct vm *vm);

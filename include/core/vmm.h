@@ -58,12 +58,19 @@ enum vmm_outcome {
 };
 
 enum vmm_unknown_policy {
+	/*
+	 * No "unknown-access" property: what the architecture does. On arm64
+	 * the guest takes a synchronous external abort (arch/arm64/exit.c,
+	 * and no exit reaches the VMM); elsewhere as IGNORE.
+	 */
+	VMM_UNKNOWN_DEFAULT,
 	VMM_UNKNOWN_IGNORE,	/* reads float (all ones) / RAZ, writes dropped, one warning */
 	VMM_UNKNOWN_STOP,
 };
 
 struct vmm_vm {
-	struct vm *vm;
+	struct vm *vm;		/* NULL once the VM is destroyed */
+	char name[VM_NAME_MAX];
 	struct vmm_device devices[VMM_MAX_DEVICES];
 	u32 nr_devices;
 	/*
@@ -88,6 +95,15 @@ struct vmm_vm {
 
 	u32 threads_running;
 	u64 start_ns;
+
+	/*
+	 * A VM reset (PSCI SYSTEM_RESET): asked by any vCPU thread, done by
+	 * the last one to park, the others waiting for the generation to
+	 * change (vmm.c, park_for_reset()).
+	 */
+	u32 reset_requested;
+	u32 parked;
+	u32 reset_generation;
 };
 
 const char *vmm_outcome_name(u32 outcome);

@@ -146,7 +146,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			gic_access(vm, &o);
 			break;
 		case 4:
-			vgic_sgi1r_write(vm->vcpus[o.vcpu], o.value);
+			vgic_sgi_write(vm->vcpus[o.vcpu], o.value, o.value & 1);
 			break;
 		case 5:
 			CHECK(vgic_set_irq(vm, vm->vcpus[o.vcpu], o.arg % VGIC_MAX_INTID,

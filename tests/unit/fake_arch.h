@@ -40,10 +40,15 @@ struct fake_vcpu {
 	unsigned int boots;
 	struct vcpu_boot last_boot;
 	volatile bool event;
+	unsigned int puts;
+	/* Played instead of the script when set: for tests that run a vCPU for long. */
+	int (*run_hook)(struct vcpu *vcpu);
 };
 
 struct fake_vm {
 	int finalize_ret;
+	int reset_ret;
+	unsigned int resets;
 	struct vm_region extra;		/* added by arch_vm_add_regions if size != 0 */
 	unsigned int maps, finalizes;
 };
@@ -90,6 +95,14 @@ int arch_vm_finalize(struct vm *vm)
 	return f->finalize_ret;
 }
 
+int arch_vm_reset(struct vm *vm)
+{
+	struct fake_vm *f = vm->arch;
+
+	f->resets++;
+	return f->reset_ret;
+}
+
 static bool fake_irq_level[64];
 
 int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
@@ -125,6 +138,8 @@ int arch_vcpu_run_once(struct vcpu *vcpu)
 	struct fake_vcpu *f = vcpu->arch;
 	struct fake_step *s;
 
+	if (f->run_hook)
+		return f->run_hook(vcpu);
 	if (f->next == f->nr_steps)
 		fail_msg("the script ran out after %u steps", f->nr_steps);
 	s = &f->steps[f->next++];
@@ -149,6 +164,11 @@ int arch_vcpu_complete(struct vcpu *vcpu, u32 completion)
 	else if (completion == VCPU_COMPLETE_HYPERCALL)
 		f->completed_data = vcpu->run.hypercall.ret;
 	return 0;
+}
+
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	((struct fake_vcpu *)vcpu->arch)->puts++;
 }
 
 bool arch_vcpu_has_event(struct vcpu *vcpu)

@@ -1,4 +1,4 @@
-/* SOURCES: boot/multiboot.c core/boot_info.c lib/string.c */
+/* SOURCES: boot/multiboot.c boot/efi_mmap.c core/boot_info.c lib/string.c */
 #include "test_support.h"
 
 #include <core/boot.h>
@@ -309,6 +309,95 @@ static void test_mb1_lying_pointers(void **state)
 	assert_int_equal(mb1_parse(INFO, phys_map, NULL, &bi), -EFAULT);
 }
 
+/* GRUB on UEFI gives tag 17 next to tag 6: the UEFI map wins, whatever the order. */
+static void test_mb2_efi_mmap(void **state)
+{
+	static const u64 efi[][2] = {	/* type, base; 16 pages each */
+		{ 7, 0x100000 }, { 5, 0x110000 }, { 4, 0x120000 },
+	};
+	u32 hdr[2] = { 48, 1 }, i;
+	u8 *t;
+
+	mb2_begin();
+	t = mb2_tag(17, 16 + 48 * 3);
+	memcpy(t + 8, hdr, 8);
+	for (i = 0; i < 3; i++) {
+		u64 pages = 16;
+		u32 type = (u32)efi[i][0];
+
+		memcpy(t + 16 + 48 * i, &type, 4);
+		memcpy(t + 16 + 48 * i + 8, &efi[i][1], 8);
+		memcpy(t + 16 + 48 * i + 24, &pages, 8);
+	}
+	mb2_mmap(good_mmap, 4);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), 0);
+	assert_true(bi.ram_from_efi);
+	assert_int_equal(bi.nr_ram, 2);
+	assert_true(bi.ram[0].base == 0x100000 && bi.ram[0].size == 0x10000);
+	assert_true(bi.ram[1].base == 0x120000 && bi.ram[1].size == 0x10000);
+
+	/* A stride the tag cannot hold is refused, not read past. */
+	hdr[0] = 16;
+	memcpy(t + 8, hdr, 4);
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+	/* A tag too short for its own header, too. */
+	mb2_begin();
+	mb2_tag(17, 12);
+	mb2_mmap(good_mmap, 4);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), -EINVAL);
+}
+
+static void mb2_fb(u64 addr, u32 pitch, u32 w, u32 h, u8 bpp, u8 type, const u8 *fields)
+{
+	u8 *t = mb2_tag(8, 38);
+
+	memcpy(t + 8, &addr, 8);
+	memcpy(t + 16, &pitch, 4);
+	memcpy(t + 20, &w, 4);
+	memcpy(t + 24, &h, 4);
+	t[28] = bpp;
+	t[29] = type;
+	memcpy(t + 32, fields, 6);
+}
+
+static int parse_fb(u64 addr, u32 pitch, u32 w, u32 h, u8 bpp, u8 type, const u8 *fields)
+{
+	mb2_begin();
+	mb2_mmap(good_mmap, 4);
+	mb2_fb(addr, pitch, w, h, bpp, type, fields);
+	mb2_end();
+	boot_info_init(&bi);
+	assert_int_equal(mb2_parse(mb2, sizeof(mb2), &bi), 0);
+	return bi.fb.kind;
+}
+
+/* Tag 8 as GRUB writes it; a framebuffer whose numbers do not add up is not used. */
+static void test_mb2_framebuffer(void **state)
+{
+	static const u8 xrgb[6] = { 16, 8, 8, 8, 0, 8 }, bad[6] = { 28, 8, 8, 8, 0, 8 };
+	static const u8 none[6] = { 0 };
+
+	assert_int_equal(parse_fb(0xfd000000, 4096, 1024, 768, 32, 1, xrgb), BOOT_FB_RGB);
+	assert_true(bi.fb.addr == 0xfd000000 && bi.fb.pitch == 4096);
+	assert_int_equal(bi.fb.width, 1024);
+	assert_int_equal(bi.fb.red_pos, 16);
+	assert_int_equal(bi.fb.blue_size, 8);
+	assert_int_equal(parse_fb(0xb8000, 160, 80, 25, 16, 2, none), BOOT_FB_EGA_TEXT);
+	/* Lines shorter than their pixels, a field past the pixel, no size, wrapping, indexed. */
+	assert_int_equal(parse_fb(0xfd000000, 4000, 1024, 768, 32, 1, xrgb), BOOT_FB_NONE);
+	assert_int_equal(parse_fb(0xfd000000, 4096, 1024, 768, 32, 1, bad), BOOT_FB_NONE);
+	assert_int_equal(parse_fb(0xfd000000, 4096, 0, 768, 32, 1, xrgb), BOOT_FB_NONE);
+	assert_int_equal(parse_fb(0xffffffffffff0000ULL, 4096, 1024, 768, 32, 1, xrgb),
+			 BOOT_FB_NONE);
+	assert_int_equal(parse_fb(0xfd000000, 1024, 1024, 768, 8, 0, none), BOOT_FB_NONE);
+	assert_int_equal(parse_fb(0xfd000000, 4096, 1024, 768, 12, 1, xrgb), BOOT_FB_NONE);
+}
+
 static void test_mb1_fallback_meminfo(void **state)
 {
 	build_good_mb1();
@@ -330,6 +419,8 @@ int main(void)
 		cmocka_unit_test(test_mb2_truncated),
 		cmocka_unit_test(test_mb2_lying),
 		cmocka_unit_test(test_mb2_unterminated_strings),
+		cmocka_unit_test(test_mb2_efi_mmap),
+		cmocka_unit_test(test_mb2_framebuffer),
 		cmocka_unit_test(test_mb1_good),
 		cmocka_unit_test(test_mb1_lying_pointers),
 		cmocka_unit_test(test_mb1_fallback_meminfo),

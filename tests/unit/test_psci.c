@@ -103,7 +103,7 @@ static void test_cpu_on_lifecycle(void **state)
 	const u32 on = PSCI_CPU_ON | PSCI_64BIT;
 
 	assert_int_equal(call(v[0], on, 2, RAM_BASE + 0x1000, 0x1234, VCPU_RESUME), 0);
-	assert_true(vcpu_is_on(v[2]));
+	assert_int_equal(vcpu_power_state(v[2]), VCPU_POWER_PENDING);
 	assert_int_equal(v[2]->boot.mode, VCPU_BOOT_ARM64_EL1);
 	assert_int_equal(v[2]->boot.entry, RAM_BASE + 0x1000);
 	assert_int_equal(v[2]->boot.args[0], 0x1234);
@@ -111,7 +111,7 @@ static void test_cpu_on_lifecycle(void **state)
 			 PSCI_AFFINITY_ON_PENDING);
 	assert_int_equal(call(v[0], on, 2, RAM_BASE, 0, VCPU_RESUME), R(PSCI_RET_ON_PENDING));
 	/* The target takes its boot (vcpu_run() would): now it is plainly ON. */
-	__atomic_store_n(&v[2]->boot_pending, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&v[2]->power, VCPU_POWER_ON, __ATOMIC_RELEASE);
 	assert_int_equal(call(v[0], on, 2, RAM_BASE, 0, VCPU_RESUME), R(PSCI_RET_ALREADY_ON));
 	assert_int_equal(call(v[0], PSCI_AFFINITY_INFO, 2, 0, 0, VCPU_RESUME), PSCI_AFFINITY_ON);
 	assert_int_equal(call(v[0], PSCI_AFFINITY_INFO, 2, 1, 0, VCPU_RESUME),

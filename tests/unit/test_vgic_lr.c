@@ -392,7 +392,7 @@ static u64 sgi1r(u32 intid, u32 targets, u32 aff1, u32 rs, bool irm)
 
 static void test_sgi_by_affinity(void **state)
 {
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(5, 0xa, 0, 0, false)), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(5, 0xa, 0, 0, false), false), 0);
 	assert_int_equal(rrd(1, GICR_ISPENDR0), 1u << 5);
 	assert_int_equal(rrd(3, GICR_ISPENDR0), 1u << 5);
 	assert_int_equal(rrd(0, GICR_ISPENDR0) | rrd(2, GICR_ISPENDR0), 0);
@@ -400,18 +400,37 @@ static void test_sgi_by_affinity(void **state)
 	assert_int_equal(fake_kicks[3], 1);
 	assert_int_equal(fake_kicks[2], 0);
 	/* Aff0 16 (RS 1) and Aff1 1 name no vCPU: ignored. */
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(6, 0x1, 0, 1, false)), 0);
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(6, 0x1, 1, 0, false)), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(6, 0x1, 0, 1, false), false), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(6, 0x1, 1, 0, false), false), 0);
 	assert_int_equal(rrd(0, GICR_ISPENDR0) & BIT(6), 0);
 	/* IRM: everyone but the sender. */
-	assert_int_equal(vgic_sgi1r_write(V(2), sgi1r(7, 0, 0, 0, true)), 0);
+	assert_int_equal(vgic_sgi_write(V(2), sgi1r(7, 0, 0, 0, true), false), 0);
 	assert_int_equal(rrd(0, GICR_ISPENDR0), 1u << 7);
 	assert_int_equal(rrd(1, GICR_ISPENDR0), 1u << 5 | 1u << 7);
 	assert_int_equal(rrd(2, GICR_ISPENDR0), 0);
 	assert_int_equal(rrd(3, GICR_ISPENDR0), 1u << 5 | 1u << 7);
 	/* To itself. */
-	assert_int_equal(vgic_sgi1r_write(V(2), sgi1r(15, 0x4, 0, 0, false)), 0);
+	assert_int_equal(vgic_sgi_write(V(2), sgi1r(15, 0x4, 0, 0, false), false), 0);
 	assert_int_equal(rrd(2, GICR_ISPENDR0), 1u << 15);
+}
+
+/*
+ * ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 (group0_only): only an SGI that is
+ * Group 0 at the target becomes pending; SGI1R raises either group.
+ */
+static void test_sgi_group0_only(void **state)
+{
+	/* SGI 3 is Group 0 at vCPU 1, Group 1 (the reset value) at vCPU 3. */
+	rwr(1, GICR_IGROUPR0, ~(u32)BIT(3));
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(3, 0xa, 0, 0, false), true), 0);
+	assert_int_equal(rrd(1, GICR_ISPENDR0), 1u << 3);
+	assert_int_equal(rrd(3, GICR_ISPENDR0), 0);
+	/* IRM as well: vCPU 3's Group 1 SGI stays idle, vCPU 1's is already pending. */
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(3, 0, 0, 0, true), true), 0);
+	assert_int_equal(rrd(3, GICR_ISPENDR0), 0);
+	/* SGI1R: both groups. */
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(3, 0x8, 0, 0, false), false), 0);
+	assert_int_equal(rrd(3, GICR_ISPENDR0), 1u << 3);
 }
 
 /* Every pair of vCPUs: the SGI arrives at the target only, once. */
@@ -426,7 +445,7 @@ static void test_sgi_every_pair(void **state)
 		for (to = 0; to < 4; to++) {
 			u64 val = sgi1r(from * 4 + to, 1u << to, 0, 0, false);
 
-			assert_int_equal(vgic_sgi1r_write(V(from), val), 0);
+			assert_int_equal(vgic_sgi_write(V(from), val, false), 0);
 			for (i = 0; i < 4; i++) {
 				u32 n = run_guest(V(i), seen, 4, &entries);
 
@@ -563,7 +582,7 @@ static void test_wfi_woken_by_sgi(void **state)
 	assert_int_equal(pthread_create(&t, NULL, run_vcpu1, &ret), 0);
 	usleep(20000);
 	assert_int_equal(ret, -1);
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(2, 0x2, 0, 0, false)), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(2, 0x2, 0, 0, false), false), 0);
 	pthread_join(t, NULL);
 	assert_int_equal(ret, 0);
 	assert_int_equal(V(1)->run.exit_reason, HV_EXIT_HLT);
@@ -802,12 +821,12 @@ static void test_sgi_upper_affinity(void **state)
 {
 	u64 aff2 = 1ULL << ICC_SGI1R_AFF2_SHIFT, aff3 = 1ULL << ICC_SGI1R_AFF3_SHIFT;
 
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff2), 0);
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff3), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff2, false), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(4, 0x2, 0, 0, false) | aff3, false), 0);
 	assert_int_equal(rrd(1, GICR_ISPENDR0), 0);
 	/* RES0 bits (28-31, 41-43) are ignored. */
-	assert_int_equal(vgic_sgi1r_write(V(0), sgi1r(4, 0x2, 0, 0, false) | 0xf0000000ULL |
-					  0x0e0000000000ULL), 0);
+	assert_int_equal(vgic_sgi_write(V(0), sgi1r(4, 0x2, 0, 0, false) | 0xf0000000ULL |
+					0x0e0000000000ULL, false), 0);
 	assert_int_equal(rrd(1, GICR_ISPENDR0), 1u << 4);
 }
 
@@ -826,6 +845,7 @@ int main(void)
 		T(test_edge_during_run_not_lost),
 		T(test_vtimer_ppi_level),
 		T(test_sgi_by_affinity),
+		T(test_sgi_group0_only),
 		T(test_sgi_every_pair),
 		T(test_kicks),
 		T(test_reroute_while_in_lr),

@@ -53,8 +53,8 @@ static int touch_gic(struct vcpu *vcpu)
 	guest_access(vcpu, rd + GICR_WAKER, 4, true, 0);
 	guest_access(vcpu, rd + GICR_ISENABLER0, 4, true, 0xffff);
 	guest_access(vcpu, rd + GICR_TYPER, 8, false, 0);
-	vgic_sgi1r_write(vcpu, (u64)1 << ((vcpu->id + 1) % NR_VCPUS) |
-			 (u64)vcpu->id << ICC_SGI1R_INTID_SHIFT);
+	vgic_sgi_write(vcpu, (u64)1 << ((vcpu->id + 1) % NR_VCPUS) |
+			 (u64)vcpu->id << ICC_SGI1R_INTID_SHIFT, false);
 	vgic_flush_lrs(vcpu);
 	fake_guest_eoi((u32)fake_guest_ack());
 	vgic_sync_lrs(vcpu);

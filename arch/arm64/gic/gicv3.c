@@ -286,6 +286,16 @@ int gic_enable_ppi(u32 intid)
 	return 0;
 }
 
+int gic_disable_ppi(u32 intid)
+{
+	uintptr_t rd = cpu_rdist[cpu_id()];
+
+	if (!rd || intid < GIC_NR_SGIS || intid >= 32)
+		return -EINVAL;
+	mmio_write32(rd + GICR_ICENABLER0, 1u << intid);
+	return 0;
+}
+
 static bool spi_ok(u32 intid)
 {
 	return gic_ready() && intid >= 32 && intid < nr_lines;

@@ -153,6 +153,49 @@ int vgic_finalize(struct vm *vm)
 	return 0;
 }
 
+/*
+ * For a VM reset, from its owner, with no vCPU in the guest (asm/vgic.h):
+ * every interrupt, the distributor and each redistributor back to their
+ * reset values, the list register state emptied. Which physical SPIs the
+ * VM owns is configuration and stays; one the guest left active (masked
+ * at the distributor until its deactivation) is unmasked, since that
+ * deactivation will never come.
+ */
+void vgic_vm_reset(struct vm *vm)
+{
+	struct vgic_dist *d = vgic_of(vm);
+	u32 i, j;
+
+	if (!d)
+		return;
+	spin_lock(&d->lock);
+	d->ctlr = 0;
+	for (i = 0; i < VGIC_NR_SPIS; i++) {
+		struct vgic_irq *irq = &d->spis[i];
+		bool hw = irq->hw, was_active = irq->active || irq->lr_vcpu != VGIC_NO_VCPU;
+
+		vgic_reset_irq(irq, VGIC_NR_PRIVATE + i, 0);
+		irq->hw = hw;
+		if (hw && was_active)
+			vgic_phys_unmask(irq->intid);
+		vgic_spi_set_target(d, irq, vgic_vcpu_by_affinity(d, irq->route));
+	}
+	for (i = 0; i < d->nr_cpus; i++) {
+		struct vgic_cpu *cpu = d->cpus[i];
+
+		for (j = 0; j < VGIC_NR_PRIVATE; j++)
+			vgic_reset_irq(&cpu->priv[j], j, i);
+		memset(&cpu->ich, 0, sizeof(cpu->ich));
+		memset(cpu->lr_irq, 0, sizeof(cpu->lr_irq));
+		memset(cpu->live, 0, sizeof(cpu->live));
+		cpu->nr_used = 0;
+		cpu->nr_candidates = 0;
+		cpu->waker = BIT(1) | BIT(2);
+		cpu->dirty = true;
+	}
+	spin_unlock(&d->lock);
+}
+
 /* From arch_vm_destroy() only, when no vCPU of the VM runs any more. */
 void vgic_vm_destroy(struct vm *vm)
 {

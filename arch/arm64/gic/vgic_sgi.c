@@ -1,7 +1,8 @@
 /*
- * SGIs the guest raises through ICC_SGI1R_EL1, which HCR_EL2.IMO traps
- * to EL2: by affinity (Aff3.Aff2.Aff1 and a 16-bit Aff0 list offset by
- * RS * 16), or with IRM to every vCPU but the sender.
+ * SGIs the guest raises through ICC_SGI1R_EL1, ICC_ASGI1R_EL1 and
+ * ICC_SGI0R_EL1, which HCR_EL2.IMO/FMO trap to EL2: by affinity
+ * (Aff3.Aff2.Aff1 and a 16-bit Aff0 list offset by RS * 16), or with IRM
+ * to every vCPU but the sender. The three share one format.
  */
 #include <lib/errno.h>
 #include "vgic_internal.h"
@@ -33,7 +34,14 @@ static u32 sgi1r_targets(const struct vgic_dist *d, const struct vcpu *src, u64 
 	return mask;
 }
 
-int vgic_sgi1r_write(struct vcpu *vcpu, u64 val)
+/*
+ * The GIC has one security state here (GICD_CTLR.DS = 1): SGI1R raises
+ * the SGI whatever its group at the target; SGI0R raises it only where
+ * it is Group 0, and so does ASGI1R, whose "other" Group 1 does not
+ * exist with one security state (GICv3 spec, "Forwarding an SGI to a
+ * target PE"; KVM does the same).
+ */
+int vgic_sgi_write(struct vcpu *vcpu, u64 val, bool group0_only)
 {
 	struct vgic_dist *d = vgic_of(vcpu->vm);
 	u32 intid = (u32)sgi1r_field(val, ICC_SGI1R_INTID_SHIFT, ICC_SGI1R_INTID_MASK);
@@ -46,7 +54,7 @@ int vgic_sgi1r_write(struct vcpu *vcpu, u64 val)
 	for (i = 0; i < d->nr_cpus; i++) {
 		struct vgic_irq *irq = &d->cpus[i]->priv[intid];
 
-		if (!(targets & BIT(i)))
+		if (!(targets & BIT(i)) || (group0_only && irq->group1))
 			continue;
 		irq->latch = true;
 		vgic_irq_mark(d, irq);

@@ -89,6 +89,16 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return npt_map(svm->npt_root, gpa, pa, size);
 }
 
+/*
+ * No x86 exit asks for a reset yet (the 8042 and ACPI reset registers are
+ * not modelled): a reset of an x86 VM is refused, and vm_reset() leaves
+ * it DEAD, until the ASID and the virtual platform have a reset of their own.
+ */
+int arch_vm_reset(struct vm *vm)
+{
+	return -EOPNOTSUPP;
+}
+
 int arch_vm_finalize(struct vm *vm)
 {
 	struct svm_vm *svm = vm->arch;
@@ -184,6 +194,21 @@ int arch_vcpu_init(struct vcpu *vcpu)
 	vcpu->irqchip = &sv->lapic;
 	vcpu->arch = sv;
 	return 0;
+}
+
+/*
+ * Every #VMEXIT saves the guest's state to its VMCB (VMSAVE) and reloads
+ * the host's (vmrun.S): nothing of a vCPU stays in the CPU's registers.
+ * The platform's PIT timer is armed on the CPU of the vCPU that
+ * programmed it: that vCPU's put cancels it, on its CPU, so that the
+ * VM's destroy finds it disarmed whichever thread ends last.
+ */
+void arch_vcpu_put(struct vcpu *vcpu)
+{
+	struct svm_vm *svm = vcpu->vm->arch;
+
+	if (svm->plat.pit_timer.armed && svm->plat.pit_timer.cpu == cpu_id())
+		timer_cancel(&svm->plat.pit_timer);
 }
 
 void arch_vcpu_destroy(struct vcpu *vcpu)

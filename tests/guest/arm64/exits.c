@@ -85,16 +85,16 @@ static void test_hypercalls(void)
 	ok(hv_console_write(msg, 8192) == RET(-22), "console hypercall too long: -EINVAL");
 }
 
-static void rd_cntp_ctl(void *a) { *(u64 *)a = read_sysreg(cntp_ctl_el0); }
-static void wr_cntp_tval(void *a) { write_sysreg(100, cntp_tval_el0); }
+static void rd_pmcr(void *a) { *(u64 *)a = read_sysreg(pmcr_el0); }
+static void wr_pmcr(void *a) { write_sysreg(1, pmcr_el0); }
 static void rd_impdef(void *a) { *(u64 *)a = read_sysreg(s3_0_c15_c0_0); }
 
 static void test_undef(void)
 {
 	u64 v;
 
-	ok(expect_exception(rd_cntp_ctl, &v) == 0x2000000, "CNTP_CTL_EL0 read: UNDEF");
-	ok(expect_exception(wr_cntp_tval, &v) == 0x2000000, "CNTP_TVAL_EL0 write: UNDEF");
+	ok(expect_exception(rd_pmcr, &v) == 0x2000000, "PMCR_EL0 read (no PMU): UNDEF");
+	ok(expect_exception(wr_pmcr, &v) == 0x2000000, "PMCR_EL0 write (no PMU): UNDEF");
 	ok(expect_exception(rd_impdef, &v) == 0x2000000,
 	   "an implementation-defined register: UNDEF");
 }

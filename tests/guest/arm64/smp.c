@@ -73,9 +73,18 @@ static bool wait_for(bool (*cond)(void))
 {
 	u64 t0 = counter(), freq = read_sysreg(cntfrq_el0);
 
-	while (!cond())
+	/*
+	 * YIELD, as Linux's cpu_relax(): under -icount QEMU runs the vCPUs
+	 * round-robin on one thread, and a spin without it keeps that thread
+	 * for a whole slice (until the next virtual-clock deadline, 10^8
+	 * instructions away), while the vCPUs it waits for sit halted with
+	 * their wake-up SGI pending: the "hang" of this test under -icount.
+	 */
+	while (!cond()) {
 		if (counter() - t0 > 20 * freq)
 			return false;
+		__asm__ __volatile__("yield" ::: "memory");
+	}
 	return true;
 }
 

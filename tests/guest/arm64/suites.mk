@@ -1,6 +1,7 @@
 # arm64 guest suites: each boots the hypervisor in QEMU and scores TAP.
 
 include tests/guest/arm64/guests.mk
+include tests/guest/arm64/firmware.mk
 
 # The same sources built with clang and ld.lld, kept apart from the gcc build.
 LLVM_BUILD := build/arm64-llvm
@@ -69,6 +70,7 @@ guest-suites:
 		--expect 'EC=0x3c \(BRK instruction\)' --expect 'ELR_EL2 +0x[0-9a-f]{16} \(hv\+' \
 		-- $(QEMU_ARM64) -serial stdio -kernel $(LLVM_BUILD)/Image -append "hv.test=fault"
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 vm-suites
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 firmware-suites
 
 # VM configurations of the suites below, with the guest images they /incbin/.
 A64_CONFIG_DIR := tests/guest/arm64/configs
@@ -97,7 +99,8 @@ vm-suites:
 		--expect 'hv: vm demo0: vCPU 0 on CPU 1$$' --expect 'hv: vm demo1: vCPU 0 on CPU 2$$' \
 		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
 		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
-		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 is not virtualised: ESR_EL1 0x2000000' \
+		--expect '^\[demo0\] demo0: a read where no device is: 0 \(the VMM ignores it\)$$' \
+		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 0, CNTP_TVAL_EL0 [0-9]+ \(the emulated' \
 		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
 		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
 		--expect $(call a64_stopped,demo0,system-off) \
@@ -116,8 +119,9 @@ vm-suites:
 		-initrd $(BUILD)/tests/configs/exits.dtb
 	$(Q)tools/run-suite arm64-vm-hostile-a --timeout 240 \
 		--expect $(call a64_stopped,gicsweep,exit) --expect $(call a64_stopped,sgiflood,exit) \
+		--expect $(call a64_stopped,timerzero,exit) \
 		--expect $(call a64_stopped,neighbour,exit) --expect $(A64_ALL_AS_EXPECTED) \
-		-- $(call a64_vms,hostile-a) -smp 5
+		-- $(call a64_vms,hostile-a) -smp 6
 	$(Q)tools/run-suite arm64-vm-hostile-b --timeout 240 \
 		--expect $(call a64_stopped,smccc,exit) --expect $(call a64_stopped,pscibad,exit) \
 		--expect $(call a64_stopped,sysregs,exit) \
@@ -134,6 +138,7 @@ vm-suites:
 	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
 		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
 		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect 'hv: vm gicbad: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(call a64_stopped,gic,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gicdead)
@@ -142,10 +147,22 @@ vm-suites:
 		--expect $(call a64_stopped,marker,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,isolation)
+	$(Q)tools/run-suite arm64-vm-fidelity --timeout 120 \
+		--expect $(call a64_stopped,timers,exit) --expect $(call a64_stopped,aborts,exit) \
+		--expect $(call a64_stopped,idregs,exit) --expect $(call a64_stopped,sgi,exit) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,fidelity)
+	$(Q)tools/run-suite arm64-vm-power --timeout 120 \
+		--expect '^\[reset\] # life 1 of 4: image as loaded, RAM cleared' \
+		--expect '^\[reset\] # life 4 of 4: image as loaded, RAM cleared' \
+		--expect 'hv: vm reset: reset 3 done on CPU [0-9] \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect $(call a64_stopped,reset,system-off) --expect $(call a64_stopped,psci,exit) \
+		--expect 'hv: vm psci: destroyed, its memory and hypervisor resources released$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,power)
 	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
 		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
 		--expect $(call a64_said,fetchmmio,vCPU 0: memory fault at GPA 0xa000000 \(4096 bytes$(comma) flags 0x5\).*\(error\)) \
-		--expect $(call a64_said,reset,vCPU 0 asked for reset \(reset\)) \
 		--expect $(call a64_said,stoppolicy,MMIO read of 4 bytes at 0xa000000 with no device \(unhandled-access\)) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,errors)
@@ -158,6 +175,16 @@ vm-suites:
 A64_BENCH_QEMU = $(QEMU_ARM64) -accel tcg,thread=single -serial stdio \
 	-icount shift=0,align=off,sleep=off -kernel $(IMAGE) -append "hv.test=vm"
 
+# The same micro benchmarks without icount, under the hypervisor and on
+# plain QEMU with no EL2 (the guest at EL1 directly, its PSCI answered by
+# QEMU, its devices QEMU's). Both round-robin: multi-threaded TCG with the
+# hypervisor's 4 CPUs on 2 host cores convoys (see QEMU_ARM64_RR).
+A64_MICRO_HV = $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
+	-initrd $(BUILD)/tests/configs/gicbench.dtb
+A64_MICRO_BARE = qemu-system-aarch64 -machine virt,gic-version=3 -cpu max,pauth-impdef=on \
+	-m 1G -smp 2 -display none -no-reboot -accel tcg,thread=single -serial stdio \
+	-kernel $(A64_GUEST_DIR)/gicbench.elf
+
 bench-arch: test-images
 	$(Q)mkdir -p build/logs
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench-floor.dtb \
@@ -168,6 +195,10 @@ bench-arch: test-images
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
 		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
 	tools/bench-table-vgic build/logs/arm64-bench-vgic.log
+	$(Q)timeout -k 5 300 $(A64_MICRO_HV) </dev/null >build/logs/arm64-bench-micro-hv.log 2>&1; \
+	timeout -k 5 300 $(A64_MICRO_BARE) </dev/null >build/logs/arm64-bench-micro-bare.log 2>&1; \
+	tools/bench-table-micro build/logs/arm64-bench-micro-hv.log \
+		build/logs/arm64-bench-micro-bare.log
 
 comma := ,
 

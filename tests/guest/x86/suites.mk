@@ -2,6 +2,7 @@
 # in QEMU; each scores TAP.
 
 include tests/guest/x86/guests.mk
+include tests/guest/x86/firmware.mk
 
 comma := ,
 
@@ -98,6 +99,7 @@ guest-suites:
 		--expect 'RIP [0-9a-f]{16}  CS  0008' --expect 'CR2 [0-9a-f]{16}  CR3' \
 		-- $(QEMU_X86) -cpu EPYC -serial stdio -kernel $(HV32) -append "hv.test=fault"
 	$(Q)$(MAKE) --no-print-directory vm-suites
+	$(Q)$(MAKE) --no-print-directory firmware-suites
 
 # The VMs: each suite scores the guests' TAP ("[vm] ok N") and the
 # hypervisor's report of how each VM ended.

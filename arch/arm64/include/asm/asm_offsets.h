@@ -35,6 +35,9 @@
 #define GUEST_FAR		272
 #define GUEST_HPFAR		280
 
+/* struct efi_handoff (asm/boot.h) */
+#define EFI_HANDOFF_FDT		0
+
 /* struct arm64_fp_ctx (asm/guest.h) */
 #define FP_FPSR			512
 

@@ -21,6 +21,8 @@
 #define EC_HVC64		0x16
 #define EC_SMC64		0x17
 #define EC_SYS64		0x18
+#define EC_SVE			0x19
+#define EC_SME			0x1d
 #define EC_IABT_LOW		0x20
 #define EC_IABT_CUR		0x21
 #define EC_DABT_LOW		0x24

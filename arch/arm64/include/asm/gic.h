@@ -41,8 +41,13 @@ bool gic_ready(void);
 void gic_send_sgi(u64 mpidr, unsigned int sgi);
 void gic_send_sgi_others(unsigned int sgi);
 
-/* Enables PPI @intid on the calling CPU's redistributor. */
+/*
+ * Enables or disables PPI @intid on the calling CPU's redistributor. A
+ * disable may take effect after the call (no RWP wait): an interrupt
+ * already signalled can still be acknowledged once more.
+ */
 int gic_enable_ppi(u32 intid);
+int gic_disable_ppi(u32 intid);
 
 /*
  * Physical SPIs given to VMs (the vGIC's passthrough): routed to one CPU,

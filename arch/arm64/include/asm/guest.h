@@ -49,6 +49,25 @@ struct arm64_mmio_pending {
 	struct esr_dabt dabt;
 };
 
+/* CNTV_CTL_EL0 and CNTP_CTL_EL0 */
+#define CNT_CTL_ENABLE		BIT(0)
+#define CNT_CTL_IMASK		BIT(1)
+#define CNT_CTL_ISTATUS		BIT(2)
+
+/* The emulated EL1 physical timer (guest_timer.c): the guest's CTL and CVAL, its line. */
+struct arm64_ptimer {
+	u64 ctl;
+	u64 cval;
+	bool level;
+	struct timer timer;		/* the deadline, on the vCPU's CPU */
+};
+
+enum arm64_ptimer_reg {
+	PTIMER_CTL,
+	PTIMER_CVAL,
+	PTIMER_TVAL,
+};
+
 struct arm64_vm {
 	u64 *s2_root;
 	u64 vttbr;
@@ -69,7 +88,12 @@ struct arm64_vcpu {
 	u64 vmpidr;
 	struct arm64_mmio_pending mmio;
 	struct timer wfi_timer;		/* wakes a WFI wait at the virtual timer's deadline */
-	bool vtimer_masked;		/* CNTV_CTL.IMASK is ours: its interrupt is in the vGIC */
+	/* PPI 27 disabled at this CPU's redistributor: its interrupt is in the vGIC. */
+	bool vtimer_masked;
+	/* The EL1 context must be loaded at the next entry (reset, or another vCPU's was). */
+	bool reload;
+	u64 cpacr;			/* CPACR_EL1 as the guest wrote it (vcpu.c) */
+	struct arm64_ptimer ptimer;
 };
 
 /* guest_switch.S: enters the guest; returns the vector slot of the exit. */
@@ -83,12 +107,27 @@ void arm64_vcpu_reset(struct arm64_vcpu *av, u64 pc, const u64 args[4]);
 void arm64_inject_undef(struct arm64_vcpu *av);
 u64 arm64_reg_read(const struct arm64_vcpu *av, u8 r);
 void arm64_reg_write(struct arm64_vcpu *av, u8 r, u64 val);
-bool arm64_vtimer_pending(const struct arm64_vcpu *av);
-void arm64_vcpu_forget(struct arm64_vcpu *av);
+u64 arm64_cpacr_read(const struct arm64_vcpu *av);
+void arm64_cpacr_write(struct arm64_vcpu *av, u64 val);
+void arm64_inject_sync(struct arm64_vcpu *av, u64 esr, u64 far);
+void arm64_vcpu_put(struct arm64_vcpu *av);
+bool arm64_vcpu_held(const struct arm64_vcpu *av);
+void arm64_vcpu_reset_state(struct arm64_vcpu *av);
 /* @base with what this CPU's features add (pointer authentication left to the guest). */
 u64 arm64_vcpu_hcr(u64 base);
 /* The vCPU whose context this CPU holds, or NULL. */
 struct arm64_vcpu *arm64_loaded_vcpu(void);
+
+/* guest_timer.c */
+void arm64_vtimer_fired(struct arm64_vcpu *av);
+void arm64_vtimer_sync(struct arm64_vcpu *av);
+bool arm64_vtimer_pending(const struct arm64_vcpu *av);
+void arm64_vtimer_arm_wfi(struct arm64_vcpu *av);
+void arm64_ptimer_init(struct arm64_vcpu *av);
+void arm64_ptimer_reset(struct arm64_vcpu *av);
+void arm64_ptimer_stop(struct arm64_vcpu *av);
+u64 arm64_ptimer_read(struct arm64_vcpu *av, enum arm64_ptimer_reg reg);
+void arm64_ptimer_write(struct arm64_vcpu *av, enum arm64_ptimer_reg reg, u64 val);
 
 /* vm.c: a physical interrupt for a guest; true if it was EOIed (asm/smp.h's caller). */
 bool arm64_guest_irq(u32 intid);

@@ -71,6 +71,8 @@ int vgic_vm_init(struct vm *vm, const struct vgic_config *cfg);
 int vgic_assign_spi(struct vm *vm, u32 intid);
 int vgic_add_regions(struct vm *vm);
 int vgic_finalize(struct vm *vm);
+/* A VM reset, from the VM's owner while no vCPU runs: everything to its reset value. */
+void vgic_vm_reset(struct vm *vm);
 void vgic_vm_destroy(struct vm *vm);
 
 /*
@@ -87,8 +89,11 @@ void vgic_flush_lrs(struct vcpu *vcpu);
 void vgic_sync_lrs(struct vcpu *vcpu);
 /* An interrupt is deliverable to @vcpu (ends a WFI wait). */
 bool vgic_vcpu_pending(struct vcpu *vcpu);
-/* The guest wrote ICC_SGI1R_EL1 (trapped): route the SGI by affinity or to all but self. */
-int vgic_sgi1r_write(struct vcpu *vcpu, u64 val);
+/*
+ * The guest wrote ICC_SGI1R_EL1 (@group0_only false) or ICC_SGI0R_EL1 /
+ * ICC_ASGI1R_EL1 (true): route the SGI by affinity or to all but self.
+ */
+int vgic_sgi_write(struct vcpu *vcpu, u64 val, bool group0_only);
 
 /*
  * Called from vgic_sync_lrs() on @vcpu's own thread, lock-free, when the

@@ -33,4 +33,11 @@ u64 acpi_find_rsdp(boot_map_fn map, void *ctx);
 int acpi_parse(const u8 *rsdp, size_t rsdp_len, boot_map_fn map, void *ctx,
 	       struct acpi_info *out);
 
+/*
+ * The table with signature @sig behind the RSDP, mapped whole after its
+ * header, length and checksum were checked; NULL when absent or broken.
+ */
+const u8 *acpi_find_table(const u8 *rsdp, size_t rsdp_len, const char *sig, boot_map_fn map,
+			  void *ctx, u32 *len);
+
 #endif

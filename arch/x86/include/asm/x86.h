@@ -25,9 +25,12 @@ struct x86_exc_frame {
 	u64 rip, cs, rflags, rsp, ss;
 };
 
-void uart_init(void);
-void uart_write(const char *s, size_t n);
-int uart_getc(void);
+
+/*
+ * Chooses the console (arch/x86/console.c) from the loader's information;
+ * @map reaches the ACPI tables for SPCR.
+ */
+void x86_console_init(const struct boot_info *bi, boot_map_fn map);
 
 /* GDT, TSS and IDT of the calling CPU, and %gs pointing at @pc. */
 void x86_cpu_early_init(struct percpu *pc);

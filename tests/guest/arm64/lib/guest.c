@@ -167,6 +167,7 @@ static volatile u64 caught_esr;
 void guest_exception(struct frame *f, u64 slot);
 
 void (*guest_irq_handler)(u32 intid);
+void (*guest_fiq_handler)(u32 intid);
 
 /* An IRQ from EL1 (slot 5): acknowledged, handled, completed. */
 static bool guest_irq(u64 slot)
@@ -183,14 +184,35 @@ static bool guest_irq(u64 slot)
 	return true;
 }
 
+/* A FIQ from EL1 (slot 6): a Group 0 interrupt, through the Group 0 registers. */
+static bool guest_fiq(u64 slot)
+{
+	u32 intid;
+
+	if (slot != 6 || !guest_fiq_handler)
+		return false;
+	intid = (u32)read_sysreg(S3_0_C12_C8_0);		/* ICC_IAR0_EL1 */
+	if (intid >= 1020)
+		return true;
+	guest_fiq_handler(intid);
+	write_sysreg(intid, S3_0_C12_C8_1);			/* ICC_EOIR0_EL1 */
+	return true;
+}
+
+#define ESR_EC_IABT_CUR		0x21
+
 void guest_exception(struct frame *f, u64 slot)
 {
-	if (guest_irq(slot))
+	if (guest_irq(slot) || guest_fiq(slot))
 		return;
 	if (catching && (slot == 4 || slot == 0)) {
 		catching = false;
 		caught_esr = f->esr;
-		f->elr += 4;
+		/* A fetch that aborted has no instruction to skip: back to the caller. */
+		if ((f->esr >> 26) == ESR_EC_IABT_CUR)
+			f->elr = f->x[30];
+		else
+			f->elr += 4;
 		return;
 	}
 	printf("Bail out! unexpected exception, slot %llu, ESR %#llx, ELR %#llx\n", slot, f->esr,

@@ -60,7 +60,11 @@ __noreturn void bail_out(const char *fmt, ...) __printf(1, 2);
 /* The plan, if none was given, and the exit code: 0 iff everything passed. */
 int tap_done(void);
 
-/* An exception @fn raises, caught: its ESR, or ~0 if none came. The instruction is skipped. */
+/*
+ * An exception @fn raises, caught: its ESR, or ~0 if none came. The
+ * instruction is skipped; after an instruction abort (a branch to where
+ * nothing can be fetched) execution goes on at x30, the branch's return.
+ */
 u64 expect_exception(void (*fn)(void *arg), void *arg);
 
 /*
@@ -110,6 +114,8 @@ void gic_send_sgi_others(unsigned int sgi);
 void gic_set_priority(u32 intid, unsigned int cpu, u8 prio);
 void gic_set_pending(u32 intid, unsigned int cpu);
 extern void (*guest_irq_handler)(u32 intid);
+/* Group 0 interrupts arrive as FIQs: handler(intid) between ICC_IAR0 and ICC_EOIR0. */
+extern void (*guest_fiq_handler)(u32 intid);
 #define local_irq_enable()	__asm__ __volatile__("msr daifclr, #2" ::: "memory")
 #define local_irq_disable()	__asm__ __volatile__("msr daifset, #2" ::: "memory")
 
