@@ -149,29 +149,17 @@ bool vlapic_accept_fixed(struct vlapic *a, u8 vector, bool level)
 	return true;
 }
 
-int vlapic_pending_vector(const struct vlapic *a, bool *tpr_only)
+int vlapic_pending_vector(const struct vlapic *a)
 {
-	int irrv, isrv;
+	int irrv;
 
-	*tpr_only = false;
 	/* Every entry asks: one load answers "nothing pending". */
 	if (!__atomic_load_n(&a->irr_words, __ATOMIC_ACQUIRE))
 		return -1;
 	irrv = highest_vector(a, APIC_IRR);
 	if (irrv < 0 || vlapic_mode(a) == VLAPIC_DISABLED)
 		return -1;
-	if (((u32)irrv & 0xf0) > (vlapic_ppr(a) & 0xf0))
-		return irrv;
-	isrv = highest_vector(a, APIC_ISR);
-	*tpr_only = isrv < 0 || ((u32)irrv & 0xf0) > ((u32)isrv & 0xf0);
-	return -1;
-}
-
-u32 vlapic_pending_class(const struct vlapic *a)
-{
-	int irrv = highest_vector(a, APIC_IRR);
-
-	return irrv < 0 ? 0 : (u32)irrv >> 4;
+	return ((u32)irrv & 0xf0) > (vlapic_ppr(a) & 0xf0) ? irrv : -1;
 }
 
 void vlapic_ack(struct vlapic *a, u8 vector)
