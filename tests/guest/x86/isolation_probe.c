@@ -64,7 +64,6 @@ struct probe_stats {
 static void probe(struct probe_stats *st, u64 gpa)
 {
 	u64 v = mmio_read64(gpa);
-	u64 page = gpa & ~(u64)(PAGE_SIZE - 1);
 
 	st->probes++;
 	st->in_place += page == APIC_PAGE || page == IOAPIC_PAGE;
