@@ -66,7 +66,8 @@ static void probe(struct probe_stats *st, u64 gpa)
 	u64 v = mmio_read64(gpa);
 
 	st->probes++;
-	st->in_place += page == APIC_PAGE || page == IOAPIC_PAGE;
+	st->in_place += (gpa & ~(u64)(PAGE_SIZE - 1)) == APIC_PAGE ||
+			(gpa & ~(u64)(PAGE_SIZE - 1)) == IOAPIC_PAGE;
 	if (v && !st->nonzero)
 		st->first_bad = gpa;
 	st->nonzero += v != 0;
