@@ -289,6 +289,11 @@ static void test_x2apic_rows(void **state)
 	assert_int_equal(vlapic_msr_write(&apics[3], 0x808, 0x70), 0);
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x80a, &v), 0);		/* PPR */
 	assert_int_equal(v, 0x70);
+	/* LVT's read-only delivery status and remote IRR: ignored, no #GP (Linux's 0x5700). */
+	assert_int_equal(vlapic_msr_write(&apics[3], 0x835, 0x5700), 0);
+	assert_int_equal(vlapic_msr_read(&apics[3], 0x835, &v), 0);
+	assert_int_equal(v & ~(u64)BIT(16), 0x700);	/* masked while software-disabled */
+	assert_int_equal(vlapic_msr_write(&apics[3], 0x835, 0x20000), -EINVAL);	/* reserved */
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x83f, &v), -EINVAL);	/* SELF IPI */
 	assert_int_equal(vlapic_msr_read(&apics[3], 0x8ff, &v), -EINVAL);	/* reserved */
 	assert_int_equal(vlapic_msr_write(&apics[3], 0x840, 0), -EINVAL);

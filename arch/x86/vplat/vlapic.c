@@ -42,6 +42,13 @@
 #define XAPIC_ONLY	BIT(2)	/* no x2APIC MSR: #GP there */
 #define X2APIC_ONLY	BIT(3)	/* reserved in the xAPIC page */
 #define X2_RO		BIT(4)	/* read-only in x2APIC mode (ID, LDR) */
+/*
+ * An LVT: its delivery status (bit 12) and remote IRR (bit 14) are read
+ * only, and a WRMSR that carries them back is no #GP (they are not
+ * reserved): Linux writes LINT0 as 0x5700 when it leaves the APIC.
+ */
+#define LVT		BIT(5)
+#define LVT_RO_BITS	(BIT(12) | BIT(14))
 
 struct vlapic_row {
 	u16 offset;
@@ -484,12 +491,12 @@ static const struct vlapic_row rows[] = {
 	{ APIC_ESR, 1, R | W, 0, read_esr, write_esr },
 	{ APIC_ICR_LO, 1, R | W, ICR_WMASK, NULL, write_icr_lo },
 	{ APIC_ICR_HI, 1, R | W | XAPIC_ONLY, 0xff000000u, NULL, NULL },
-	{ APIC_LVT_TIMER, 1, R | W, 0x700ff, NULL, write_lvt_timer },
-	{ APIC_LVT_THERM, 1, R | W, 0x107ff, NULL, write_lvt },
-	{ APIC_LVT_PERF, 1, R | W, 0x107ff, NULL, write_lvt },
-	{ APIC_LVT_LINT0, 1, R | W, 0x1a7ff, NULL, write_lvt },
-	{ APIC_LVT_LINT1, 1, R | W, 0x1a7ff, NULL, write_lvt },
-	{ APIC_LVT_ERROR, 1, R | W, 0x100ff, NULL, write_lvt },
+	{ APIC_LVT_TIMER, 1, R | W | LVT, 0x700ff, NULL, write_lvt_timer },
+	{ APIC_LVT_THERM, 1, R | W | LVT, 0x107ff, NULL, write_lvt },
+	{ APIC_LVT_PERF, 1, R | W | LVT, 0x107ff, NULL, write_lvt },
+	{ APIC_LVT_LINT0, 1, R | W | LVT, 0x1a7ff, NULL, write_lvt },
+	{ APIC_LVT_LINT1, 1, R | W | LVT, 0x1a7ff, NULL, write_lvt },
+	{ APIC_LVT_ERROR, 1, R | W | LVT, 0x100ff, NULL, write_lvt },
 	{ APIC_TIMER_ICR, 1, R | W, 0xffffffffu, NULL, write_timer_icr },
 	{ APIC_TIMER_CCR, 1, R, 0, read_timer_ccr, NULL },
 	{ APIC_TIMER_DCR, 1, R | W, 0xb, NULL, NULL },
@@ -614,9 +621,9 @@ int vlapic_msr_write(struct vlapic *a, u32 msr, u64 val)
 		send_ipi(a, (u32)val, (u32)(val >> 32), true);
 		return 0;
 	}
-	if ((val >> 32) || ((u32)val & ~row->wmask))
+	if ((val >> 32) || ((u32)val & ~(row->wmask | ((row->flags & LVT) ? LVT_RO_BITS : 0))))
 		return -EINVAL;
-	row_write(a, row, off, (u32)val);
+	row_write(a, row, off, (u32)val & row->wmask);
 	return 0;
 }
 
