@@ -113,6 +113,7 @@ include mk/$(ARCH).mk
 include mk/deps.mk
 include mk/tests.mk
 include mk/fuzz.mk
+include mk/config.mk
 
 # The built-in configuration: configs/default-<arch>.dts with the guest
 # images it /incbin/s from $(BUILD)/guests (DEFAULT_CONFIG_DEPS, set by the

@@ -1,4 +1,5 @@
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/loader.h>
 #include <core/percpu.h>
@@ -208,10 +209,13 @@ static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 		p.cmdline = "";
 	r = arch_vm_prepare_boot(vm, &p);
 	if (r)
-		return fail_config(err, r, "kernel: cannot prepare the boot data (%s)", errno_name(r));
+		return fail_config(err, r, "kernel: the guest's boot data does not fit in its RAM "
+				   "(%s)", errno_name(r));
 	r = loader_load(vm, &p, &boot);
 	if (r)
-		return fail_config(err, r, "kernel: the image does not load (%s)", errno_name(r));
+		return fail_config(err, r, "kernel: the image does not load: %s (%s)",
+				   loader_last_error()->why ? loader_last_error()->why : "refused",
+				   errno_name(r));
 	return vcpu_power_on(vm->vcpus[0], &boot);
 }
 
@@ -234,7 +238,8 @@ static int build_vm(struct vm *vm, const struct fdt *fdt, int node, const struct
 	return r;
 }
 
-static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
+/* A VM the check refused (@errors of them, reported) is created DEAD; the others are built. */
+static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi, u32 errors)
 {
 	struct config_error err = { "" };
 	struct vm *vm;
@@ -253,6 +258,15 @@ static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
 		pr_err("config: vm %s: out of memory\n", name);
 		return -ENOMEM;
 	}
+	if (errors) {
+		/* Its "expect" still counts: a test may want a refused VM (expect = "dead"). */
+		parse_policy(vm, fdt, node, &err);
+		fail_config(&err, -EINVAL, "refused: %u configuration error%s", errors,
+			    errors == 1 ? "" : "s");
+		pr_err("config: vm %s: %s\n", vm->name, err.msg);
+		vm_mark_dead(vm, err.msg);
+		return 0;
+	}
 	r = build_vm(vm, fdt, node, bi, &err);
 	if (r) {
 		pr_err("config: vm %s: %s\n", vm->name, err.msg);
@@ -261,20 +275,56 @@ static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
 	return 0;
 }
 
+static bool check_cpu_online(u32 cpu)
+{
+	return cpu < MAX_CPUS && __atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE);
+}
+
+static u32 count_online(void)
+{
+	u32 cpu, n = 0;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		n += check_cpu_online(cpu);
+	return n;
+}
+
+static void check_report(bool error, const char *msg)
+{
+	if (error)
+		pr_err("config: %s\n", msg);
+	else
+		pr_warn("config: %s\n", msg);
+}
+
+/*
+ * Every VM node is checked (config_check.c, the same code as the host's
+ * config-check) before it is built: a VM with a mistake is refused as a
+ * whole, with every mistake reported, and the others start.
+ */
 int config_load(const void *blob, size_t size, const struct boot_info *bi)
 {
+	static struct config_check_run run;
+	struct config_env env = {
+		.arch = CONFIG_THIS_ARCH, .nr_cpus = count_online(), .cpu_online = check_cpu_online,
+		.bi = bi, .report = check_report,
+	};
 	struct fdt fdt;
 	int node, n = 0, r = fdt_init(&fdt, blob, size);
+	u32 errors;
 
 	if (r) {
-		pr_err("config: not a valid devicetree blob (%s)\n", errno_name(r));
+		pr_err("config: not a valid devicetree blob: %s\n", config_blob_error(r));
 		return r;
 	}
+	config_check_start(&run, &env, &fdt);
+	config_check_root(&run);
 	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
 	     node = fdt_next_subnode(&fdt, node)) {
-		if (fdt_is_compatible(&fdt, node, "microhv,vm") != 1)
+		errors = config_check_vm(&run, node);
+		if (run.nr_vms > CONFIG_MAX_VMS)
 			continue;
-		if (!load_vm(&fdt, node, bi))
+		if (!load_vm(&fdt, node, bi, errors))
 			n++;
 	}
 	return n;

@@ -1,3 +1,4 @@
+#include <core/config_check.h>
 #include <core/loader.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -25,8 +26,28 @@
 #define ARM64_IMAGE_MAGIC	0x644d5241u
 #define ARM64_IMAGE_ALIGN	(2ULL << 20)
 
-/* The highest guest-physical byte the last load wrote, page aligned. */
+/*
+ * The highest guest-physical byte the last load wrote, page aligned, and
+ * why it failed. A dry run (loader_check()) has no VM: it only checks
+ * that every byte would land in @dry_ram, so that a configuration is
+ * judged by the same code that will load it.
+ */
 static u64 image_end;
+static struct loader_error last_error;
+static const struct boot_range *dry_ram;
+static u32 dry_nr_ram;
+static u32 load_arch;
+
+const struct loader_error *loader_last_error(void)
+{
+	return &last_error;
+}
+
+static int fail(int err, const char *why)
+{
+	last_error.why = why;
+	return err;
+}
 
 u64 loader_image_end(void)
 {
@@ -52,11 +73,9 @@ int loader_parse_format(const char *name, u32 *format)
 
 static bool elf_machine_ok(u16 machine)
 {
-#if defined(__aarch64__)
-	return machine == EM_AARCH64;
-#else
+	if (load_arch == CONFIG_ARM64)
+		return machine == EM_AARCH64;
 	return machine == EM_X86_64 || machine == EM_386;
-#endif
 }
 
 static u64 rd(const u8 *p, unsigned int n)
@@ -67,20 +86,63 @@ static u64 rd(const u8 *p, unsigned int n)
 	return v;
 }
 
+static bool dry_ram_covers(u64 gpa, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < dry_nr_ram; i++)
+		if (gpa >= dry_ram[i].base && len <= dry_ram[i].size &&
+		    gpa - dry_ram[i].base <= dry_ram[i].size - len)
+			return true;
+	return false;
+}
+
+/* Where @len bytes at @gpa go in the hypervisor, NULL if not all in RAM (dry run: @gpa). */
+static u8 *guest_bytes(struct vm *vm, u64 gpa, u64 len)
+{
+	u8 *dst;
+
+	if (gpa + len < gpa)
+		dst = NULL;
+	else if (dry_ram)
+		dst = dry_ram_covers(gpa, len) ? (u8 *)(uintptr_t)1 : NULL;
+	else
+		dst = vm_gpa_to_hva(vm, gpa, len);
+	if (!dst) {
+		last_error.gpa = gpa;
+		last_error.size = len;
+		fail(-EFAULT, "outside the VM's RAM");
+	}
+	return dst;
+}
+
+static int guest_write(struct vm *vm, u64 gpa, const void *src, u64 len)
+{
+	u8 *dst = guest_bytes(vm, gpa, len);
+
+	if (!dst)
+		return -EFAULT;
+	if (!dry_ram)
+		memcpy(dst, src, len);
+	return 0;
+}
+
 /* Copies @filesz image bytes to @gpa and zeroes up to @memsz. */
 static int place(struct vm *vm, u64 gpa, const u8 *src, u64 filesz, u64 memsz)
 {
 	u8 *dst;
 
 	if (filesz > memsz)
-		return -EINVAL;
+		return fail(-EINVAL, "a segment's file size is larger than its memory size");
 	if (!memsz)
 		return 0;
-	dst = vm_gpa_to_hva(vm, gpa, memsz);
+	dst = guest_bytes(vm, gpa, memsz);
 	if (!dst)
 		return -EFAULT;
-	memcpy(dst, src, filesz);
-	memset(dst + filesz, 0, memsz - filesz);
+	if (!dry_ram) {
+		memcpy(dst, src, filesz);
+		memset(dst + filesz, 0, memsz - filesz);
+	}
 	image_end = MAX(image_end, ALIGN_UP(gpa + memsz, 4096));
 	return 0;
 }
@@ -96,24 +158,27 @@ struct elf_info {
 
 static int elf_header(const u8 *img, u64 size, struct elf_info *e)
 {
-	if (size < 52 || rd(img, 4) != ELF_MAGIC || img[5] != ELFDATA2LSB)
-		return -ENOEXEC;
+	if (size < 52 || rd(img, 4) != ELF_MAGIC)
+		return fail(-ENOEXEC, "not an ELF file");
+	if (img[5] != ELFDATA2LSB)
+		return fail(-ENOEXEC, "not a little-endian ELF file");
 	e->is64 = img[4] == ELFCLASS64;
 	if (!e->is64 && img[4] != ELFCLASS32)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file of an unknown class");
 	if (e->is64 && size < 64)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a truncated ELF file");
 	e->machine = (u16)rd(img + 18, 2);
 	e->entry = e->is64 ? rd(img + 24, 8) : rd(img + 24, 4);
 	e->phoff = e->is64 ? rd(img + 32, 8) : rd(img + 28, 4);
 	e->phentsize = (u16)rd(img + (e->is64 ? 54 : 42), 2);
 	e->phnum = (u16)rd(img + (e->is64 ? 56 : 44), 2);
 	if (!elf_machine_ok(e->machine))
-		return -ENOEXEC;
+		return fail(-ENOEXEC, load_arch == CONFIG_ARM64 ? "an ELF file for another machine "
+			    "than arm64" : "an ELF file for another machine than x86");
 	if (e->phentsize < (e->is64 ? 56 : 32) || !e->phnum || e->phnum > ELF_MAX_PHDRS)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file without a usable program header table");
 	if (e->phoff > size || (u64)e->phentsize * e->phnum > size - e->phoff)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file whose program headers lie beyond its end");
 	return 0;
 }
 
@@ -135,13 +200,13 @@ static int elf_load(struct vm *vm, const u8 *img, u64 size, struct elf_info *e)
 		filesz = e->is64 ? rd(ph + 32, 8) : rd(ph + 16, 4);
 		memsz = e->is64 ? rd(ph + 40, 8) : rd(ph + 20, 4);
 		if (off > size || filesz > size - off)
-			return -ENOEXEC;
+			return fail(-ENOEXEC, "an ELF segment lies beyond the file's end");
 		err = place(vm, paddr, img + off, filesz, memsz);
 		if (err)
 			return err;
 		loaded++;
 	}
-	return loaded ? 0 : -ENOEXEC;
+	return loaded ? 0 : fail(-ENOEXEC, "an ELF file without a loadable segment");
 }
 
 static int find_mb1_header(const u8 *img, u64 size, u64 *off)
@@ -156,7 +221,7 @@ static int find_mb1_header(const u8 *img, u64 size, u64 *off)
 			return 0;
 		}
 	}
-	return -ENOEXEC;
+	return fail(-ENOEXEC, "no multiboot header in its first 8 KiB");
 }
 
 /* The a.out kludge: the header says where the file goes and where it starts. */
@@ -165,20 +230,20 @@ static int mb1_load_aout(struct vm *vm, const u8 *img, u64 size, u64 hoff, u64 *
 	u64 header_addr, load_addr, load_end, bss_end, file_off, filesz, memsz;
 
 	if (hoff + 32 > size)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a truncated multiboot header");
 	header_addr = rd(img + hoff + 12, 4);
 	load_addr = rd(img + hoff + 16, 4);
 	load_end = rd(img + hoff + 20, 4);
 	bss_end = rd(img + hoff + 24, 4);
 	*entry = rd(img + hoff + 28, 4);
 	if (header_addr < load_addr || header_addr - load_addr > hoff)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header whose addresses do not match the file");
 	file_off = hoff - (header_addr - load_addr);
 	filesz = load_end ? load_end - load_addr : size - file_off;
 	if (load_end && load_end < load_addr)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header whose load_end is below load_addr");
 	if (filesz > size - file_off)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header that loads more than the file holds");
 	memsz = bss_end > load_addr + filesz ? bss_end - load_addr : filesz;
 	return place(vm, load_addr, img + file_off, filesz, memsz);
 }
@@ -247,17 +312,17 @@ static int mb1_build_info(struct vm *vm, const char *cmdline, u64 *info_gpa)
 	info.cmdline = info.mmap_addr + info.mmap_length;
 	info.boot_loader_name = (u32)(info.cmdline + clen + 1);
 	if (info.boot_loader_name + sizeof(loader_name) > 0xffffffffULL)
-		return -E2BIG;
+		return fail(-E2BIG, "the multiboot information would lie above 4 GiB");
 
-	err = vm_write_guest(vm, at, &info, sizeof(info));
+	err = guest_write(vm, at, &info, sizeof(info));
 	if (!err)
-		err = vm_write_guest(vm, info.mmap_addr, mmap, info.mmap_length);
+		err = guest_write(vm, info.mmap_addr, mmap, info.mmap_length);
 	if (!err)
-		err = vm_write_guest(vm, info.cmdline, cmdline ? cmdline : "", clen);
+		err = guest_write(vm, info.cmdline, cmdline ? cmdline : "", clen);
 	if (!err)
-		err = vm_write_guest(vm, info.cmdline + clen, "", 1);
+		err = guest_write(vm, info.cmdline + clen, "", 1);
 	if (!err)
-		err = vm_write_guest(vm, info.boot_loader_name, loader_name, sizeof(loader_name));
+		err = guest_write(vm, info.boot_loader_name, loader_name, sizeof(loader_name));
 	*info_gpa = at;
 	return err;
 }
@@ -274,7 +339,7 @@ static int load_multiboot(struct vm *vm, const struct load_params *p, struct vcp
 		return err;
 	flags = (u32)rd(img + hoff + 4, 4);
 	if (flags & ~MB1_HDR_KNOWN)
-		return -EOPNOTSUPP;
+		return fail(-EOPNOTSUPP, "a multiboot header asking for features we do not offer");
 	if (flags & MB1_HDR_AOUT_KLUDGE) {
 		err = mb1_load_aout(vm, img, p->size, hoff, &entry);
 	} else {
@@ -301,14 +366,15 @@ static int load_linux(struct vm *vm, const struct load_params *p, struct vcpu_bo
 	int err;
 
 	if (p->size < 64 || rd(img + 56, 4) != ARM64_IMAGE_MAGIC)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)");
 	text_offset = rd(img + 8, 8);
 	image_size = rd(img + 16, 8);
 	/* An image_size of 0 predates the field: the file is all there is. */
 	if (!image_size)
 		image_size = p->size;
 	if (image_size < p->size || text_offset >= ARM64_IMAGE_ALIGN)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an arm64 Image whose header gives an impossible size or "
+			    "text_offset");
 	base = ALIGN_UP(p->load_addr, ARM64_IMAGE_ALIGN) + text_offset;
 	err = place(vm, base, img, p->size, image_size);
 	if (err)
@@ -323,21 +389,19 @@ static int load_linux(struct vm *vm, const struct load_params *p, struct vcpu_bo
 
 static u32 default_boot_mode(void)
 {
-#if defined(__aarch64__)
-	return VCPU_BOOT_ARM64_EL1;
-#else
-	return VCPU_BOOT_X86_PROTECTED;
-#endif
+	return load_arch == CONFIG_ARM64 ? VCPU_BOOT_ARM64_EL1 : VCPU_BOOT_X86_PROTECTED;
 }
 
-int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+static int load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
 {
 	struct elf_info e = { 0 };
 	int err;
 
 	image_end = 0;
+	last_error = (struct loader_error){ 0 };
+	load_arch = p->arch ? p->arch : CONFIG_THIS_ARCH;
 	if (!p->image || !p->size)
-		return -EINVAL;
+		return fail(-EINVAL, "an empty image");
 	switch (p->format) {
 	case IMAGE_FLAT:
 		err = place(vm, p->load_addr, p->image, p->size, p->size);
@@ -361,6 +425,32 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 	case IMAGE_LINUX:
 		return load_linux(vm, p, boot);
 	default:
-		return -EINVAL;
+		return fail(-EINVAL, "an unknown format");
 	}
+}
+
+int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	dry_ram = NULL;
+	return load(vm, p, boot);
+}
+
+int loader_check(const struct load_params *p, const struct boot_range *ram, u32 nr_ram)
+{
+	/* A VM of RAM regions only: mb1_build_info() reads the RAM map from it. */
+	static struct vm fake;
+	struct vcpu_boot boot;
+	u32 i;
+	int err;
+
+	fake.nr_regions = 0;
+	for (i = 0; i < nr_ram && i < VM_MAX_REGIONS; i++)
+		fake.regions[fake.nr_regions++] = (struct vm_region){
+			.gpa = ram[i].base, .size = ram[i].size, .kind = VM_REGION_RAM,
+		};
+	dry_ram = ram;
+	dry_nr_ram = nr_ram;
+	err = load(&fake, p, &boot);
+	dry_ram = NULL;
+	return err;
 }

@@ -14,44 +14,6 @@ static u32 nr_vmms;
 static u32 vms_running;
 static u32 vms_failed;
 
-static const char *const outcome_names[VMM_OUTCOME_COUNT] = {
-	[VMM_OUTCOME_RUNNING] = "running",
-	[VMM_OUTCOME_EXIT_CODE] = "exit",
-	[VMM_OUTCOME_SYSTEM_OFF] = "system-off",
-	[VMM_OUTCOME_RESET] = "reset",
-	[VMM_OUTCOME_CRASH] = "crash",
-	[VMM_OUTCOME_SHUTDOWN] = "shutdown",
-	[VMM_OUTCOME_HALTED] = "halted",
-	[VMM_OUTCOME_FAIL_ENTRY] = "fail-entry",
-	[VMM_OUTCOME_INTERNAL_ERROR] = "internal-error",
-	[VMM_OUTCOME_ERROR] = "error",
-	[VMM_OUTCOME_UNHANDLED_ACCESS] = "unhandled-access",
-	[VMM_OUTCOME_DEAD] = "dead",
-};
-
-const char *vmm_outcome_name(u32 outcome)
-{
-	return outcome < VMM_OUTCOME_COUNT ? outcome_names[outcome] : "?";
-}
-
-int vmm_parse_outcome(const char *s, u32 *outcome, u64 *code)
-{
-	u32 i;
-
-	*code = 0;
-	if (!strncmp(s, "exit:", 5)) {
-		*outcome = VMM_OUTCOME_EXIT_CODE;
-		return parse_u64(s + 5, strlen(s + 5), code);
-	}
-	for (i = VMM_OUTCOME_SYSTEM_OFF; i < VMM_OUTCOME_COUNT; i++) {
-		if (!strcmp(s, outcome_names[i])) {
-			*outcome = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 u32 vmm_nr_vms(void)
 {
 	return nr_vmms;
@@ -321,7 +283,7 @@ static int handle_system_event(struct vcpu *vcpu)
 	}
 	/* A reset would need the VM rebuilt from its configuration: it ends the VM. */
 	vmm_stop_vm(vcpu->vm, outcomes[type], 0, "vCPU %u asked for %s", vcpu->id,
-		    outcome_names[outcomes[type]]);
+		    vmm_outcome_name(outcomes[type]));
 	return 1;
 }
 

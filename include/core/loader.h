@@ -1,6 +1,7 @@
 #ifndef CORE_LOADER_H
 #define CORE_LOADER_H
 
+#include <core/boot.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 
@@ -27,6 +28,13 @@ struct load_params {
 	u64 fdt_addr;		/* where the caller put the guest's DTB (arm64: x0), or 0 */
 	const void *initrd;	/* an initial RAM disk for a "linux" kernel, or NULL */
 	u64 initrd_size;
+	u32 arch;		/* enum config_arch; 0: the hypervisor's own */
+};
+
+/* Why the last load or check failed: a phrase, and the guest range for "outside RAM". */
+struct loader_error {
+	const char *why;
+	u64 gpa, size;
 };
 
 #define MB1_HEADER_MAGIC	0x1badb002u
@@ -35,6 +43,12 @@ struct load_params {
 
 /* Fills @boot (entry, mode, registers); -EINVAL/-ENOEXEC/-EFAULT/-E2BIG on bad input. */
 int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
+/*
+ * A dry run of loader_load() for a VM whose RAM is @ram: the same checks,
+ * nothing written (the configuration checker's way to judge an image).
+ */
+int loader_check(const struct load_params *p, const struct boot_range *ram, u32 nr_ram);
+const struct loader_error *loader_last_error(void);
 /* The format's name in configurations ("flat", "elf", "multiboot", "linux"), or -EINVAL. */
 int loader_parse_format(const char *name, u32 *format);
 /* Where the loaded image ends (page aligned): the caller puts boot data above it. */

@@ -123,8 +123,8 @@ vm-suites:
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gic)
 	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
-		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
-		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect $(call a64_said,gicbad,refused: 1 configuration error \(dead\)) \
+		--expect "hv: error: config: vm gicbad: /gicbad: property 'gic-redistributor' puts the vGIC redistributors \(1 vCPU\) at 0x40f00000-0x40f1ffff$(comma) which overlaps the VM's RAM 0x40000000-0x40ffffff$$" \
 		--expect $(call a64_stopped,gic,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gicdead)
