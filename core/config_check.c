@@ -261,7 +261,7 @@ static void check_props(struct config_check *c, int node, const struct config_no
 
 static void range_text(char *buf, size_t n, u64 base, u64 size)
 {
-	snprintf(buf, n, "%#llx-%#llx", base, base + (size - 1));
+	snprintf(buf, n, "0x%llx-0x%llx", base, base + (size - 1));
 }
 
 static void ram_text(const struct config_check *c, char *buf, size_t n)
@@ -419,10 +419,10 @@ static void device_place(struct config_check *c, int node, const struct config_n
 		size = c->size_cells == 2 ? config_be64(val + 4 * c->addr_cells) :
 		       c->size_cells == 1 ? config_be32(val + 4 * c->addr_cells) : k->size;
 		if (size < k->size)
-			check_error(c, reg_p, "gives %#llx bytes; a \"%s\" takes %#llx", size,
+			check_error(c, reg_p, "gives 0x%llx bytes; a \"%s\" takes 0x%llx", size,
 				    k->name, k->size);
 		else if (base + (k->size - 1) < base)
-			check_error(c, reg_p, "is %#llx, where the device would wrap around", base);
+			check_error(c, reg_p, "is 0x%llx, where the device would wrap around", base);
 		else
 			claim(c, reg_p, false, base, k->size, what);
 	}
@@ -549,18 +549,18 @@ static void check_dtb_slot(struct config_check *c, const struct config_prop *p, 
 	if (!c->nr_ram)
 		return;
 	if (c->ram[0].size < 2 * DTB_SLOT) {
-		check_error(c, find_row(&config_vm_kind, "memory"), "gives a first range of %#llx "
+		check_error(c, find_row(&config_vm_kind, "memory"), "gives a first range of 0x%llx "
 			    "bytes; it needs 4 MiB at least (the guest's DTB takes its last 2 MiB)",
 			    c->ram[0].size);
 		return;
 	}
 	slot = c->ram[0].base + c->ram[0].size - DTB_SLOT;
 	if (end > slot)
-		check_error(c, p, "ends at %#llx, above %#llx where the guest's DTB goes (the last "
+		check_error(c, p, "ends at 0x%llx, above 0x%llx where the guest's DTB goes (the last "
 			    "2 MiB of the first RAM range)", end - 1, slot);
 	else if (initrd_size > slot - end)
-		check_error(c, find_row(&config_kernel_kind, "initrd"), "has %#llx bytes; only "
-			    "%#llx fit between the image's end and the guest's DTB", initrd_size,
+		check_error(c, find_row(&config_kernel_kind, "initrd"), "has 0x%llx bytes; only "
+			    "0x%llx fit between the image's end and the guest's DTB", initrd_size,
 			    slot - end);
 }
 
@@ -588,10 +588,10 @@ static void check_image(struct config_check *c, int k, u32 format, const char *f
 	e = loader_last_error();
 	ram_text(c, ram, sizeof(ram));
 	if (r && e->size && (format == IMAGE_FLAT || format == IMAGE_LINUX))
-		check_error(c, at, "puts the image (%llu bytes) at %#llx-%#llx, outside the VM's "
+		check_error(c, at, "puts the image (%llu bytes) at 0x%llx-0x%llx, outside the VM's "
 			    "RAM (%s)", p.size, e->gpa, e->gpa + (e->size - 1), ram);
 	else if (r && e->size)
-		check_error(c, img, "(format \"%s\", %llu bytes) needs guest bytes %#llx-%#llx, "
+		check_error(c, img, "(format \"%s\", %llu bytes) needs guest bytes 0x%llx-0x%llx, "
 			    "outside the VM's RAM (%s)", fmt, p.size, e->gpa, e->gpa + (e->size - 1),
 			    ram);
 	else if (r)

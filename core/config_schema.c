@@ -71,14 +71,14 @@ static void check_memory(struct config_check *c, const struct config_prop *p, co
 		bool ok = true;
 
 		if (!size || (gpa | size) & (PAGE_4K - 1) || gpa + (size - 1) < gpa) {
-			check_error(c, p, "range %u (%#llx+%#llx) must be a non-empty range of "
+			check_error(c, p, "range %u (0x%llx+0x%llx) must be a non-empty range of "
 				    "whole 4 KiB pages", i, gpa, size);
 			c->ram_bad = true;
 			continue;
 		}
 		for (j = 0; j < c->nr_ram && ok; j++) {
 			if (ranges_meet(gpa, size, c->ram[j].base, c->ram[j].size)) {
-				check_error(c, p, "range %u (%#llx+%#llx) overlaps range %#llx+%#llx",
+				check_error(c, p, "range %u (0x%llx+0x%llx) overlaps range 0x%llx+0x%llx",
 					    i, gpa, size, c->ram[j].base, c->ram[j].size);
 				c->ram_bad = true;
 				ok = false;
@@ -110,7 +110,7 @@ static void check_gic_frame(struct config_check *c, const struct config_prop *p,
 	u64 base = len == 8 ? config_be64(val) : config_be32(val);
 
 	if (base & (GIC_ALIGN - 1))
-		check_error(c, p, "is %#llx, which is not 64 KiB aligned", base);
+		check_error(c, p, "is 0x%llx, which is not 64 KiB aligned", base);
 }
 
 static void check_spis(struct config_check *c, const struct config_prop *p, const u8 *val,

@@ -1,0 +1,93 @@
+# Your own VM: `make run CONFIG=my.dts`, `make config-check CONFIG=my.dts`,
+# `make examples` and `make help`; and the host-side configuration
+# checker, built from the hypervisor's own parser (core/config_check.c).
+
+CONFIG_CHECK := build/host/config-check
+CONFIG_CHECK_SRCS := tools/config-check.c core/config_check.c core/config_schema.c \
+	core/loader.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/printf.c \
+	lib/errno.c
+
+$(CONFIG_CHECK): $(CONFIG_CHECK_SRCS) $(UNIT_HDRS) mk/run.mk
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  HOSTCC  $@")
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(CONFIG_CHECK_SRCS) -o $@
+
+# The example guests: examples/<arch>/<name>.S, one file each, linked at
+# a fixed address into $(BUILD)/examples/<name>.elf, which the example's
+# .dts /incbin/s.
+EXAMPLES_DIR := $(BUILD)/examples
+EXAMPLE_SRCS := $(wildcard examples/$(ARCH)/*.S)
+EXAMPLE_ELFS := $(patsubst examples/$(ARCH)/%.S,$(EXAMPLES_DIR)/%.elf,$(EXAMPLE_SRCS))
+ifeq ($(ARCH),x86_64)
+EXAMPLE_ASFLAGS := -m32
+EXAMPLE_LDFLAGS := -m elf_i386 -Ttext=0x100000
+else
+EXAMPLE_ASFLAGS :=
+EXAMPLE_LDFLAGS := -Ttext=0x40080000 -z max-page-size=0x1000
+endif
+
+$(EXAMPLES_DIR)/%.o: examples/$(ARCH)/%.S
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  AS      $< (example)")
+	$(Q)$(CC) $(EXAMPLE_ASFLAGS) -c $< -o $@
+
+$(EXAMPLES_DIR)/%.elf: $(EXAMPLES_DIR)/%.o
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) -nostdlib -static --build-id=none -z noexecstack $(EXAMPLE_LDFLAGS) \
+		-e _start -o $@ $<
+
+examples: $(EXAMPLE_ELFS)
+
+# CONFIG=my.dts is compiled with dtc on every run (its /incbin/ files are
+# not known to make), looking for files next to it, in the example and
+# test guest builds.
+RUN_INCLUDES := -i $(dir $(CONFIG)) -i $(EXAMPLES_DIR) -i $(BUILD)/guests
+
+ifneq ($(CONFIG),)
+$(RUN_DTB): $(CONFIG) $(EXAMPLE_ELFS) $(DEFAULT_CONFIG_DEPS) FORCE
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  DTC     $@")
+	$(Q)dtc -q -I dts -O dtb $(RUN_INCLUDES) -o $@ $(CONFIG)
+endif
+
+# The same check as at boot, on the host: QEMU's CPUs (4) and the modules given.
+config-check: deps-ensure $(CONFIG_CHECK) $(RUN_DTB)
+	$(if $(CONFIG),,$(error config-check needs CONFIG=my.dts))
+	$(Q)$(CONFIG_CHECK) --arch $(ARCH) --cpus $(RUN_CPUS) \
+		$(foreach m,$(MODULES),--module $(m)) $(RUN_DTB)
+
+help:
+	@echo 'microhv: a type-1 micro-hypervisor (x86_64 SVM, arm64 EL2), run in QEMU.'
+	@echo
+	@echo 'Targets:'
+	@echo '  make [all]                  build the hypervisor (build/$$ARCH/)'
+	@echo '  make run                    boot it in QEMU with its built-in demo VMs'
+	@echo '  make run CONFIG=my.dts      boot it with your own VMs (README: "Run your own VM");'
+	@echo '                              exits 0 only if every VM ended as its "expect" says'
+	@echo '  make config-check CONFIG=my.dts   check a configuration on the host, as at boot'
+	@echo '  make examples               build the example guests (examples/$$ARCH/)'
+	@echo '  make check                  every test suite of both architectures'
+	@echo '  make unit                   the host unit tests only'
+	@echo '  make bench                  benchmarks (-icount; they never fail)'
+	@echo '  make fuzz                   libFuzzer targets, FUZZ_SECONDS each'
+	@echo '  make iso                    the x86 GRUB rescue ISO'
+	@echo '  make linux-guest ARCH=arm64 Debian'"'"'s arm64 Linux as a guest (downloads it)'
+	@echo '  make deps                   install the Debian packages needed'
+	@echo '  make clean'
+	@echo
+	@echo 'Variables:'
+	@echo '  ARCH=x86_64|arm64           the architecture (x86_64)'
+	@echo '  CONFIG=file.dts             your VM configuration (docs/config.md)'
+	@echo '  MODULES="file:name ..."     x86: more GRUB modules a kernel node may name'
+	@echo '  RUN_CMDLINE="..."           the hypervisor command line (hv.cpus=N, ...)'
+	@echo '  RUN_TIMEOUT=seconds         how long make run may take (600)'
+	@echo '  X86_CPU=model               the QEMU CPU of x86 runs (max: SVM with nested paging)'
+	@echo '  LLVM=1                      build with clang and ld.lld'
+	@echo '  CROSS_COMPILE=prefix        another toolchain'
+	@echo '  V=1                         show the commands'
+	@echo '  FUZZ_SECONDS=N              how long each fuzz target runs (20)'
+
+FORCE:
+
+.PHONY: examples config-check help FORCE
+.SECONDARY: $(EXAMPLE_ELFS:.elf=.o)
