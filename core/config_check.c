@@ -322,8 +322,12 @@ static void claim(struct config_check *c, const struct config_prop *p, bool io_p
 	strlcpy(c->win[c->nr_win - 1].what, what, sizeof(c->win[0].what));
 }
 
-/* arm64: the vGIC's frames, at their defaults unless the VM moves them. */
-static void check_gic(struct config_check *c, int node)
+/*
+ * arm64: the vGIC's frames, at their defaults unless the VM moves them;
+ * and room for the guest's DTB, which takes the last 2 MiB of the first
+ * RAM range.
+ */
+static void check_arm64_vm(struct config_check *c, int node)
 {
 	const struct config_prop *dp = find_row(&config_vm_kind, "gic-distributor");
 	const struct config_prop *rp = find_row(&config_vm_kind, "gic-redistributor");
@@ -336,6 +340,10 @@ static void check_gic(struct config_check *c, int node)
 	snprintf(what, sizeof(what), "the vGIC redistributors (%u vCPU%s)", MAX(c->nr_vcpus, 1u),
 		 c->nr_vcpus > 1 ? "s" : "");
 	claim(c, rp, false, redist, VGIC_REDIST_SIZE * MAX(c->nr_vcpus, 1u), what);
+	if (c->nr_ram && !c->ram_bad && c->ram[0].size < 2 * DTB_SLOT)
+		check_error(c, find_row(&config_vm_kind, "memory"), "gives a first range of 0x%llx "
+			    "bytes; it needs 4 MiB at least (the guest's DTB takes its last 2 MiB)",
+			    c->ram[0].size);
 }
 
 /* ---- devices ---- */
@@ -546,14 +554,8 @@ static void check_dtb_slot(struct config_check *c, const struct config_prop *p, 
 {
 	u64 slot;
 
-	if (!c->nr_ram)
+	if (!c->nr_ram || c->ram[0].size < 2 * DTB_SLOT)
 		return;
-	if (c->ram[0].size < 2 * DTB_SLOT) {
-		check_error(c, find_row(&config_vm_kind, "memory"), "gives a first range of 0x%llx "
-			    "bytes; it needs 4 MiB at least (the guest's DTB takes its last 2 MiB)",
-			    c->ram[0].size);
-		return;
-	}
 	slot = c->ram[0].base + c->ram[0].size - DTB_SLOT;
 	if (end > slot)
 		check_error(c, p, "ends at 0x%llx, above 0x%llx where the guest's DTB goes (the last "
@@ -686,7 +688,7 @@ u32 config_check_vm(struct config_check_run *run, int node)
 	}
 	check_props(c, node, &config_vm_kind);
 	if (config_check_arch(c) == CONFIG_ARM64)
-		check_gic(c, node);
+		check_arm64_vm(c, node);
 	check_vm_subnodes(c, node);
 	return c->errors;
 }

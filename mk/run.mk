@@ -87,7 +87,35 @@ help:
 	@echo '  V=1                         show the commands'
 	@echo '  FUZZ_SECONDS=N              how long each fuzz target runs (20)'
 
+# The suites of "your own VM", both architectures: the example booted
+# exactly as the README says, and the table of configuration mistakes
+# (tests/config/mistakes-<arch>.dts), each message compared word for
+# word on the host (make config-check) and at boot (make run), where the
+# one VM that does not end as expected must make `make run` fail (QEMU
+# status 3). Eight CPUs: one per VM of the table.
+OWN_VM_MAKE := $(MAKE) --no-print-directory ARCH=$(ARCH)
+MISTAKES := tests/config/mistakes-$(ARCH).dts
+OWN_VM_SUITE := $(if $(filter x86_64,$(ARCH)),x86,arm64)
+
+own-vm-suites:
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-example --plain --status 0 --timeout 180 \
+		--expect '^\[hello\] Hello from my own VM$$' \
+		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
+		-- $(OWN_VM_MAKE) run CONFIG=examples/$(ARCH)/hello.dts RUN_TIMEOUT=120
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-config-host --status 2 --timeout 60 \
+		--expect 'config-check: .*: [0-9]+ VMs, [1-9][0-9]* errors, 0 warnings$$' \
+		-- tools/config-mistakes $(MISTAKES) -- $(OWN_VM_MAKE) config-check \
+		CONFIG=$(MISTAKES) RUN_CPUS=8
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-config-boot --status 2 --timeout 180 \
+		--expect '^\[good\] Hello from my own VM$$' \
+		--expect 'hv: all VMs have stopped; 1 did not end as expected' \
+		--expect 'run\] Error 3$$' \
+		-- tools/config-mistakes $(MISTAKES) -- $(OWN_VM_MAKE) run CONFIG=$(MISTAKES) \
+		RUN_CPUS=8 RUN_TIMEOUT=120
+
+test-images: examples $(CONFIG_CHECK)
+
 FORCE:
 
-.PHONY: examples config-check help FORCE
+.PHONY: examples config-check help own-vm-suites FORCE
 .SECONDARY: $(EXAMPLE_ELFS:.elf=.o)

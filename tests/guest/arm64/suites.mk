@@ -133,6 +133,7 @@ vm-suites:
 		--expect $(call a64_stopped,marker,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,isolation)
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 own-vm-suites
 	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
 		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
 		--expect $(call a64_said,fetchmmio,vCPU 0: memory fault at GPA 0xa000000 \(4096 bytes$(comma) flags 0x5\).*\(error\)) \
