@@ -45,9 +45,17 @@ static const char *arch_name(u32 arch)
 
 static void report(struct config_check_run *run, bool error, const char *fmt, va_list ap)
 {
-	char msg[CONFIG_MSG_MAX];
+	char msg[CONFIG_MSG_MAX], *p;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/*
+	 * Names and values come from the blob: a newline or an escape in one
+	 * would forge lines of the boot log ("hv: vm x stopped ...") that
+	 * runners and people trust.
+	 */
+	for (p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	if (error)
 		run->errors++;
 	else
