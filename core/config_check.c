@@ -419,16 +419,16 @@ static void device_place(struct config_check *c, int node, const struct config_n
 				    "give 'reg'", k->name);
 		} else if (!fdt_prop_u32(fdt, node, "io-port", &port)) {
 			if (port > 0x10000 - k->size)
-				check_error(c, port_p, "is %#x; the device's %llu ports must end at "
-					    "0xffff or below", port, k->size);
+				check_error(c, port_p, "is %#x; the device's %llu ports must "
+					    "end at 0xffff or below", port, k->size);
 			else
 				claim(c, port_p, true, port, k->size, what);
 		}
 	} else if (!fdt_prop(fdt, node, "reg", (const void **)&val, &len)) {
 		if (len != 4 * cells) {
-			check_error(c, reg_p, "must be %u cells (#address-cells %u and #size-cells %u "
-				    "of 'devices'), not %u bytes", cells, c->addr_cells,
-				    c->size_cells, len);
+			check_error(c, reg_p, "must be %u cells (#address-cells %u and "
+				    "#size-cells %u of 'devices'), not %u bytes", cells,
+				    c->addr_cells, c->size_cells, len);
 			return;
 		}
 		base = c->addr_cells == 2 ? config_be64(val) : config_be32(val);
@@ -438,7 +438,8 @@ static void device_place(struct config_check *c, int node, const struct config_n
 			check_error(c, reg_p, "gives 0x%llx bytes; a \"%s\" takes 0x%llx", size,
 				    k->name, k->size);
 		else if (base + (k->size - 1) < base)
-			check_error(c, reg_p, "is 0x%llx, where the device would wrap around", base);
+			check_error(c, reg_p, "is 0x%llx, where the device would wrap around",
+				    base);
 		else
 			claim(c, reg_p, false, base, k->size, what);
 	}
@@ -451,7 +452,8 @@ static void check_device(struct config_check *c, int node)
 	u32 before = c->errors;
 
 	if (fdt_prop_string(c->run->fdt, node, "compatible", &compat) < 0) {
-		check_error(c, NULL, "property 'compatible' is missing (it names the device model)");
+		check_error(c, NULL, "property 'compatible' is missing (it names the device "
+			    "model)");
 		return;
 	}
 	k = device_kind(compat);
@@ -566,8 +568,8 @@ static void check_dtb_slot(struct config_check *c, const struct config_prop *p, 
 		return;
 	slot = c->ram[0].base + c->ram[0].size - DTB_SLOT;
 	if (end > slot)
-		check_error(c, p, "ends at 0x%llx, above 0x%llx where the guest's DTB goes (the last "
-			    "2 MiB of the first RAM range)", end - 1, slot);
+		check_error(c, p, "ends at 0x%llx, above 0x%llx where the guest's DTB goes (the "
+			    "last 2 MiB of the first RAM range)", end - 1, slot);
 	else if (initrd_size > slot - end)
 		check_error(c, find_row(&config_kernel_kind, "initrd"), "has 0x%llx bytes; only "
 			    "0x%llx fit between the image's end and the guest's DTB", initrd_size,
@@ -601,9 +603,9 @@ static void check_image(struct config_check *c, int k, u32 format, const char *f
 		check_error(c, at, "puts the image (%llu bytes) at 0x%llx-0x%llx, outside the VM's "
 			    "RAM (%s)", p.size, e->gpa, e->gpa + (e->size - 1), ram);
 	else if (r && e->size)
-		check_error(c, img, "(format \"%s\", %llu bytes) needs guest bytes 0x%llx-0x%llx, "
-			    "outside the VM's RAM (%s)", fmt, p.size, e->gpa, e->gpa + (e->size - 1),
-			    ram);
+		check_error(c, img, "(format \"%s\", %llu bytes) needs guest bytes "
+			    "0x%llx-0x%llx, outside the VM's RAM (%s)", fmt, p.size, e->gpa,
+			    e->gpa + (e->size - 1), ram);
 	else if (r)
 		check_error(c, img, "(%llu bytes) cannot be loaded as \"%s\": %s", p.size, fmt,
 			    e->why ? e->why : "refused by the loader");

@@ -78,8 +78,9 @@ static void check_memory(struct config_check *c, const struct config_prop *p, co
 		}
 		for (j = 0; j < c->nr_ram && ok; j++) {
 			if (ranges_meet(gpa, size, c->ram[j].base, c->ram[j].size)) {
-				check_error(c, p, "range %u (0x%llx+0x%llx) overlaps range 0x%llx+0x%llx",
-					    i, gpa, size, c->ram[j].base, c->ram[j].size);
+				check_error(c, p, "range %u (0x%llx+0x%llx) overlaps range "
+					    "0x%llx+0x%llx", i, gpa, size, c->ram[j].base,
+					    c->ram[j].size);
 				c->ram_bad = true;
 				ok = false;
 			}
@@ -132,10 +133,14 @@ static const char *const config_compatible[] = { "microhv,config-v1", NULL };
 
 static const struct config_prop root_props[] = {
 	{ "compatible", CT_STRING, CONFIG_ANY_ARCH, false, config_compatible, NULL, NULL,
-	  "the configuration's version" },
-	{ "#address-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, NULL, "2", "dtc's default" },
-	{ "#size-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, NULL, "1", "dtc's default" },
-	{ "model", CT_STRING, CONFIG_ANY_ARCH, false, NULL, NULL, NULL, "free text" },
+	  "the configuration's version",
+	  "not \"microhv,config-v1\"" },
+	{ "#address-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, NULL, "2", "dtc's default",
+	  "-" },
+	{ "#size-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, NULL, "1", "dtc's default",
+	  "-" },
+	{ "model", CT_STRING, CONFIG_ANY_ARCH, false, NULL, NULL, NULL, "free text",
+	  "-" },
 };
 
 const struct config_node_kind config_root_kind = {
@@ -150,30 +155,43 @@ static const char *const vm_compatible[] = { "microhv,vm", NULL };
 
 static const struct config_prop vm_props[] = {
 	{ "compatible", CT_STRING, CONFIG_ANY_ARCH, true, vm_compatible, NULL, NULL,
-	  "marks the node as a VM" },
+	  "marks the node as a VM",
+	  "not \"microhv,vm\" (a typo is named)" },
 	{ "cpus", CT_U32_LIST, CONFIG_ANY_ARCH, true, NULL, check_cpus, NULL,
-	  "the physical CPU of each vCPU, one each; no two VMs share one" },
+	  "the physical CPU of each vCPU, one each; no two VMs share one",
+	  "more than 8; a CPU that is not online; a CPU another VM has" },
 	{ "memory", CT_RANGES, CONFIG_ANY_ARCH, true, NULL, check_memory, NULL,
-	  "guest RAM: (guest-physical address, size) pairs, 4 KiB aligned" },
+	  "guest RAM: (guest-physical address, size) pairs, 4 KiB aligned",
+	  "a range not of whole 4 KiB pages; ranges that overlap; more than 16; arm64: a first "
+	  "range under 4 MiB" },
 	{ "unknown-access", CT_STRING, CONFIG_ANY_ARCH, false, access_policies, NULL, "\"ignore\"",
 	  "an access no device answers: \"ignore\" (reads all ones on ports, zero on MMIO) "
-	  "or \"stop\" the VM" },
+	  "or \"stop\" the VM",
+	  "another value" },
 	{ "expect", CT_STRING, CONFIG_ANY_ARCH, false, NULL, check_expect, "\"exit:0\"",
-	  "how the VM should end: \"exit:N\" (debug-exit value N) or an end's name" },
+	  "how the VM should end: \"exit:N\" (debug-exit value N) or an end's name",
+	  "neither \"exit:N\" nor an end's name" },
 	{ "nested-svm", CT_FLAG, CONFIG_X86_64, false, NULL, NULL, "absent",
-	  "SVM is offered to the guest, which may run its own guests" },
+	  "SVM is offered to the guest, which may run its own guests",
+	  "-" },
 	{ "x86-test-corrupt-state", CT_STRING, CONFIG_X86_64, false, corruptions, NULL, "absent",
-	  "tests only: an initial state that VMRUN refuses" },
+	  "tests only: an initial state that VMRUN refuses",
+	  "another value" },
 	{ "x86-bench-floor", CT_FLAG, CONFIG_X86_64, false, NULL, NULL, "absent",
-	  "benchmarks only: the benchmark's CPUID leaf is answered by the bare world switch" },
+	  "benchmarks only: the benchmark's CPUID leaf is answered by the bare world switch",
+	  "-" },
 	{ "arm64-bench-floor", CT_FLAG, CONFIG_ARM64, false, NULL, NULL, "absent",
-	  "benchmarks only: HVC 0xc600ffff is answered by the bare world switch" },
+	  "benchmarks only: HVC 0xc600ffff is answered by the bare world switch",
+	  "-" },
 	{ "gic-distributor", CT_ADDR, CONFIG_ARM64, false, NULL, check_gic_frame, "0x08000000",
-	  "the vGIC distributor's 64 KiB frame" },
+	  "the vGIC distributor's 64 KiB frame",
+	  "not 64 KiB aligned; overlapping RAM, a device or the other frame" },
 	{ "gic-redistributor", CT_ADDR, CONFIG_ARM64, false, NULL, check_gic_frame, "0x080a0000",
-	  "the vGIC redistributors, 128 KiB per vCPU" },
+	  "the vGIC redistributors, 128 KiB per vCPU",
+	  "not 64 KiB aligned; overlapping RAM, a device or the other frame" },
 	{ "passthrough-spis", CT_U32_LIST, CONFIG_ARM64, false, NULL, check_spis, "none",
-	  "physical SPIs (INTIDs 32-127) given to this VM with the same INTID" },
+	  "physical SPIs (INTIDs 32-127) given to this VM with the same INTID",
+	  "an INTID outside 32-127; one listed twice" },
 };
 
 const struct config_node_kind config_vm_kind = {
@@ -192,11 +210,13 @@ static void check_format(struct config_check *c, const struct config_prop *p, co
 		return;
 	near = config_nearest(s, all, ARRAY_SIZE(all));
 	if (near && config_format_ok(config_check_arch(c), near) && strcmp(near, s))
-		check_error(c, p, "is \"%s\", which is not a format (did you mean \"%s\"?)", s, near);
+		check_error(c, p, "is \"%s\", which is not a format (did you mean \"%s\"?)", s,
+			    near);
 	else if (config_check_arch(c) == CONFIG_ARM64)
 		check_error(c, p, "is \"%s\"; arm64 VMs take \"flat\", \"elf\" or \"linux\"", s);
 	else
-		check_error(c, p, "is \"%s\"; x86_64 VMs take \"flat\", \"elf\" or \"multiboot\"", s);
+		check_error(c, p, "is \"%s\"; x86_64 VMs take \"flat\", \"elf\" or \"multiboot\"",
+			    s);
 }
 
 bool config_format_ok(u32 arch, const char *format)
@@ -226,28 +246,39 @@ static void check_module(struct config_check *c, const struct config_prop *p, co
 		check_error(c, p, "names boot module \"%s\", which was not loaded (did you mean "
 			    "\"%s\"?)", (const char *)val, near);
 	else
-		check_error(c, p, "names boot module \"%s\", which was not loaded", (const char *)val);
+		check_error(c, p, "names boot module \"%s\", which was not loaded",
+			    (const char *)val);
 }
 
 static const char *const no_choices[] = { NULL };
 
 static const struct config_prop kernel_props[] = {
 	{ "format", CT_STRING, CONFIG_ANY_ARCH, true, NULL, check_format, NULL,
-	  "\"flat\", \"elf\", \"multiboot\" (x86_64) or \"linux\" (arm64 Image)" },
+	  "\"flat\", \"elf\", \"multiboot\" (x86_64) or \"linux\" (arm64 Image)",
+	  "a format of the other architecture; a typo (named)" },
 	{ "image", CT_BYTES, CONFIG_ANY_ARCH, false, NULL, NULL, NULL,
-	  "the kernel's bytes (/incbin/(\"file\")); or 'module'" },
+	  "the kernel's bytes (/incbin/(\"file\")); or 'module'",
+	  "with 'module' too; a file the format's loader refuses (the reason is said); bytes "
+	  "outside RAM" },
 	{ "module", CT_STRING, CONFIG_ANY_ARCH, false, NULL, check_module, NULL,
-	  "the name of the boot module holding the kernel; or 'image'" },
+	  "the name of the boot module holding the kernel; or 'image'",
+	  "a module that was not loaded; with 'image' too" },
 	{ "load-address", CT_ADDR, CONFIG_ANY_ARCH, false, NULL, NULL, "0",
-	  "flat: where the image goes; linux: the RAM base it goes 2 MiB-aligned above" },
+	  "flat: where the image goes; linux: the RAM base it goes 2 MiB-aligned above",
+	  "with \"elf\" or \"multiboot\"; an image that does not fit in RAM there; arm64: "
+	  "reaching the DTB's 2 MiB" },
 	{ "entry", CT_ADDR, CONFIG_ANY_ARCH, false, NULL, NULL, "load-address",
-	  "flat only: where the vCPU starts" },
+	  "flat only: where the vCPU starts",
+	  "with a format other than \"flat\"" },
 	{ "cmdline", CT_STRING, CONFIG_ANY_ARCH, false, no_choices, NULL, "\"\"",
-	  "the kernel command line (multiboot information; arm64: /chosen/bootargs)" },
+	  "the kernel command line (multiboot information; arm64: /chosen/bootargs)",
+	  "-" },
 	{ "initrd", CT_BYTES, CONFIG_ARM64, false, NULL, NULL, "none",
-	  "linux only: an initial RAM disk; or 'initrd-module'" },
+	  "linux only: an initial RAM disk; or 'initrd-module'",
+	  "with a format other than \"linux\"; too big for the room below the DTB" },
 	{ "initrd-module", CT_STRING, CONFIG_ARM64, false, NULL, check_module, "none",
-	  "linux only: the boot module holding the initial RAM disk" },
+	  "linux only: the boot module holding the initial RAM disk",
+	  "a module that was not loaded; with 'initrd' too" },
 };
 
 const struct config_node_kind config_kernel_kind = {
@@ -267,9 +298,11 @@ static void check_cells(struct config_check *c, const struct config_prop *p, con
 
 static const struct config_prop devices_props[] = {
 	{ "#address-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, check_cells, "2",
-	  "cells of an address in the devices' 'reg'" },
+	  "cells of an address in the devices' 'reg'",
+	  "not 1 or 2" },
 	{ "#size-cells", CT_U32, CONFIG_ANY_ARCH, false, NULL, check_cells, "1",
-	  "cells of a size in the devices' 'reg'" },
+	  "cells of a size in the devices' 'reg'",
+	  "not 1 or 2" },
 };
 
 const struct config_node_kind config_devices_kind = {
@@ -283,17 +316,24 @@ static const char *const statuses[] = { "okay", "disabled", NULL };
 /* The rows every device node shares; where it is and its line are checked by the walker. */
 #define DEVICE_ROWS()									\
 	{ "compatible", CT_STRING, CONFIG_ANY_ARCH, true, NULL, NULL, NULL,			\
-	  "names the device model" },								\
+	  "names the device model",								\
+	  "no model has it (a typo is named); a model of the other architecture" },		\
 	{ "io-port", CT_U32, CONFIG_X86_64, false, NULL, NULL, NULL,				\
-	  "x86 port base (or 'reg')" },								\
+	  "x86 port base (or 'reg')",								\
+	  "with 'reg' too; a memory-mapped model; ports beyond 0xffff; overlapping another "	\
+	  "device" },										\
 	{ "reg", CT_REG, CONFIG_ANY_ARCH, false, NULL, NULL, NULL,				\
-	  "guest-physical (address, size) (or 'io-port')" },					\
+	  "guest-physical (address, size) (or 'io-port')",					\
+	  "cells other than the devices node says; smaller than the model; overlapping RAM, "	\
+	  "a vGIC frame or another device" },							\
 	{ "status", CT_STRING, CONFIG_ANY_ARCH, false, statuses, NULL, "\"okay\"",		\
-	  "\"disabled\" leaves the device out" }
+	  "\"disabled\" leaves the device out", "another value" }
 
 #define IRQ_ROW											\
 	{ "interrupts", CT_U32, CONFIG_ANY_ARCH, false, NULL, NULL, "none",			\
-	  "the line it raises: ISA IRQ 0-15 on x86, SPI 0-95 (INTID 32-127) on arm64" }
+	  "the line it raises: ISA IRQ 0-15 on x86, SPI 0-95 (INTID 32-127) on arm64",		\
+	  "beyond ISA IRQ 15 (x86) or SPI 95 (arm64); on a model that raises none (unknown "	\
+	  "property)" }
 
 static const struct config_prop uart_props[] = { DEVICE_ROWS(), IRQ_ROW };
 static const struct config_prop plain_props[] = { DEVICE_ROWS() };

@@ -66,6 +66,7 @@ help:
 	@echo '                              exits 0 only if every VM ended as its "expect" says'
 	@echo '  make config-check CONFIG=my.dts   check a configuration on the host, as at boot'
 	@echo '  make examples               build the example guests (examples/$$ARCH/)'
+	@echo '  make docs                   regenerate docs/config-reference.md from the checker'
 	@echo '  make check                  every test suite of both architectures'
 	@echo '  make unit                   the host unit tests only'
 	@echo '  make bench                  benchmarks (-icount; they never fail)'
@@ -112,10 +113,19 @@ own-vm-suites:
 		--expect 'run\] Error 3$$' \
 		-- tools/config-mistakes $(MISTAKES) -- $(OWN_VM_MAKE) run CONFIG=$(MISTAKES) \
 		RUN_CPUS=8 RUN_TIMEOUT=120
+	$(Q)$(if $(filter x86_64,$(ARCH)),tools/run-suite config-reference --plain --status 0 \
+		--expect '^docs/config-reference.md is the checker.s table$$' -- sh -c \
+		'$(CONFIG_CHECK) --reference | diff -u docs/config-reference.md - && \
+		echo "docs/config-reference.md is the checker'"'"'s table"')
+
+# docs/config-reference.md is the checker's own table: regenerated here,
+# compared in make check.
+docs: $(CONFIG_CHECK)
+	$(Q)$(CONFIG_CHECK) --reference >docs/config-reference.md
 
 test-images: examples $(CONFIG_CHECK)
 
 FORCE:
 
-.PHONY: examples config-check help own-vm-suites FORCE
+.PHONY: examples config-check help own-vm-suites docs FORCE
 .SECONDARY: $(EXAMPLE_ELFS:.elf=.o)

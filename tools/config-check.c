@@ -89,13 +89,18 @@ static void print_kind(const struct config_node_kind *k)
 		       k->mmio_ok ? "'reg', " : "", k->size,
 		       k->io_port_ok ? "ports or bytes" : "bytes",
 		       k->irq_ok ? "; may raise an interrupt" : "; raises no interrupt");
-	printf("| property | type | arch | default | meaning |\n|---|---|---|---|---|\n");
+	printf("| property | type | arch | default | meaning | an error when |\n"
+	       "|---|---|---|---|---|---|\n");
 	for (i = 0; i < k->nr_props; i++) {
 		const struct config_prop *p = &k->props[i];
+		bool any = p->arch == CONFIG_ANY_ARCH, more = strcmp(p->misuse, "-");
 
-		printf("| `%s` | %s | %s | %s | %s |\n", p->name, config_type_names[p->type],
-		       p->arch == CONFIG_ANY_ARCH ? "both" : p->arch == CONFIG_ARM64 ? "arm64" :
-		       "x86_64", p->required ? "required" : p->dflt ? p->dflt : "-", p->doc);
+		printf("| `%s` | %s | %s | %s | %s | not of its type%s%s%s |\n", p->name,
+		       config_type_names[p->type], any ? "both" :
+		       p->arch == CONFIG_ARM64 ? "arm64" : "x86_64",
+		       p->required ? "required" : p->dflt ? p->dflt : "-", p->doc,
+		       any ? "" : "; in a VM of the other architecture", more ? "; " : "",
+		       more ? p->misuse : "");
 	}
 }
 

@@ -73,6 +73,7 @@ struct config_prop {
 	config_prop_fn check;		/* or NULL */
 	const char *dflt;		/* for the reference: the value when absent */
 	const char *doc;		/* for the reference: one line */
+	const char *misuse;		/* for the reference: what the check refuses */
 };
 
 /* A node kind: its rows and the subnodes it may hold. */
@@ -88,7 +89,8 @@ struct config_node_kind {
 	bool irq_ok;
 };
 
-extern const struct config_node_kind config_root_kind, config_vm_kind, config_kernel_kind, config_devices_kind;
+extern const struct config_node_kind config_root_kind, config_vm_kind, config_kernel_kind;
+extern const struct config_node_kind config_devices_kind;
 extern const struct config_node_kind config_device_kinds[];
 extern const u32 config_nr_device_kinds;
 extern const char *const config_type_names[CT_TYPE_COUNT];
