@@ -61,6 +61,7 @@ unit: deps-ensure
 		UBSAN_OPTIONS=print_stacktrace=1 \
 		tools/run-suite unit-$$t --status 0 --timeout 300 -- $(UNIT_BUILD)/test_$$t; \
 	done
+	$(Q)tools/run-suite tools-run-suite --status 0 --timeout 60 -- tests/tools/run-suite-concurrent.sh
 	$(Q)for t in $(UNIT_TSAN_TESTS); do \
 		[ -x $(UNIT_TSAN_BUILD)/test_$$t ] || { echo "unit-tsan-$$t 0 1 0" \
 			>build/results/unit-tsan-$$t.res; \

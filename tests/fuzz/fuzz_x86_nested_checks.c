@@ -64,7 +64,8 @@ static bool reference_legal(const struct input *in, u32 phys)
 	if (in->event_inj >> 31 & 1) {
 		if (type == 1 || type > 4)
 			return false;
-		if (type == 3 && (vec == 2 || vec > 31))
+		if (type == 3 && (vec == 2 || vec == 9 || vec == 15 || (vec >= 20 && vec <= 29) ||
+				  vec >= 31))
 			return false;
 	}
 	return in->nested_ctl == 0 && in->tlb_control <= 1;

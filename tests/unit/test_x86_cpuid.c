@@ -234,6 +234,37 @@ static void test_cache_matches_model(void **state)
 	check_cache_matches_model(epyc_host, &nested);
 }
 
+/*
+ * Each EFER bit follows its feature in leaf 0x80000001: one row a bit,
+ * each alone, and the model's own answer for a host with everything
+ * (FFXSR offered, so EFER.FFXSR allowed; SVM only with nested-svm).
+ */
+static void test_efer_follows_leaf_80000001(void **state)
+{
+	static const struct { u32 ecx, edx; u64 efer; } rows[] = {
+		{ 0, BIT(11), EFER_SCE },
+		{ 0, BIT(29), EFER_LME | EFER_LMA },
+		{ 0, BIT(20), EFER_NXE },
+		{ BIT(2), 0, EFER_SVME },
+		{ 0, BIT(25), EFER_FFXSR },
+		{ (u32)~BIT(2), (u32)~(BIT(11) | BIT(29) | BIT(20) | BIT(25)), 0 },
+	};
+	struct cpuid_guest nested = guest;
+	struct cpuid_regs r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		r = (struct cpuid_regs){ .ecx = rows[i].ecx, .edx = rows[i].edx };
+		assert_int_equal(cpuid_efer_allowed(&r), rows[i].efer);
+	}
+	r = q(all_ones_host, &guest, 0x80000001, 0);
+	assert_int_equal(cpuid_efer_allowed(&r),
+			 EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_FFXSR);
+	nested.nested_svm = true;
+	r = q(all_ones_host, &nested, 0x80000001, 0);
+	assert_true(cpuid_efer_allowed(&r) & EFER_SVME);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_unlisted_leaves_are_zero),
 		cmocka_unit_test(test_brand_and_caches_pass),
 		cmocka_unit_test(test_cache_matches_model),
+		cmocka_unit_test(test_efer_follows_leaf_80000001),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,13 @@ M(evt_type5, w->control.event_inj = EVTINJ_VALID | (5ULL << 8) | 0x20)
 M(evt_type7, w->control.event_inj = EVTINJ_VALID | (7ULL << 8))
 M(evt_exc_nmi, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 2)
 M(evt_exc_32, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 32)
+M(evt_exc_9, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 9)
+M(evt_exc_15, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 15)
+M(evt_exc_21, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | EVTINJ_VALID_ERR | 21)
+M(evt_exc_22, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 22)
+M(evt_exc_27, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 27)
+M(evt_exc_29, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | EVTINJ_VALID_ERR | 29)
+M(evt_exc_31, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 31)
 M(np, w->control.nested_ctl = NESTED_CTL_NP_ENABLE)
 M(sev_es, w->control.nested_ctl = BIT(2))
 M(tlb3, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID)
@@ -96,7 +103,9 @@ M(msrpm_last_fit, w->control.msrpm_base_pa = (1ULL << PHYS_BITS) - MSRPM_SIZE)
 M(evt_not_valid, w->control.event_inj = (1ULL << 8) | 2)
 M(evt_intr, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_INTR | 0x80)
 M(evt_nmi, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_NMI | 2)
-M(evt_exc_31_err, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | EVTINJ_VALID_ERR | 31)
+M(evt_exc_30_err, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | EVTINJ_VALID_ERR | 30)
+M(evt_exc_19, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 19)
+M(evt_reserved_bits, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 0x7ffff000 | 13)
 M(evt_soft, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_SOFT | 0x80)
 M(tlb1, w->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID)
 M(other_intercepts, w->control.intercept_misc1 = ~0u; w->control.intercept_misc2 = ~0u)
@@ -136,6 +145,13 @@ static const struct row rows[] = {
 	{ "EVENTINJ type 7", evt_type7, "event_inj_illegal" },
 	{ "EVENTINJ exception vector 2", evt_exc_nmi, "event_inj_illegal" },
 	{ "EVENTINJ exception vector 32", evt_exc_32, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 9 (reserved)", evt_exc_9, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 15 (reserved)", evt_exc_15, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 21 (#CP, not offered)", evt_exc_21, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 22 (reserved)", evt_exc_22, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 27 (reserved)", evt_exc_27, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 29 (#VC, not offered)", evt_exc_29, "event_inj_illegal" },
+	{ "EVENTINJ exception vector 31 (reserved)", evt_exc_31, "event_inj_illegal" },
 	{ "NP_ENABLE", np, "nested_ctl_not_offered" },
 	{ "SEV-ES", sev_es, "nested_ctl_not_offered" },
 	{ "TLB_CONTROL 3", tlb3, "tlb_control_not_offered" },
@@ -153,7 +169,9 @@ static const struct row rows[] = {
 	{ "EVENTINJ without V", evt_not_valid, NULL },
 	{ "EVENTINJ interrupt 0x80", evt_intr, NULL },
 	{ "EVENTINJ NMI", evt_nmi, NULL },
-	{ "EVENTINJ exception 31 with error code", evt_exc_31_err, NULL },
+	{ "EVENTINJ exception 30 (#SX) with error code", evt_exc_30_err, NULL },
+	{ "EVENTINJ exception 19 (#XF)", evt_exc_19, NULL },
+	{ "EVENTINJ reserved bits 30:12 (not checked)", evt_reserved_bits, NULL },
 	{ "EVENTINJ software interrupt", evt_soft, NULL },
 	{ "TLB_CONTROL 1", tlb1, NULL },
 	{ "every other intercept", other_intercepts, NULL },

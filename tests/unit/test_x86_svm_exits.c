@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -259,6 +259,24 @@ static void test_msr_efer_writes(void **state)
 	assert_int_equal(entry_event[1], 0);
 	assert_int_equal(vmcb->save.efer,
 			 EFER_LME | EFER_LMA | EFER_NXE | EFER_SCE | EFER_SVME);
+}
+
+/* EFER.FFXSR is writable exactly when the vCPU's CPUID answer offers it. */
+static void test_msr_efer_ffxsr_follows_cpuid(void **state)
+{
+	struct cpuid_regs *ext1 = &sv.cpuid.regs[cpuid_cache_slot(0x80000001u)];
+	u64 efer = vmcb->save.efer & ~EFER_SVME;	/* the guest's view: no SVM offered */
+
+	ext1->edx &= ~BIT(25);
+	expect_gp_on_wrmsr(MSR_EFER, efer | EFER_FFXSR);
+	ext1->edx |= BIT(25);
+	set_reg(GPR_RCX, MSR_EFER);
+	set_reg(GPR_RAX, (u32)(efer | EFER_FFXSR));
+	set_reg(GPR_RDX, 0);
+	SCRIPT({ SVM_EXIT_MSR, 1 }, { SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(entry_event[1], 0);
+	assert_true(vmcb->save.efer & EFER_FFXSR);
 }
 
 static void test_msr_pat_tsc_apic(void **state)
@@ -1086,6 +1104,7 @@ int main(void)
 		T(test_nrips_next_rip),
 		T(test_msr_efer_hides_svme),
 		T(test_msr_efer_writes),
+		T(test_msr_efer_ffxsr_follows_cpuid),
 		T(test_msr_pat_tsc_apic),
 		T(test_msr_unknown_is_gp),
 		T(test_in_place_exits_reenter),

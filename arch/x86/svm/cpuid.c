@@ -308,6 +308,24 @@ void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 
 		rule->fixup(g, out);
 }
 
+u64 cpuid_efer_allowed(const struct cpuid_regs *ext1)
+{
+	static const struct { bool edx; u32 feature; u64 efer; } rows[] = {
+		{ true, FX1D_SYSCALL, EFER_SCE },
+		{ true, FX1D_LM, EFER_LME | EFER_LMA },
+		{ true, FX1D_NX, EFER_NXE },
+		{ false, FX1C_SVM, EFER_SVME },
+		{ true, FX1D_FFXSR, EFER_FFXSR },
+	};
+	u64 allowed = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		if ((rows[i].edx ? ext1->edx : ext1->ecx) & rows[i].feature)
+			allowed |= rows[i].efer;
+	return allowed;
+}
+
 /* The slot's leaf: cpuid_cache_slot() inverted. */
 static u32 slot_leaf(unsigned int slot)
 {

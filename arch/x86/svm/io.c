@@ -10,6 +10,7 @@
 #include <asm/svm.h>
 #include <asm/svm_guest_mem.h>
 #include <asm/svm_io.h>
+#include <core/page_alloc.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <lib/errno.h>
@@ -60,17 +61,26 @@ static void inject_page_fault(struct svm_vcpu *sv, u64 la, u32 error)
 }
 
 /*
- * A string operand the guest cannot reach faults in the guest
- * (VCPU_RESUME with a #PF injected); one that is not RAM cannot be
- * emulated (-EIO, which the exit handler reports as an internal error).
+ * A string operand of @size bytes at @la the guest cannot reach faults in
+ * the guest (VCPU_RESUME with a #PF injected); one that is not RAM cannot
+ * be emulated (-EIO, which the exit handler reports as an internal error).
+ * An element that straddles two pages faults on the first page the walk
+ * refuses: for the second, CR2 is that page's first byte, as the CPU
+ * reports a split access (the bytes before it were never written).
  */
-static int string_fault(struct svm_vcpu *sv, int err, u64 la, u32 kind)
+static int string_fault(struct svm_vcpu *sv, int err, u64 la, u32 size, u32 kind)
 {
+	u64 last = la + size - 1, second = last & ~(PAGE_SIZE - 1), gpa;
 	u32 pf = 0;
-	u64 gpa;
 
-	if (err == -EFAULT && svm_translate(sv, la, kind, &gpa, &pf) == -EFAULT) {
+	if (err != -EFAULT)
+		return -EIO;
+	if (svm_translate(sv, la, kind, &gpa, &pf) == -EFAULT) {
 		inject_page_fault(sv, la, pf);
+		return VCPU_RESUME;
+	}
+	if (second > la && svm_translate(sv, second, kind, &gpa, &pf) == -EFAULT) {
+		inject_page_fault(sv, second, pf);
 		return VCPU_RESUME;
 	}
 	return -EIO;
@@ -133,7 +143,7 @@ static int out_value(struct svm_vcpu *sv, struct svm_ioio *io, u32 *val)
 			    svm_gpr_read(sv, GPR_RSI) & width_mask(io->addr_size));
 	*val = 0;
 	err = svm_linear_read(sv, la, val, io->size);
-	return err ? string_fault(sv, err, la, 0) : 0;
+	return err ? string_fault(sv, err, la, io->size, 0) : 0;
 }
 
 static u64 ins_destination(const struct svm_vcpu *sv, const struct svm_ioio *io)
@@ -152,18 +162,17 @@ static int ins_check(struct svm_vcpu *sv, const struct svm_ioio *io)
 {
 	u64 la = ins_destination(sv, io), gpa;
 	u32 pf = 0;
-	int err = svm_translate(sv, la, GWALK_WRITE, &gpa, &pf);
+	int err;
 
-	if (err == -EFAULT) {
-		inject_page_fault(sv, la, pf);
-		return VCPU_RESUME;
-	}
-	/* The element may straddle a page: both ends must be RAM. */
-	if (err || !vm_gpa_to_hva(sv->vcpu->vm, gpa, 1) ||
-	    svm_translate(sv, la + io->size - 1, GWALK_WRITE, &gpa, &pf) ||
-	    !vm_gpa_to_hva(sv->vcpu->vm, gpa, 1))
-		return string_fault(sv, err ? err : -EIO, la, GWALK_WRITE);
-	return 0;
+	/* The element may straddle a page: both ends must be reachable, and RAM. */
+	err = svm_translate(sv, la, GWALK_WRITE, &gpa, &pf);
+	if (!err && !vm_gpa_to_hva(sv->vcpu->vm, gpa, 1))
+		err = -EIO;
+	if (!err)
+		err = svm_translate(sv, la + io->size - 1, GWALK_WRITE, &gpa, &pf);
+	if (!err && !vm_gpa_to_hva(sv->vcpu->vm, gpa, 1))
+		err = -EIO;
+	return err ? string_fault(sv, err, la, io->size, GWALK_WRITE) : 0;
 }
 
 /* Everything after the access: the IN's destination, the indexes, the count, RIP. */
@@ -178,7 +187,7 @@ static int finish_io(struct svm_vcpu *sv, const struct svm_ioio *io, u32 val)
 		la = ins_destination(sv, io);
 		err = svm_linear_write(sv, la, &val, io->size);
 		if (err)
-			return string_fault(sv, err, la, GWALK_WRITE);
+			return string_fault(sv, err, la, io->size, GWALK_WRITE);
 	}
 	/* More elements: the instruction runs (and exits) again for the next one. */
 	if (io->string && !svm_string_step(sv, BIT(io->in ? GPR_RDI : GPR_RSI), io->size,

@@ -17,11 +17,6 @@
 #define MSR_TSC			0x00000010u
 #define X86_VEC_GP		13
 
-/*
- * EFER bits a guest may set; SVME is set underneath, as VMRUN wants, and
- * shown as the guest's own view (nested_msr.c).
- */
-#define EFER_GUEST_BITS		(EFER_SCE | EFER_LME | EFER_NXE)
 
 #define APIC_BASE_DEFAULT	0xfee00000ULL
 #define APIC_BASE_BSP		BIT(8)
@@ -40,20 +35,26 @@ static int efer_read(struct svm_vcpu *sv, u64 *val)
 }
 
 /*
- * LMA is the CPU's to set (writes of it are ignored, as on AMD), and LME
- * may not change while paging is on: the architectural #GP cases.
+ * The bits the CPUID model offers (cpuid_efer_allowed()); LMA is the
+ * CPU's to set (writes of it are ignored, as on AMD), and LME may not
+ * change while paging is on: the architectural #GP cases. SVME is set
+ * underneath, as VMRUN wants, and shown as the guest's own view
+ * (nested_msr.c), which decides whether the guest may set it.
  */
 static int efer_write(struct svm_vcpu *sv, u64 val)
 {
-	u64 old = sv->vmcb->save.efer;
+	u64 old = sv->vmcb->save.efer, guest_bits;
+	struct cpuid_regs ext1;
 
-	if (val & ~(EFER_GUEST_BITS | EFER_LMA | EFER_SVME))
+	cpuid_cache_lookup(&sv->cpuid, 0x80000001u, false, &ext1);
+	guest_bits = cpuid_efer_allowed(&ext1) & ~(EFER_LMA | EFER_SVME);
+	if (val & ~(guest_bits | EFER_LMA | EFER_SVME))
 		return -EINVAL;
 	if ((sv->vmcb->save.cr0 & X86_CR0_PG) && ((val ^ old) & EFER_LME))
 		return -EINVAL;
 	if (svm_nested_efer_svme_write(sv, val & EFER_SVME))
 		return -EINVAL;
-	sv->vmcb->save.efer = (val & EFER_GUEST_BITS) | (old & EFER_LMA) | EFER_SVME;
+	sv->vmcb->save.efer = (val & guest_bits) | (old & EFER_LMA) | EFER_SVME;
 	return 0;
 }
 

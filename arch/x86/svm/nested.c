@@ -117,10 +117,14 @@ static u64 cr4_allowed(const struct svm_vcpu *sv)
 
 static void compute_limits(struct svm_vcpu *sv)
 {
+	struct cpuid_regs ext1 = {
+		.ecx = model_reg(sv, 0x80000001u, 2), .edx = model_reg(sv, 0x80000001u, 3),
+	};
+
 	sv->nested.limits = (struct nested_limits){
 		.phys_bits = model_reg(sv, 0x80000008u, 0) & 0xff,
 		.cr4_allowed = cr4_allowed(sv),
-		.efer_allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+		.efer_allowed = cpuid_efer_allowed(&ext1),
 	};
 }
 
@@ -466,13 +470,13 @@ static int nested_vmrun_checks(struct svm_vcpu *sv)
 
 	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
 	if (failed) {
-		pr_info("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
+		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
 			sv->vcpu->id, failed->name);
 		return -EINVAL;
 	}
 	err = load_l2_cr3(sv);
 	if (err) {
-		pr_info("vm %s vCPU %u: nested VMRUN refused: L2's PDPTEs (%d)\n",
+		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: L2's PDPTEs (%d)\n",
 			sv->vcpu->vm->name, sv->vcpu->id, err);
 		return err;
 	}
@@ -507,7 +511,8 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 	/* V_INTR_MASKING: L0's physical interrupts must exit whatever L2's IF is. */
 	c->int_ctl = V_INTR_MASKING | (c12->int_ctl & INT_CTL_FROM_L1);
 	c->int_state = c12->int_state & INT_SHADOW;
-	c->event_inj = c12->event_inj;
+	/* Reserved bits are ignored by VMRUN, not refused: nothing of them reaches the CPU. */
+	c->event_inj = c12->event_inj & EVTINJ_ARCH_BITS;
 	/* No nested NPT: L2's guest-physical space is L1's, which L0's NPT maps. */
 	c->nested_ctl = NESTED_CTL_NP_ENABLE;
 	c->nested_cr3 = c01->nested_cr3;

@@ -16,7 +16,6 @@
 #define MAP_ALIGN_MASK		0xfffULL
 #define CR3_LEGACY_MBZ		0xffffffff00000000ULL
 #define HIGH32			0xffffffff00000000ULL
-#define X86_VEC_NMI		2
 #define X86_VEC_LAST_EXCEPTION	31
 #define EVTINJ_TYPE_OF(e)	((e) & EVTINJ_TYPE_MASK)
 #define PDPTE_P			BIT(0)
@@ -139,9 +138,17 @@ static bool msrpm_beyond_limit(const struct vmcb *v, const struct nested_limits 
 }
 
 /*
- * Types 1 and 5-7 are reserved; an exception cannot be the NMI vector
- * (that is type 2's job) nor above 31.
+ * Types 1 and 5-7 are reserved, and an exception (type 3) must name a
+ * vector that is an exception on the CPU L1 is shown (APM 15.20): not 2
+ * (the NMI, type 2's job), not the reserved 9, 15, 20, 22-27 and 31, and
+ * not 21 (#CP), 28 (#HV) or 29 (#VC), whose features (shadow stacks,
+ * SEV-SNP, SEV-ES) are not offered. VMRUN does not check EVENTINJ's
+ * reserved bits 30:12: nested.c drops them before VMCB02 instead.
  */
+#define EXCEPTION_VECTORS	(BIT(0) | BIT(1) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | \
+				 BIT(8) | BIT(10) | BIT(11) | BIT(12) | BIT(13) | BIT(14) | \
+				 BIT(16) | BIT(17) | BIT(18) | BIT(19) | BIT(30))
+
 bool nested_event_inj_valid(u64 e)
 {
 	u64 type = EVTINJ_TYPE_OF(e), vec = e & EVTINJ_VECTOR_MASK;
@@ -151,7 +158,8 @@ bool nested_event_inj_valid(u64 e)
 	if (type != EVTINJ_TYPE_INTR && type != EVTINJ_TYPE_NMI &&
 	    type != EVTINJ_TYPE_EXEPT && type != EVTINJ_TYPE_SOFT)
 		return false;
-	return type != EVTINJ_TYPE_EXEPT || (vec != X86_VEC_NMI && vec <= X86_VEC_LAST_EXCEPTION);
+	return type != EVTINJ_TYPE_EXEPT ||
+	       (vec <= X86_VEC_LAST_EXCEPTION && (EXCEPTION_VECTORS & BIT(vec)));
 }
 
 static bool event_inj_illegal(const struct vmcb *v, const struct nested_limits *l)

@@ -18,12 +18,14 @@
 #define COM1_SCR	(COM1_PORT + 7)
 #define UNMAPPED_VA	0x200000000ULL		/* beyond crt0's 4 GiB map */
 #define ALIAS_VA	0x100000000ULL		/* mapped below to the MMIO UART */
+#define SPLIT_VA	0x180000000ULL		/* a RAM page, then an unmapped one */
 #define IRQ_BASE	0x20
 
 #define MSR_FS_BASE	0xc0000100
 #define MSR_KGS_BASE	0xc0000102
 #define MSR_LSTAR	0xc0000082
 #define MSR_VM_CR	0xc0010114
+#define EFER_FFXSR	(1ULL << 14)
 
 /* ---- CPUID ---- */
 
@@ -48,6 +50,18 @@ static void test_cpuid(void)
 
 /* ---- MSRs ---- */
 
+/* EFER.FFXSR can be set exactly when CPUID 0x80000001 offers it (EDX bit 25). */
+static void test_efer_ffxsr(u64 efer)
+{
+	bool offered = cpuid(0x80000001).edx & X86_BIT(25);
+	int vec = wrmsr_safe(MSR_EFER, efer | EFER_FFXSR);
+	bool kept = !vec && (rdmsr(MSR_EFER) & EFER_FFXSR);
+
+	wrmsr(MSR_EFER, efer);
+	ok(offered ? kept : vec == GP_VECTOR, "EFER.FFXSR %s (CPUID %s it)",
+	   offered ? "can be set" : "raises #GP", offered ? "offers" : "hides");
+}
+
 static void test_msrs(void)
 {
 	u64 v, pat = rdmsr(MSR_PAT), tsc;
@@ -57,6 +71,7 @@ static void test_msrs(void)
 	ok((v & EFER_LMA) && (v & EFER_LME) && !(v & EFER_SVME),
 	   "EFER %#llx: long mode, SVME hidden", v);
 	ok(wrmsr_safe(MSR_EFER, v | EFER_SVME) == GP_VECTOR, "EFER.SVME cannot be set: #GP");
+	test_efer_ffxsr(v);
 	ok(rdmsr_safe(MSR_VM_CR, &v) == GP_VECTOR && rdmsr_safe(0x12345678, &v) == GP_VECTOR,
 	   "unknown MSRs raise #GP");
 	ok(wrmsr_safe(MSR_PAT, 0x0007040600070406ULL) == NO_EXCEPTION &&
@@ -208,6 +223,51 @@ static void rep_insb(u16 port, void *p, u64 n)
 static void insb_unmapped(void *arg)
 {
 	rep_insb(COM1_SCR, (void *)(uintptr_t)UNMAPPED_VA, 1);
+}
+
+/*
+ * SPLIT_VA's first 2 MiB are a page table whose last entry maps one RAM
+ * page; the 2 MiB after it are not mapped. The returned address is that
+ * page's last byte: a 2-byte element there runs into the unmapped page.
+ */
+static u8 *map_split(void)
+{
+	u64 *pml4 = (u64 *)(uintptr_t)(read_cr3() & ~0xfffULL);
+	u64 *pdpt = (u64 *)(uintptr_t)(pml4[0] & 0xffffffffff000ULL);
+	u64 *pd = alloc_page(), *pt = alloc_page();
+	u8 *data = alloc_page();
+
+	pt[511] = (u64)(uintptr_t)data | PTE_PRESENT | PTE_WRITE;
+	pd[0] = (u64)(uintptr_t)pt | PTE_PRESENT | PTE_WRITE;
+	pdpt[SPLIT_VA >> 30] = (u64)(uintptr_t)pd | PTE_PRESENT | PTE_WRITE;
+	write_cr3(read_cr3());
+	data[0xfff] = 0x5a;
+	return (u8 *)(uintptr_t)(SPLIT_VA + 0x1fffff);
+}
+
+static void insw_split(void *p)
+{
+	__asm__ __volatile__("rep insw" : "+D"(p), "+c"((u64){ 1 }) : "d"(COM1_SCR) : "memory");
+}
+
+static void outsw_split(void *p)
+{
+	__asm__ __volatile__("rep outsw" : "+S"(p), "+c"((u64){ 1 }) : "d"(COM1_SCR) : "memory");
+}
+
+/* A string element across a page boundary faults on the page it cannot reach. */
+static void test_string_io_split(void)
+{
+	u8 *last = map_split();
+	const struct ex_info *e = last_exception();
+
+	expect_exception(PF_VECTOR, insw_split, last, "rep insw into an unmapped second page: #PF");
+	ok(e->cr2 == SPLIT_VA + 0x200000 && e->error_code == 2 && *last == 0x5a,
+	   "  with CR2 at the second page (%#llx), error %#llx, the first byte not written",
+	   e->cr2, e->error_code);
+	expect_exception(PF_VECTOR, outsw_split, last, "rep outsw from an unmapped second page: #PF");
+	ok(e->cr2 == SPLIT_VA + 0x200000 && e->error_code == 0,
+	   "  with CR2 at the second page (%#llx), error %#llx", e->cr2, e->error_code);
 }
 
 static void test_port_io(void)
@@ -414,6 +474,7 @@ int guest_main(const struct mb_info *mbi)
 	test_gprs_kept();
 	test_hidden_instructions();
 	test_port_io();
+	test_string_io_split();
 	test_mmio();
 	test_hypercalls();
 	test_interrupts();

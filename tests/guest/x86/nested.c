@@ -504,6 +504,8 @@ static void evt_type1(struct vmcb *v) { v->event_inj = EV_VALID | (1u << 8) | 32
 static void evt_type5(struct vmcb *v) { v->event_inj = EV_VALID | (5u << 8) | 32; }
 static void evt_exc_nmi(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 2; }
 static void evt_exc_32(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 32; }
+static void evt_exc_15(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 15; }
+static void evt_exc_31(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 31; }
 static void np_enable(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = read_cr3(); }
 static void sev_enable(struct vmcb *v) { v->nested_ctl = 2; }
 static void tlb_ctl_3(struct vmcb *v) { v->tlb_control = 3; }
@@ -595,6 +597,8 @@ static const struct bad_vmrun bad_vmruns[] = {
 	{ "EVENTINJ type 5 (reserved)", evt_type5 },
 	{ "EVENTINJ exception with vector 2", evt_exc_nmi },
 	{ "EVENTINJ exception with vector 32", evt_exc_32 },
+	{ "EVENTINJ exception with reserved vector 15", evt_exc_15 },
+	{ "EVENTINJ exception with reserved vector 31", evt_exc_31 },
 	{ "NP_ENABLE, not offered", np_enable },
 	{ "SEV, not offered", sev_enable },
 	{ "TLB_CONTROL 3, flush-by-ASID not offered", tlb_ctl_3 },

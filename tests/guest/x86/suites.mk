@@ -68,6 +68,12 @@ never_said = if grep -aq '$(3)' build/logs/$(2).log; then \
 		echo "$(1) 0 1 0" >build/results/$(1).res; echo "FAIL  $(1): the log says '$(3)'"; \
 	else echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; fi
 
+# One scored test: $(3) appears exactly $(4) times in suite $(2)'s log.
+said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
+		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
+	else echo "$(1) 0 1 0" >build/results/$(1).res; \
+		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
+
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
 guest-suites:
@@ -151,6 +157,27 @@ vm-suites:
 		-- $(QEMU_X86) -cpu max -serial stdio -kernel $(HV32) -append "hv.test=vm" \
 		-initrd "$(BUILD)/tests/configs/exits.dtb conifg"
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 own-vm-suites
+	$(Q)tools/run-suite x86-vm-hostile-a --timeout 120 \
+		--expect $(call stopped,dfloop,shutdown) \
+		--expect $(call said,idtnowhere,vCPU 0: internal error.*0xfe800030 .*\(internal-error\)) \
+		--expect $(call said,gdtnowhere,vCPU 0: internal error.*0xfe800010 .*\(internal-error\)) \
+		--expect $(call said,mmiocross,vCPU 0: internal error.*0xfe800ffc .*\(internal-error\)) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-a) -smp 5
+	$(Q)tools/run-suite x86-vm-hostile-b --timeout 300 \
+		--expect $(call stopped,portsweep,exit) --expect $(call stopped,msrsweep,exit) \
+		--expect $(call stopped,mmiosweep,exit) --expect $(call stopped,hypercalls,exit) \
+		--expect $(call stopped,spincli,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,hostile-b) -smp 6
+	$(Q)tools/run-suite x86-vm-hostile-nested --timeout 180 \
+		--expect $(call stopped,vmcbfuzz,exit) --expect $(call stopped,gifheld,exit) \
+		--expect $(call stopped,neighbour,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,EPYC,hostile-nested)
+	$(Q)$(call never_said,x86-vm-hostile-nested-own-checks,x86-vm-hostile-nested,\
+		$(CPU_REFUSED_VMCB02))
+	$(Q)$(call said_times,x86-vm-hostile-nested-ratelimit,x86-vm-hostile-nested,\
+		nested VMRUN refused,10)
 	$(Q)tools/run-suite x86-run --status 0 --timeout 120 \
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \

@@ -29,6 +29,7 @@
 #define EFER_LMA	BIT(10)
 #define EFER_NXE	BIT(11)
 #define EFER_SVME	BIT(12)
+#define EFER_FFXSR	BIT(14)
 
 struct cpuid_regs {
 	u32 eax, ebx, ecx, edx;

@@ -35,6 +35,13 @@ struct cpuid_guest {
 /* Leaf 0x8000000a EAX: the SVM revision L1 is told. */
 #define CPUID_NESTED_SVM_REVISION	1u
 
+/*
+ * The EFER bits a guest may set, from the model's leaf 0x80000001 (@ext1):
+ * the EFER write and VMRUN's check of VMCB12 both use it, so that a bit
+ * the model hides is refused by both and one it offers works in both.
+ */
+u64 cpuid_efer_allowed(const struct cpuid_regs *ext1);
+
 typedef void (*cpuid_host_fn)(u32 leaf, u32 subleaf, struct cpuid_regs *r);
 
 void cpuid_model(const struct cpuid_guest *g, cpuid_host_fn host, u32 leaf, u32 subleaf,

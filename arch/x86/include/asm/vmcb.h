@@ -194,6 +194,8 @@ STATIC_ASSERT(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define EVTINJ_VALID_ERR	BIT(11)
 #define EVTINJ_VALID		BIT(31)
 #define EVTINJ_ERR_SHIFT	32
+/* Vector, type, EV, V and the error code: bits 30:12 are reserved. */
+#define EVTINJ_ARCH_BITS	(0xfffULL | EVTINJ_VALID | (0xffffffffULL << EVTINJ_ERR_SHIFT))
 
 /* Exit codes (EXITCODE). */
 #define SVM_EXIT_READ_CR0	0x000
