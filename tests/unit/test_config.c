@@ -4,6 +4,7 @@
 #include "fdt_util.h"
 
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/loader.h>
 #include <core/vmm.h>
 #include <lib/errno.h>
@@ -151,6 +152,43 @@ static void test_config(void **state)
 	free(blob);
 }
 
+extern const struct vmm_device_type vmm_device_types[];
+extern const unsigned int vmm_nr_device_types;
+
+static const struct config_node_kind *kind_of(const char *compat)
+{
+	u32 i;
+
+	for (i = 0; i < config_nr_device_kinds; i++)
+		if (!strcmp(config_device_kinds[i].name, compat))
+			return &config_device_kinds[i];
+	return NULL;
+}
+
+/*
+ * The checker's device rows and the VMM's models are two tables: every
+ * model has a row and every row a model, and a row's size is what its
+ * model takes (the checker's overlaps are the VMM's).
+ */
+static void test_device_rows_match_models(void **state)
+{
+	static const struct { const char *compat, *model; } built[] = {
+		{ "ns16550a", "uart16550" }, { "microhv,debug-exit", "debug-exit" },
+	};
+	struct vm *good0 = find_vm("good0");
+	u32 i, j;
+
+	assert_int_equal(config_nr_device_kinds, vmm_nr_device_types);
+	for (i = 0; i < vmm_nr_device_types; i++)
+		if (!kind_of(vmm_device_types[i].compatible))
+			fail_msg("model '%s' has no checker row", vmm_device_types[i].compatible);
+	for (i = 0; i < ARRAY_SIZE(built); i++)
+		for (j = 0; j < good0->vmm->nr_devices; j++)
+			if (!strcmp(good0->vmm->devices[j].name, built[i].model))
+				assert_true(good0->vmm->devices[j].size ==
+					    kind_of(built[i].compat)->size);
+}
+
 static void test_not_a_devicetree(void **state)
 {
 	struct boot_info bi;
@@ -164,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_device_rows_match_models),
 		cmocka_unit_test(test_not_a_devicetree),
 	};
 
