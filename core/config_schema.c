@@ -10,6 +10,7 @@
 #include <core/percpu.h>
 #include <core/vm.h>
 #include <core/vmm.h>
+#include <lib/printf.h>
 #include <lib/string.h>
 
 const char *const config_type_names[CT_TYPE_COUNT] = {
@@ -200,34 +201,50 @@ const struct config_node_kind config_vm_kind = {
 	.doc = "a VM: a child of the root with compatible = \"microhv,vm\", named after the VM",
 };
 
-static void check_format(struct config_check *c, const struct config_prop *p, const u8 *val,
-			 u32 len)
-{
-	static const char *const all[] = { "flat", "elf", "multiboot", "linux" };
-	const char *s = (const char *)val, *near;
-
-	if (config_format_ok(config_check_arch(c), s))
-		return;
-	near = config_nearest(s, all, ARRAY_SIZE(all));
-	if (near && config_format_ok(config_check_arch(c), near) && strcmp(near, s))
-		check_error(c, p, "is \"%s\", which is not a format (did you mean \"%s\"?)", s,
-			    near);
-	else if (config_check_arch(c) == CONFIG_ARM64)
-		check_error(c, p, "is \"%s\"; arm64 VMs take \"flat\", \"elf\" or \"linux\"", s);
-	else
-		check_error(c, p, "is \"%s\"; x86_64 VMs take \"flat\", \"elf\" or \"multiboot\"",
-			    s);
-}
+/* The kernel formats and the architectures whose loader takes them (core/loader.c). */
+static const struct {
+	const char *name;
+	u8 arch;
+} formats[] = {
+	{ "flat", CONFIG_ANY_ARCH },
+	{ "elf", CONFIG_ANY_ARCH },
+	{ "multiboot", CONFIG_X86_64 },
+	{ "linux", CONFIG_ARM64 },
+};
 
 bool config_format_ok(u32 arch, const char *format)
 {
-	if (!strcmp(format, "flat") || !strcmp(format, "elf"))
-		return true;
-	if (!strcmp(format, "multiboot"))
-		return arch == CONFIG_X86_64;
-	if (!strcmp(format, "linux"))
-		return arch == CONFIG_ARM64;
+	u32 i;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (!strcmp(format, formats[i].name))
+			return formats[i].arch & arch;
 	return false;
+}
+
+static void check_format(struct config_check *c, const struct config_prop *p, const u8 *val,
+			 u32 len)
+{
+	const char *s = (const char *)val, *names[ARRAY_SIZE(formats)], *near;
+	char list[64] = "";
+	u32 i, n = 0, arch = config_check_arch(c);
+
+	if (config_format_ok(arch, s))
+		return;
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i].arch & arch)
+			names[n++] = formats[i].name;
+	near = config_nearest(s, names, n);
+	if (near) {
+		check_error(c, p, "is \"%s\", which is not a format (did you mean \"%s\"?)", s,
+			    near);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s\"%s\"",
+			 i == 0 ? "" : i == n - 1 ? " or " : ", ", names[i]);
+	check_error(c, p, "is \"%s\"; %s VMs take %s", s,
+		    arch == CONFIG_ARM64 ? "arm64" : "x86_64", list);
 }
 
 static void check_module(struct config_check *c, const struct config_prop *p, const u8 *val,
