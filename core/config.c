@@ -25,18 +25,6 @@ int fail_config(struct config_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-static u32 be32(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
-}
-
-static u64 be64(const void *p)
-{
-	return (u64)be32(p) << 32 | be32((const u8 *)p + 4);
-}
-
 static int parse_cpus(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	const void *val;
@@ -48,7 +36,7 @@ static int parse_cpus(struct vm *vm, const struct fdt *fdt, int node, struct con
 	if (!len || len % 4 || len / 4 > VM_MAX_VCPUS)
 		return fail_config(err, -ERANGE, "property 'cpus' must list 1 to %u CPUs", VM_MAX_VCPUS);
 	for (i = 0; i < len / 4; i++) {
-		cpu = be32((const u8 *)val + 4 * i);
+		cpu = config_be32((const u8 *)val + 4 * i);
 		if (cpu >= MAX_CPUS || !__atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE))
 			return fail_config(err, -ENODEV, "property 'cpus': CPU %u is not online", cpu);
 		if (bitmap_test(cpus_taken, cpu))
@@ -73,7 +61,7 @@ static int parse_memory(struct vm *vm, const struct fdt *fdt, int node,
 		return fail_config(err, -ERANGE, "property 'memory' must be (address, size) pairs of "
 			    "two cells each");
 	for (i = 0; i < len; i += 16) {
-		u64 gpa = be64(val + i), size = be64(val + i + 8);
+		u64 gpa = config_be64(val + i), size = config_be64(val + i + 8);
 
 		r = vm_add_ram(vm, gpa, size);
 		if (r)

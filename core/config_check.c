@@ -12,14 +12,11 @@
 #include <lib/printf.h>
 #include <lib/string.h>
 
-#define VGIC_DIST_SIZE		0x10000ULL
-#define VGIC_REDIST_SIZE	0x20000ULL
-#define VGIC_DEFAULT_DIST	0x08000000ULL
-#define VGIC_DEFAULT_REDIST	0x080a0000ULL
-/* The arm64 guest's DTB takes the last 2 MiB of its first RAM range (arch/arm64/vm.c). */
-#define DTB_SLOT		0x200000ULL
-#define ISA_IRQS		16
-#define ARM64_SPIS		96
+#define DTB_SLOT		CONFIG_ARM64_DTB_SLOT
+#define ISA_IRQS		CONFIG_X86_ISA_IRQS
+#define ARM64_SPIS		CONFIG_ARM64_SPIS
+#define VGIC_DIST_SIZE		CONFIG_VGIC_DIST_SIZE
+#define VGIC_REDIST_SIZE	CONFIG_VGIC_REDIST_SIZE
 
 u32 config_be32(const void *p)
 {
@@ -289,11 +286,6 @@ static void ram_text(const struct config_check *c, char *buf, size_t n)
 		snprintf(buf, n, "none");
 }
 
-static bool ranges_meet_window(u64 a, u64 as, u64 b, u64 bs)
-{
-	return a <= b + (bs - 1) && b <= a + (as - 1);
-}
-
 /* Claims [base, base+size) for @what; reports the first thing it meets. */
 static void claim(struct config_check *c, const struct config_prop *p, bool io_port, u64 base,
 		  u64 size, const char *what)
@@ -303,7 +295,7 @@ static void claim(struct config_check *c, const struct config_prop *p, bool io_p
 
 	range_text(mine, sizeof(mine), base, size);
 	for (i = 0; !io_port && i < c->nr_ram; i++) {
-		if (ranges_meet_window(base, size, c->ram[i].base, c->ram[i].size)) {
+		if (ranges_overlap(base, size, c->ram[i].base, c->ram[i].size)) {
 			range_text(other, sizeof(other), c->ram[i].base, c->ram[i].size);
 			check_error(c, p, "puts %s at %s, which overlaps the VM's RAM %s", what,
 				    mine, other);
@@ -313,7 +305,7 @@ static void claim(struct config_check *c, const struct config_prop *p, bool io_p
 	for (i = 0; i < c->nr_win; i++) {
 		const struct config_window *w = &c->win[i];
 
-		if (w->io_port == io_port && ranges_meet_window(base, size, w->base, w->size)) {
+		if (w->io_port == io_port && ranges_overlap(base, size, w->base, w->size)) {
 			range_text(other, sizeof(other), w->base, w->size);
 			check_error(c, p, "puts %s at %s, which overlaps %s at %s", what, mine,
 				    w->what, other);
@@ -339,7 +331,7 @@ static void check_arm64_vm(struct config_check *c, int node)
 {
 	const struct config_prop *dp = find_row(&config_vm_kind, "gic-distributor");
 	const struct config_prop *rp = find_row(&config_vm_kind, "gic-redistributor");
-	u64 dist = VGIC_DEFAULT_DIST, redist = VGIC_DEFAULT_REDIST;
+	u64 dist = CONFIG_VGIC_DEFAULT_DIST, redist = CONFIG_VGIC_DEFAULT_REDIST;
 	char what[64];
 
 	fdt_prop_uint(c->run->fdt, node, "gic-distributor", &dist);

@@ -56,11 +56,6 @@ static void check_cpus(struct config_check *c, const struct config_prop *p, cons
 	}
 }
 
-static bool ranges_meet(u64 a, u64 as, u64 b, u64 bs)
-{
-	return a <= b + (bs - 1) && b <= a + (as - 1);
-}
-
 /* memory: page-aligned (address, size) ranges that do not overlap. */
 static void check_memory(struct config_check *c, const struct config_prop *p, const u8 *val,
 			 u32 len)
@@ -78,7 +73,7 @@ static void check_memory(struct config_check *c, const struct config_prop *p, co
 			continue;
 		}
 		for (j = 0; j < c->nr_ram && ok; j++) {
-			if (ranges_meet(gpa, size, c->ram[j].base, c->ram[j].size)) {
+			if (ranges_overlap(gpa, size, c->ram[j].base, c->ram[j].size)) {
 				check_error(c, p, "range %u (0x%llx+0x%llx) overlaps range "
 					    "0x%llx+0x%llx", i, gpa, size, c->ram[j].base,
 					    c->ram[j].size);

@@ -91,8 +91,7 @@ static bool dry_ram_covers(u64 gpa, u64 len)
 	u32 i;
 
 	for (i = 0; i < dry_nr_ram; i++)
-		if (gpa >= dry_ram[i].base && len <= dry_ram[i].size &&
-		    gpa - dry_ram[i].base <= dry_ram[i].size - len)
+		if (range_within(gpa, len, dry_ram[i].base, dry_ram[i].size))
 			return true;
 	return false;
 }

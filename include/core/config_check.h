@@ -31,6 +31,18 @@ enum config_arch {
 #define CONFIG_THIS_ARCH	CONFIG_X86_64
 #endif
 
+/*
+ * What the checker must know of the platforms to judge a layout; the
+ * arch code asserts that these are its own values (arch/arm64/vm.c).
+ */
+#define CONFIG_VGIC_DIST_SIZE		0x10000ULL
+#define CONFIG_VGIC_REDIST_SIZE		0x20000ULL	/* per vCPU */
+#define CONFIG_VGIC_DEFAULT_DIST	0x08000000ULL
+#define CONFIG_VGIC_DEFAULT_REDIST	0x080a0000ULL
+#define CONFIG_ARM64_SPIS		96		/* a device's SPI n is INTID 32 + n */
+#define CONFIG_ARM64_DTB_SLOT		0x200000ULL	/* the top of the first RAM range */
+#define CONFIG_X86_ISA_IRQS		16
+
 #define CONFIG_MSG_MAX		200
 #define CONFIG_PATH_MAX		128
 
