@@ -4,16 +4,12 @@
 #include <core/loader.h>
 #include <core/percpu.h>
 #include <core/vmm.h>
-#include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 
 extern const struct vmm_device_type vmm_device_types[];
 extern const unsigned int vmm_nr_device_types;
-
-/* Physical CPUs already given to a vCPU: the partitioning is static. */
-static DECLARE_BITMAP(cpus_taken, MAX_CPUS);
 
 int fail_config(struct config_error *err, int code, const char *fmt, ...)
 {
@@ -25,26 +21,21 @@ int fail_config(struct config_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
+/*
+ * The builders below read a VM node that config_check_vm() accepted:
+ * every property there has its type and a valid value, each CPU is
+ * online and given once, and the layout fits. What remains to fail is
+ * what only building shows: memory running out.
+ */
 static int parse_cpus(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	const void *val;
-	u32 len, i, cpu;
-	int r = fdt_prop(fdt, node, "cpus", &val, &len);
+	u32 len = 0, i;
 
-	if (r)
-		return fail_config(err, r, "property 'cpus' is missing");
-	if (!len || len % 4 || len / 4 > VM_MAX_VCPUS)
-		return fail_config(err, -ERANGE, "property 'cpus' must list 1 to %u CPUs", VM_MAX_VCPUS);
-	for (i = 0; i < len / 4; i++) {
-		cpu = config_be32((const u8 *)val + 4 * i);
-		if (cpu >= MAX_CPUS || !__atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE))
-			return fail_config(err, -ENODEV, "property 'cpus': CPU %u is not online", cpu);
-		if (bitmap_test(cpus_taken, cpu))
-			return fail_config(err, -EBUSY, "property 'cpus': CPU %u is already taken", cpu);
-		bitmap_set(cpus_taken, cpu);
-		if (!vm_add_vcpu(vm, cpu))
-			return fail_config(err, -ENOMEM, "cannot create vCPU %u", i);
-	}
+	fdt_prop(fdt, node, "cpus", &val, &len);
+	for (i = 0; i < len / 4; i++)
+		if (!vm_add_vcpu(vm, config_be32((const u8 *)val + 4 * i)))
+			return fail_config(err, -ENOMEM, "cannot create vCPU %u: out of memory", i);
 	return 0;
 }
 
@@ -52,44 +43,37 @@ static int parse_memory(struct vm *vm, const struct fdt *fdt, int node,
 			struct config_error *err)
 {
 	const u8 *val;
-	u32 len, i;
-	int r = fdt_prop(fdt, node, "memory", (const void **)&val, &len);
+	u32 len = 0, i;
+	int r;
 
-	if (r)
-		return fail_config(err, r, "property 'memory' is missing");
-	if (!len || len % 16)
-		return fail_config(err, -ERANGE, "property 'memory' must be (address, size) pairs of "
-			    "two cells each");
+	fdt_prop(fdt, node, "memory", (const void **)&val, &len);
 	for (i = 0; i < len; i += 16) {
 		u64 gpa = config_be64(val + i), size = config_be64(val + i + 8);
 
 		r = vm_add_ram(vm, gpa, size);
 		if (r)
-			return fail_config(err, r, "property 'memory': %#llx+%#llx: %s", gpa, size,
-				    r == -ENOMEM ? "not enough free RAM" : "not page aligned");
+			return fail_config(err, r, "property 'memory': 0x%llx+0x%llx: %s (%s)", gpa,
+					   size, r == -ENOMEM ? "not enough free RAM" :
+					   "no room for one more region", errno_name(r));
 	}
 	return 0;
 }
 
-static int parse_policy(struct vm *vm, const struct fdt *fdt, int node,
-			struct config_error *err)
+/* Also for a refused VM, whose "expect" may be "dead": a bad value leaves the default. */
+static void parse_policy(struct vm *vm, const struct fdt *fdt, int node)
 {
 	struct vmm_vm *v = vm->vmm;
 	const char *s;
+	u32 outcome;
+	u64 code;
 
-	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0) {
-		if (!strcmp(s, "stop"))
-			v->unknown_policy = VMM_UNKNOWN_STOP;
-		else if (!strcmp(s, "ignore"))
-			v->unknown_policy = VMM_UNKNOWN_IGNORE;
-		else
-			return fail_config(err, -EINVAL, "property 'unknown-access': \"%s\" is neither "
-				    "\"ignore\" nor \"stop\"", s);
-	}
+	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0)
+		v->unknown_policy = strcmp(s, "stop") ? VMM_UNKNOWN_IGNORE : VMM_UNKNOWN_STOP;
 	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
-	    vmm_parse_outcome(s, &v->expect, &v->expect_code))
-		return fail_config(err, -EINVAL, "property 'expect': unknown outcome \"%s\"", s);
-	return 0;
+	    !vmm_parse_outcome(s, &outcome, &code)) {
+		v->expect = outcome;
+		v->expect_code = code;
+	}
 }
 
 static const struct vmm_device_type *device_type(const struct fdt *fdt, int node)
@@ -117,7 +101,8 @@ static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
 		if (!fdt_is_enabled(fdt, d))
 			continue;
 		if (!t)
-			return fail_config(err, -ENODEV, "device '%s': no model is compatible with it", name);
+			return fail_config(err, -ENODEV, "device '%s': no model is compatible with it",
+					   name);
 		r = t->create(vm, fdt, d, err);
 		if (r)
 			return r;
@@ -211,10 +196,10 @@ static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 static int build_vm(struct vm *vm, const struct fdt *fdt, int node, const struct boot_info *bi,
 		    struct config_error *err)
 {
-	int r = parse_policy(vm, fdt, node, err);
+	int r;
 
-	if (!r)
-		r = parse_memory(vm, fdt, node, err);
+	parse_policy(vm, fdt, node);
+	r = parse_memory(vm, fdt, node, err);
 	if (!r)
 		r = parse_cpus(vm, fdt, node, err);
 	if (!r)
@@ -248,7 +233,7 @@ static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi, 
 	}
 	if (errors) {
 		/* Its "expect" still counts: a test may want a refused VM (expect = "dead"). */
-		parse_policy(vm, fdt, node, &err);
+		parse_policy(vm, fdt, node);
 		fail_config(&err, -EINVAL, "refused: %u configuration error%s", errors,
 			    errors == 1 ? "" : "s");
 		pr_err("config: vm %s: %s\n", vm->name, err.msg);
