@@ -114,6 +114,7 @@ static void check_spis(struct config_check *c, const struct config_prop *p, cons
 		       u32 len)
 {
 	u32 i, j, intid;
+	char *owner;
 
 	for (i = 0; i < len / 4; i++) {
 		intid = config_be32(val + 4 * i);
@@ -122,6 +123,14 @@ static void check_spis(struct config_check *c, const struct config_prop *p, cons
 		for (j = 0; j < i; j++)
 			if (config_be32(val + 4 * j) == intid)
 				check_error(c, p, "lists INTID %u twice", intid);
+		if (intid < 32 || intid > 127)
+			continue;
+		/* A physical SPI goes to one VM: its interrupts cannot be shared. */
+		owner = c->run->spi_owner[intid - 32];
+		if (owner[0] && strcmp(owner, c->vm))
+			check_error(c, p, "lists INTID %u, which VM '%s' already has", intid, owner);
+		else
+			strlcpy(owner, c->vm, sizeof(c->run->spi_owner[0]));
 	}
 }
 

@@ -138,8 +138,9 @@ static int passthrough_spis(struct vm *vm, const struct fdt *fdt, int node,
 			(u32)cells[4 * i + 2] << 8 | cells[4 * i + 3];
 		r = vgic_assign_spi(vm, intid);
 		if (r)
-			return fail_config(err, r, "property 'passthrough-spis': INTID %u (%s)", intid,
-					   errno_name(r));
+			return fail_config(err, r, "property 'passthrough-spis': INTID %u %s (%s)",
+					   intid, r == -EALREADY ? "is already another VM's" :
+					   "cannot be routed to this VM", errno_name(r));
 	}
 	return 0;
 }

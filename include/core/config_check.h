@@ -145,12 +145,13 @@ struct config_check {
 	u32 addr_cells, size_cells;	/* of the devices node, for "reg" */
 };
 
-/* Cross-VM state of one check: the CPUs taken so far. */
+/* Cross-VM state of one check: the CPUs and physical SPIs taken so far. */
 struct config_check_run {
 	const struct config_env *env;
 	const struct fdt *fdt;
 	u32 cpus_taken;			/* bitmap over CONFIG_MAX_CPUS */
 	char cpu_owner[CONFIG_MAX_CPUS][32];	/* the VM each taken CPU went to */
+	char spi_owner[CONFIG_ARM64_SPIS][32];	/* arm64: the VM each passed-through SPI went to */
 	struct config_check vm;		/* the VM being checked */
 	u32 errors, warnings;
 	u32 nr_vms;
