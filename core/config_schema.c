@@ -196,7 +196,7 @@ static const struct config_prop vm_props[] = {
 	  "not 64 KiB aligned; overlapping RAM, a device or the other frame" },
 	{ "passthrough-spis", CT_U32_LIST, CONFIG_ARM64, false, NULL, check_spis, "none",
 	  "physical SPIs (INTIDs 32-127) given to this VM with the same INTID",
-	  "an INTID outside 32-127; one listed twice" },
+	  "an INTID outside 32-127; one listed twice; one another VM has" },
 };
 
 const struct config_node_kind config_vm_kind = {
