@@ -110,112 +110,15 @@ static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
 	return 0;
 }
 
-/*
- * A blob of the kernel node: its bytes in property @prop ("image =
- * /incbin/(...)") or the boot module that @module_prop names. 1 if the
- * node gives neither.
- */
-static int kernel_blob(const struct fdt *fdt, int k, const struct boot_info *bi,
-		       const char *prop, const char *module_prop, const void **data, u64 *size,
-		       struct config_error *err)
-{
-	const struct boot_module *m;
-	const char *s;
-	u32 len;
-
-	if (!fdt_prop(fdt, k, prop, data, &len)) {
-		*size = len;
-		return 0;
-	}
-	if (fdt_prop_string(fdt, k, module_prop, &s) < 0)
-		return 1;
-	m = boot_info_find_module(bi, s);
-	if (!m)
-		return fail_config(err, -ENOENT, "kernel: property '%s': no boot module \"%s\"",
-				   module_prop, s);
-	*data = (const void *)(uintptr_t)m->base;
-	*size = m->size;
-	return 0;
-}
-
-static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi,
-			struct load_params *p, struct config_error *err)
-{
-	int r = kernel_blob(fdt, k, bi, "image", "module", &p->image, &p->size, err);
-
-	if (r > 0)
-		return fail_config(err, -ENOENT, "kernel: neither 'image' nor 'module' is given");
-	return r;
-}
-
-/* "initrd = /incbin/(...)" or "initrd-module = name": optional, for Linux. */
-static int kernel_initrd(const struct fdt *fdt, int k, const struct boot_info *bi,
-			 struct load_params *p, struct config_error *err)
-{
-	int r = kernel_blob(fdt, k, bi, "initrd", "initrd-module", &p->initrd, &p->initrd_size,
-			    err);
-
-	return r > 0 ? 0 : r;
-}
-
-/*
- * "mb-module@N { image = /incbin/(...); or module = "name"; cmdline = "..."; }"
- * subnodes of the kernel node, in the order they appear: multiboot only.
- */
-static int kernel_modules(const struct fdt *fdt, int k, const struct boot_info *bi,
-			  struct load_params *p, struct config_error *err)
-{
-	struct loader_module *m;
-	const char *name;
-	int n, r, len;
-
-	for (n = fdt_first_subnode(fdt, k); n >= 0; n = fdt_next_subnode(fdt, n)) {
-		len = fdt_node_name(fdt, n, &name);
-		if (len < 9 || strncmp(name, "mb-module", 9) || (len > 9 && name[9] != '@'))
-			return fail_config(err, -EINVAL, "kernel: unknown node '%.*s'", len, name);
-		if (p->format != IMAGE_MULTIBOOT)
-			return fail_config(err, -EINVAL, "kernel: only a multiboot kernel takes "
-					   "modules ('%.*s')", len, name);
-		if (p->nr_modules == LOADER_MAX_MODULES)
-			return fail_config(err, -E2BIG, "kernel: more than %u modules",
-					   LOADER_MAX_MODULES);
-		m = &p->modules[p->nr_modules++];
-		r = kernel_blob(fdt, n, bi, "image", "module", &m->data, &m->size, err);
-		if (r > 0)
-			return fail_config(err, -ENOENT, "kernel: %.*s: neither 'image' nor "
-					   "'module' is given", len, name);
-		if (r)
-			return r;
-		if (fdt_prop_string(fdt, n, "cmdline", &m->cmdline) < 0)
-			m->cmdline = "";
-	}
-	return 0;
-}
-
 static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 			const struct boot_info *bi, struct config_error *err)
 {
-	struct load_params p = { 0 };
+	struct load_params p;
 	struct vcpu_boot boot;
-	const char *s;
 	int k = fdt_subnode(fdt, node, "kernel", 6), r;
 
-	if (k < 0)
-		return fail_config(err, -ENOENT, "node 'kernel' is missing");
-	if (fdt_prop_string(fdt, k, "format", &s) < 0 || loader_parse_format(s, &p.format))
-		return fail_config(err, -EINVAL, "kernel: property 'format' must be flat, elf, "
-			    "multiboot or linux");
-	r = kernel_image(fdt, k, bi, &p, err);
-	if (!r)
-		r = kernel_initrd(fdt, k, bi, &p, err);
-	if (!r)
-		r = kernel_modules(fdt, k, bi, &p, err);
-	if (r)
-		return r;
-	fdt_prop_uint(fdt, k, "load-address", &p.load_addr);
-	fdt_prop_uint(fdt, k, "entry", &p.entry);
-	if (fdt_prop_string(fdt, k, "cmdline", &p.cmdline) < 0)
-		p.cmdline = "";
+	if (k < 0 || !config_kernel_params(fdt, k, bi, CONFIG_THIS_ARCH, &p))
+		return fail_config(err, -ENOENT, "kernel: no image to load");
 	r = arch_vm_prepare_boot(vm, &p);
 	if (r)
 		return fail_config(err, r, "kernel: the guest's boot data does not fit in its RAM "

@@ -517,19 +517,18 @@ static void check_devices(struct config_check *c, int node)
 /* ---- the kernel ---- */
 
 /* The bytes of "image"/"initrd" or of the boot module "module"/"initrd-module" names. */
-static bool kernel_blob(struct config_check *c, int k, const char *prop, const char *mod_prop,
-			const void **data, u64 *size)
+static bool kernel_blob(const struct fdt *fdt, int k, const struct boot_info *bi,
+			const char *prop, const char *mod_prop, const void **data, u64 *size)
 {
-	const struct boot_info *bi = c->run->env->bi;
 	const struct boot_module *m;
 	const char *s;
 	u32 len;
 
-	if (!fdt_prop(c->run->fdt, k, prop, data, &len)) {
+	if (!fdt_prop(fdt, k, prop, data, &len)) {
 		*size = len;
 		return true;
 	}
-	if (fdt_prop_string(c->run->fdt, k, mod_prop, &s) < 0 || !bi)
+	if (fdt_prop_string(fdt, k, mod_prop, &s) < 0 || !bi)
 		return false;
 	m = boot_info_find_module(bi, s);
 	if (!m)
@@ -537,6 +536,41 @@ static bool kernel_blob(struct config_check *c, int k, const char *prop, const c
 	*data = (const void *)(uintptr_t)m->base;
 	*size = m->size;
 	return true;
+}
+
+/* The 'mb-module' nodes' bytes, in file order; false if one names none that can be read. */
+static bool kernel_modules(const struct fdt *fdt, int k, const struct boot_info *bi,
+			   struct load_params *p)
+{
+	struct loader_module *m;
+	int n;
+
+	for (n = fdt_first_subnode(fdt, k); n >= 0 && p->nr_modules < LOADER_MAX_MODULES;
+	     n = fdt_next_subnode(fdt, n)) {
+		m = &p->modules[p->nr_modules++];
+		if (!kernel_blob(fdt, n, bi, "image", "module", &m->data, &m->size))
+			return false;
+		m->cmdline = "";
+		fdt_prop_string(fdt, n, "cmdline", &m->cmdline);
+	}
+	return true;
+}
+
+bool config_kernel_params(const struct fdt *fdt, int k, const struct boot_info *bi, u32 arch,
+			  struct load_params *p)
+{
+	const char *fmt;
+
+	*p = (struct load_params){ .arch = arch, .cmdline = "" };
+	if (fdt_prop_string(fdt, k, "format", &fmt) < 0 || loader_parse_format(fmt, &p->format) ||
+	    !kernel_blob(fdt, k, bi, "image", "module", &p->image, &p->size))
+		return false;
+	if (!kernel_blob(fdt, k, bi, "initrd", "initrd-module", &p->initrd, &p->initrd_size))
+		p->initrd_size = 0;
+	fdt_prop_uint(fdt, k, "load-address", &p->load_addr);
+	fdt_prop_uint(fdt, k, "entry", &p->entry);
+	fdt_prop_string(fdt, k, "cmdline", &p->cmdline);
+	return p->format != IMAGE_MULTIBOOT || kernel_modules(fdt, k, bi, p);
 }
 
 /* Properties that make sense with some formats only. */
@@ -589,46 +623,20 @@ static void check_dtb_slot(struct config_check *c, const struct config_prop *p, 
 			    slot - end);
 }
 
-/* The modules' bytes for the dry run; false if one cannot be read (already said). */
-static bool mb_modules(struct config_check *c, int k, struct load_params *p)
-{
-	const struct fdt *fdt = c->run->fdt;
-	struct loader_module *m;
-	int n;
-
-	for (n = fdt_first_subnode(fdt, k); n >= 0 && p->nr_modules < LOADER_MAX_MODULES;
-	     n = fdt_next_subnode(fdt, n)) {
-		m = &p->modules[p->nr_modules++];
-		if (!kernel_blob(c, n, "image", "module", &m->data, &m->size))
-			return false;
-		if (fdt_prop_string(fdt, n, "cmdline", &m->cmdline) < 0)
-			m->cmdline = "";
-	}
-	return true;
-}
-
 /* The dry run of the loader: the image is judged by the code that will load it. */
 static void check_image(struct config_check *c, int k, u32 format, const char *fmt)
 {
 	const struct config_prop *img = find_row(&config_kernel_kind, "image");
 	const struct config_prop *at = find_row(&config_kernel_kind, "load-address");
 	const struct loader_error *e;
-	static struct load_params p;
+	struct load_params p;
 	char ram[96];
 	int r;
 
-	p = (struct load_params){ .format = format, .arch = config_check_arch(c) };
-	if (!kernel_blob(c, k, "image", "module", &p.image, &p.size))
+	if (!config_kernel_params(c->run->fdt, k, c->run->env->bi, config_check_arch(c), &p))
 		return;
 	if (fdt_prop(c->run->fdt, k, "image", NULL, NULL))
 		img = find_row(&config_kernel_kind, "module");
-	if (!kernel_blob(c, k, "initrd", "initrd-module", &p.initrd, &p.initrd_size))
-		p.initrd_size = 0;
-	if (!mb_modules(c, k, &p))
-		return;
-	fdt_prop_uint(c->run->fdt, k, "load-address", &p.load_addr);
-	if (fdt_prop_string(c->run->fdt, k, "cmdline", &p.cmdline) < 0)
-		p.cmdline = "";
 	r = loader_check(&p, c->ram, c->nr_ram);
 	e = loader_last_error();
 	ram_text(c, ram, sizeof(ram));

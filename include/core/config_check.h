@@ -173,6 +173,16 @@ void check_error(struct config_check *c, const struct config_prop *p, const char
 	__printf(3, 4);
 u32 config_check_arch(const struct config_check *c);
 
+/*
+ * The load parameters of kernel node @k (format, image or its boot
+ * module, initrd, addresses, command line, a multiboot kernel's
+ * 'mb-module' nodes), for the loader's dry run
+ * and for the real load alike; false if it names no usable image.
+ */
+struct load_params;
+bool config_kernel_params(const struct fdt *fdt, int k, const struct boot_info *bi, u32 arch,
+			  struct load_params *p);
+
 /* What is wrong with a blob fdt_init() refused with @err. */
 const char *config_blob_error(int err);
 
