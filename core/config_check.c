@@ -294,6 +294,16 @@ static void claim(struct config_check *c, const struct config_prop *p, bool io_p
 	u32 i;
 
 	range_text(mine, sizeof(mine), base, size);
+	for (i = 0; config_check_arch(c) == CONFIG_X86_64 && i < config_x86_nr_platform; i++) {
+		const struct config_fixed_window *w = &config_x86_platform[i];
+
+		if (w->io_port == io_port && ranges_overlap(base, size, w->base, w->size)) {
+			range_text(other, sizeof(other), w->base, w->size);
+			check_error(c, p, "puts %s at %s, which overlaps %s at %s (every x86 VM "
+				    "has it)", what, mine, w->what, other);
+			return;
+		}
+	}
 	for (i = 0; !io_port && i < c->nr_ram; i++) {
 		if (ranges_overlap(base, size, c->ram[i].base, c->ram[i].size)) {
 			range_text(other, sizeof(other), c->ram[i].base, c->ram[i].size);

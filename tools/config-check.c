@@ -187,6 +187,8 @@ int main(int argc, char **argv)
 	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
 	     node = fdt_next_subnode(&fdt, node))
 		config_check_vm(&run, node);
+	/* The summary after every message, also when both go to one file. */
+	fflush(stdout);
 	fprintf(stderr, "config-check: %s: %u VM%s, %u error%s, %u warning%s\n", file,
 		run.nr_vms, run.nr_vms == 1 ? "" : "s", run.errors, run.errors == 1 ? "" : "s",
 		run.warnings, run.warnings == 1 ? "" : "s");

@@ -43,6 +43,23 @@ enum config_arch {
 #define CONFIG_ARM64_DTB_SLOT		0x200000ULL	/* the top of the first RAM range */
 #define CONFIG_X86_ISA_IRQS		16
 
+/*
+ * What every x86 VM has in place (arch/x86/vplat/): the ports its PC
+ * platform answers before any device of the configuration could, and the
+ * IOAPIC's page. A device placed on one would never be reached, so the
+ * checker refuses it; the platform checks at boot that each port it owns
+ * is in a row here (vplat's fill_port_map()).
+ */
+struct config_fixed_window {
+	u64 base, size;
+	bool io_port;
+	const char *what;
+};
+
+extern const struct config_fixed_window config_x86_platform[];
+extern const u32 config_x86_nr_platform;
+bool config_x86_platform_has(bool io_port, u64 base, u64 size);
+
 #define CONFIG_MSG_MAX		200
 #define CONFIG_PATH_MAX		128
 

@@ -13,6 +13,8 @@
 /* The drivers touch hardware: the probe logic is what is tested here. */
 void pl011_write(uintptr_t base, const char *s, size_t n) {}
 void ns16550_write(uintptr_t base, u8 reg_shift, u8 reg_width, const char *s, size_t n) {}
+int pl011_getc(uintptr_t base) { return -1; }
+int ns16550_getc(uintptr_t base, u8 reg_shift, u8 reg_width) { return -1; }
 
 static struct console_uart u;
 

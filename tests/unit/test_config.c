@@ -1,4 +1,4 @@
-/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"
@@ -149,7 +149,7 @@ static void test_config(void **state)
 		    "\"pci-vga\", which no device model has (see docs/config.md)");
 	expect_dead("bad-kernel", "refused");
 	expect_said("vm bad-kernel: /bad-kernel/kernel: property 'format' is \"bzimage\"; "
-		    "x86_64 VMs take \"flat\", \"elf\" or \"multiboot\"");
+		    "x86_64 VMs take \"flat\", \"elf\", \"multiboot\" or \"linux\"");
 	expect_dead("bad-module", "refused");
 	expect_said("vm bad-module: /bad-module/kernel: property 'module' names boot module "
 		    "\"nope\", which was not loaded");

@@ -1,4 +1,4 @@
-/* SOURCES: core/config_check.c core/config_schema.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config_check.c core/config_schema.c core/config_platform.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fdt_util.h"
@@ -188,6 +188,58 @@ static void test_loader_check_elf_arch(void **state)
 	assert_int_equal(loader_check(&p, ram, 2), -ENOEXEC);
 }
 
+/* "linux" is each architecture's own protocol, chosen by the checked VM's architecture. */
+static void test_loader_check_linux_arch(void **state)
+{
+	static u8 img[0x400];
+	struct load_params p = { .format = IMAGE_LINUX, .image = img, .size = sizeof(img) };
+
+	p.arch = CONFIG_X86_64;
+	assert_int_equal(loader_check(&p, ram, 2), -ENOEXEC);
+	assert_string_equal(loader_last_error()->why, "no boot protocol header (boot_flag 0xaa55, \"HdrS\")");
+	p.arch = CONFIG_ARM64;
+	assert_int_equal(loader_check(&p, ram, 2), -ENOEXEC);
+	assert_string_equal(loader_last_error()->why,
+			    "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)");
+}
+
+/*
+ * A multiboot kernel's modules go through the dry run as well: one that
+ * does not fit above the image is refused with its range.
+ */
+static void test_loader_check_multiboot_modules(void **state)
+{
+	static u8 img[64], mod[0x800];
+	struct load_params p = { .format = IMAGE_MULTIBOOT, .image = img, .size = sizeof(img),
+				 .arch = CONFIG_X86_64, .cmdline = "" };
+	u32 hdr[8] = { 0x1badb002, 1u << 16, 0, 0x1000, 0x1000, 0, 0, 0x1000 };
+
+	hdr[2] = -(hdr[0] + hdr[1]);
+	memcpy(img, hdr, sizeof(hdr));
+	p.modules[0] = (struct loader_module){ mod, sizeof(mod), "m" };
+	p.nr_modules = 1;
+	assert_int_equal(loader_check(&p, ram, 2), -EFAULT);
+	assert_true(loader_last_error()->gpa == 0x2000 &&
+		    loader_last_error()->size == sizeof(mod));
+	/* Without it, the multiboot information above the image is the first that does not fit. */
+	p.nr_modules = 0;
+	assert_int_equal(loader_check(&p, ram, 2), -EFAULT);
+	assert_true(loader_last_error()->gpa >= 0x2000 && loader_last_error()->gpa < 0x3000);
+}
+
+/* A device on a port of the x86 platform would never be reached. */
+static void test_platform_ports(void **state)
+{
+	assert_int_equal(check_dts("/dts-v1/; / { a { compatible = \"microhv,vm\"; cpus = <1>;"
+				   " memory = <0x0 0x0 0x0 0x10000>; kernel { format = \"flat\";"
+				   " image = [f4]; load-address = <0x1000>; }; devices {"
+				   " rtc { compatible = \"microhv,debug-exit\"; io-port = <0x6e>; };"
+				   " }; }; };", CONFIG_X86_64), 1);
+	assert_string_equal(said[0], "vm a: /a/devices/rtc: property 'io-port' puts device "
+			    "'/a/devices/rtc' at 0x6e-0x71, which overlaps the CMOS RTC at "
+			    "0x70-0x71 (every x86 VM has it)");
+}
+
 #define GOOD_KERNEL "kernel { format = \"flat\"; image = [f4]; load-address = <0x1000>; };"
 
 /* Every mistake of a VM, in file order: properties, then subnodes in turn. */
@@ -243,6 +295,9 @@ int main(void)
 		cmocka_unit_test(test_rows_well_formed),
 		cmocka_unit_test(test_loader_check_flat),
 		cmocka_unit_test(test_loader_check_elf_arch),
+		cmocka_unit_test(test_loader_check_linux_arch),
+		cmocka_unit_test(test_loader_check_multiboot_modules),
+		cmocka_unit_test(test_platform_ports),
 		cmocka_unit_test(test_every_error_in_order),
 		cmocka_unit_test(test_good_and_cpu_clash),
 		cmocka_unit_test(test_no_control_characters),

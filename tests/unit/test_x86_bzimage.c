@@ -22,6 +22,12 @@
 #define INIT_SIZE	0x200000
 #define BP		0x10000ULL
 
+/* x86's own (arch/x86/vplat/boot_map.c does the same). */
+int arch_load_linux(struct vm *v, const struct load_params *p, struct vcpu_boot *b)
+{
+	return loader_load_bzimage(v, p, b);
+}
+
 static struct vm *vm;
 static u8 img[IMG_SIZE];
 static u8 initrd[0x2345];
