@@ -69,6 +69,8 @@ static void parse_policy(struct vm *vm, const struct fdt *fdt, int node)
 
 	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0)
 		v->unknown_policy = strcmp(s, "stop") ? VMM_UNKNOWN_IGNORE : VMM_UNKNOWN_STOP;
+	if (fdt_prop_string(fdt, node, "on-reset", &s) >= 0)
+		v->reset_policy = strcmp(s, "stop") ? VMM_RESET_RESTART : VMM_RESET_STOP;
 	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
 	    !vmm_parse_outcome(s, &outcome, &code)) {
 		v->expect = outcome;

@@ -155,6 +155,7 @@ const struct config_node_kind config_root_kind = {
 };
 
 static const char *const access_policies[] = { "ignore", "stop", NULL };
+static const char *const reset_policies[] = { "restart", "stop", NULL };
 static const char *const corruptions[] = { "cr0-nw", NULL };
 static const char *const vm_compatible[] = { "microhv,vm", NULL };
 
@@ -173,6 +174,10 @@ static const struct config_prop vm_props[] = {
 	  "x86_64: as \"ignore\"; arm64: the guest takes an external abort",
 	  "an access no device answers: \"ignore\" (reads all ones on ports, zero on MMIO) "
 	  "or \"stop\" the VM",
+	  "another value" },
+	{ "on-reset", CT_STRING, CONFIG_ANY_ARCH, false, reset_policies, NULL, "\"restart\"",
+	  "a reset the guest asks for (PSCI SYSTEM_RESET, x86 0xcf9 or the 8042): \"restart\" "
+	  "from the pristine images, or \"stop\" the VM (it ends as \"reset\")",
 	  "another value" },
 	{ "expect", CT_STRING, CONFIG_ANY_ARCH, false, NULL, check_expect, "\"exit:0\"",
 	  "how the VM should end: \"exit:N\" (debug-exit value N) or an end's name",

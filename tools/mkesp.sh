@@ -33,9 +33,13 @@ trap 'rm -rf "$tmp"' EXIT
 # the rest of arm64-efi stays out of the ESP.
 grub-mkimage -O arm64-efi -p /EFI/BOOT -o "$tmp/BOOTAA64.EFI" \
 	part_gpt part_msdos fat normal configfile linux echo halt
-# 16 MiB: FAT16 without a partition table, which UEFI mounts as is.
+# FAT without a partition table, which UEFI mounts as is: 16 MiB, or the
+# files plus 8 MiB when a large configuration (guest images) needs more.
+kib=$(du -ck "$tmp/BOOTAA64.EFI" "$image" ${config:+"$config"} | tail -1 | cut -f1)
+mib=$(( kib / 1024 + 8 ))
+[ "$mib" -ge 16 ] || mib=16
 rm -f "$out"
-truncate -s 16M "$out"
+truncate -s "${mib}M" "$out"
 mformat -i "$out" -v MICROHV ::
 mmd -i "$out" ::/EFI ::/EFI/BOOT ::/microhv
 mcopy -i "$out" "$tmp/BOOTAA64.EFI" "$tmp/grub.cfg" ::/EFI/BOOT/

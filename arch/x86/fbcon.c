@@ -9,6 +9,9 @@ extern unsigned char ascii_bitmaps[];
 #define FG_RGB		0xaaaaaa	/* light grey on black, as VGA text */
 #define EGA_ATTR	0x07
 #define TAB_WIDTH	8
+/* The text grid kept in memory: 2048x2048 pixels' worth; a larger screen uses its top left. */
+#define MAX_COLS	256
+#define MAX_ROWS	128
 
 /* Written by the CPU that holds the console lock (core/console.c), or at boot. */
 static struct {
@@ -18,6 +21,14 @@ static struct {
 	u32 fg;			/* the foreground pixel value, RGB only */
 	u32 cols, rows, col, row;
 } con;
+
+/*
+ * What each cell shows. Scrolling redraws the cells that change from it
+ * instead of moving pixels: the framebuffer is mapped uncached, and
+ * reading video memory back is slow enough on real machines (a few MB/s)
+ * that a memmove of the screen per line would take most of a second.
+ */
+static u8 cells[MAX_ROWS][MAX_COLS];
 
 static u32 scale(u32 v8, u8 pos, u8 size)
 {
@@ -55,6 +66,7 @@ static void draw_glyph(u32 col, u32 row, u8 c)
 
 static void put_cell(u32 col, u32 row, u8 c)
 {
+	cells[row][col] = c;
 	if (con.fb.kind == BOOT_FB_EGA_TEXT) {
 		volatile u16 *cell = (volatile u16 *)(con.base + (u64)row * con.fb.pitch) + col;
 
@@ -64,19 +76,22 @@ static void put_cell(u32 col, u32 row, u8 c)
 	}
 }
 
-static u32 row_bytes(void)
+static void update_cell(u32 col, u32 row, u8 c)
 {
-	return con.fb.kind == BOOT_FB_EGA_TEXT ? con.fb.pitch : con.fb.pitch * FBCON_GLYPH_H;
+	if (cells[row][col] != c)
+		put_cell(col, row, c);
 }
 
 /* Up one text line; the bottom line is blanked. */
 static void scroll(void)
 {
-	u32 col;
+	u32 row, col;
 
-	memmove(con.base, con.base + row_bytes(), (u64)row_bytes() * (con.rows - 1));
+	for (row = 0; row + 1 < con.rows; row++)
+		for (col = 0; col < con.cols; col++)
+			update_cell(col, row, cells[row + 1][col]);
 	for (col = 0; col < con.cols; col++)
-		put_cell(col, con.rows - 1, ' ');
+		update_cell(col, con.rows - 1, ' ');
 	con.row = con.rows - 1;
 }
 
@@ -134,6 +149,8 @@ int fbcon_init(const struct boot_fb *fb)
 		con.rows = fb->height / FBCON_GLYPH_H;
 		con.fg = rgb_pixel(FG_RGB);
 	}
+	con.cols = MIN(con.cols, (u32)MAX_COLS);
+	con.rows = MIN(con.rows, (u32)MAX_ROWS);
 	if (!con.cols || !con.rows) {
 		con.fb.kind = BOOT_FB_NONE;
 		return -ENODEV;

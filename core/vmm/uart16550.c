@@ -1,4 +1,5 @@
 #include <core/arch.h>
+#include <core/console.h>
 #include <core/heap.h>
 #include <core/timer.h>
 #include <core/vmm.h>
@@ -12,8 +13,9 @@
  * interrupt-driven drivers (Linux's 8250) make progress. The receiver is
  * empty, except on the one UART of the configuration marked
  * "console-input": what is typed on the hypervisor's console reaches it
- * through a 16-byte FIFO with the received-data interrupt (an
- * interactive guest shell).
+ * through a 16-byte FIFO with the received-data interrupt, and what it
+ * sends goes to the console raw, unprefixed and unbuffered (an
+ * interactive guest shell, whose prompt has no newline).
  *
  * Any vCPU thread of the VM and the console poll may call in: @lock
  * serializes the registers. The poll is a timer of the CPU of the first
@@ -80,7 +82,10 @@ static void uart_tx(struct vmm_device *dev, char c)
 {
 	struct uart16550 *u = dev->state;
 
-	vmm_line_putc(dev->vm, &u->line, c);
+	if (u->console_input)
+		printk("%c", c);
+	else
+		vmm_line_putc(dev->vm, &u->line, c);
 }
 
 static u8 rx_pop(struct uart16550 *u)

@@ -297,7 +297,7 @@ static int handle_system_event(struct vcpu *vcpu)
 		vmm_stop_vm(vcpu->vm, VMM_OUTCOME_ERROR, type, "unknown system event %u", type);
 		return 1;
 	}
-	if (type == HV_SYSTEM_EVENT_RESET) {
+	if (type == HV_SYSTEM_EVENT_RESET && vcpu->vm->vmm->reset_policy == VMM_RESET_RESTART) {
 		request_reset(vcpu);
 		return 0;
 	}

@@ -68,6 +68,12 @@ enum vmm_unknown_policy {
 	VMM_UNKNOWN_STOP,
 };
 
+/* What a guest's reset request (PSCI SYSTEM_RESET, x86 0xcf9 or the 8042) does. */
+enum vmm_reset_policy {
+	VMM_RESET_RESTART,	/* the VM starts again from its pristine images (core/vm_reset.c) */
+	VMM_RESET_STOP,		/* the VM ends, with the outcome "reset" */
+};
+
 struct vmm_vm {
 	struct vm *vm;		/* NULL once the VM is destroyed */
 	char name[VM_NAME_MAX];
@@ -81,6 +87,7 @@ struct vmm_vm {
 	 */
 	struct vmm_device *last_hit[VMM_NR_SPACES];
 	u32 unknown_policy;
+	u32 reset_policy;	/* enum vmm_reset_policy: "on-reset" */
 	u32 warned_unknown;
 	u64 unknown_accesses;	/* atomic: every access that found no device */
 

@@ -208,6 +208,8 @@ static int setup(void **state)
 	svm.plat.vm = vm;
 	sv = (struct svm_vcpu){ .vmcb = vmcb, .vmcb_pa = (paddr_t)(uintptr_t)vmcb, .vcpu = vcpu,
 				.svm = &svm, .is_bsp = true, .timer_fired = &timer_fired };
+	sv.vmcb01 = vmcb;
+	sv.vmcb01_pa = sv.vmcb_pa;
 	vlapic_init(&sv.lapic, vcpu, true);	/* as arch_vcpu_init() does */
 	vcpu->irqchip = &sv.lapic;
 	svm_caps.decode_assists = false;
@@ -585,6 +587,141 @@ static void test_interrupt_window(void **state)
 	assert_int_equal(entry_event[1], EVT(0x30, EVTINJ_TYPE_INTR));
 	assert_false(entry_int_ctl[1] & V_IRQ);
 	assert_false(entry_intercepts[1] & INTERCEPT_VINTR);
+}
+
+/* ---- the local APIC at entry ---- */
+
+static void guest_clears_v_tpr(void)
+{
+	vmcb->save.rflags |= X86_RFLAGS_IF;
+	vmcb->control.int_ctl &= ~V_TPR_MASK;
+}
+
+/* The IRET the intercept stopped at has run: RIP is past it. */
+static void guest_iret_done(void)
+{
+	vmcb->save.rip += 2;
+}
+
+static void apic_on(void)
+{
+	u64 v = 0x1ff;
+
+	vlapic_mmio_access(&sv.lapic, 0xfee00000 + APIC_SVR, 4, true, &v);
+}
+
+static void set_tpr(u32 tpr)
+{
+	u64 v = tpr;
+
+	vlapic_mmio_access(&sv.lapic, 0xfee00000 + APIC_TPR, 4, true, &v);
+}
+
+static void test_apic_interrupt_injected(void **state)
+{
+	apic_on();
+	vmcb->save.rflags = 0x202;
+	vlapic_accept_fixed(&sv.lapic, 0x41, false);
+	vlapic_accept_fixed(&sv.lapic, 0x82, false);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	/* The highest vector first, and it moves from IRR to ISR. */
+	assert_int_equal(entry_event[0], EVT(0x82, EVTINJ_TYPE_INTR));
+	assert_int_equal(vlapic_reg(&sv.lapic, APIC_ISR + 0x40), BIT(2));
+	assert_int_equal(vlapic_reg(&sv.lapic, APIC_IRR + 0x40), 0);
+	/* 0x41 waits for the EOI: its class is below the one in service, and no window opens. */
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0);
+	assert_false(entry_int_ctl[0] & V_IRQ);
+}
+
+static void test_apic_interrupt_window_and_tpr(void **state)
+{
+	apic_on();
+	vmcb->save.rflags = 0x2;
+	vlapic_accept_fixed(&sv.lapic, 0x75, false);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	/* IF=0: the window for any priority. */
+	assert_int_equal(entry_event[0], 0);
+	assert_int_equal(entry_int_ctl[0] & (V_IRQ | V_IGN_TPR), V_IRQ | V_IGN_TPR);
+	/* Held back by the TPR: no window (event.c says why), the TPR in V_TPR. */
+	vmcb->save.rflags = 0x202;
+	set_tpr(0x80);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0);
+	assert_false(entry_int_ctl[0] & V_IRQ);
+	assert_false(entry_intercepts[0] & INTERCEPT_VINTR);
+	assert_int_equal(entry_int_ctl[0] & V_TPR_MASK, 8);
+	/* The guest writes CR8 = 0 (V_TPR): at its next exit the APIC's TPR follows. */
+	SCRIPT({ SVM_EXIT_INTR, .guest = guest_clears_v_tpr });
+	run();
+	assert_int_equal(vlapic_reg(&sv.lapic, APIC_TPR), 0);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], EVT(0x75, EVTINJ_TYPE_INTR));
+}
+
+static void test_nmi_blocked_until_iret(void **state)
+{
+	vmcb->save.rflags = 0x2;			/* IF=0 does not hold an NMI */
+	vlapic_post_nmi(&sv.lapic);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], EVT(2, EVTINJ_TYPE_NMI));
+	assert_true(entry_intercepts[0] & INTERCEPT_IRET);
+	/* A second NMI while the first is in service waits. */
+	vlapic_post_nmi(&sv.lapic);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0);
+	/* The IRET exits before it runs: still blocked until RIP has moved on. */
+	vmcb->save.rip = CODE + 0x40;
+	SCRIPT({ SVM_EXIT_IRET }, { SVM_EXIT_INTR, .guest = guest_iret_done });
+	run();
+	assert_int_equal(entry_event[1], 0);
+	assert_false(entry_intercepts[1] & INTERCEPT_IRET);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], EVT(2, EVTINJ_TYPE_NMI));
+}
+
+/* INIT: the vCPU waits (enters nothing); SIPI: real mode at vector * 4 KiB. */
+static void test_init_then_sipi_restarts_in_real_mode(void **state)
+{
+	vlapic_post_init(&sv.lapic);
+	SCRIPT();
+	assert_int_equal(run(), VCPU_BLOCK);
+	assert_int_equal(vlapic_run_state(&sv.lapic), VLAPIC_WAIT_SIPI);
+	assert_false(svm_has_deliverable_interrupt(&sv));
+	assert_true(vlapic_post_sipi(&sv.lapic, 0x9a));
+	__atomic_fetch_or(&sv.lapic.events, VLAPIC_EV_SIPI, __ATOMIC_RELAXED);
+	SCRIPT({ SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(vmcb->save.cs.selector, 0x9a00);
+	assert_int_equal(vmcb->save.cs.base, 0x9a000);
+	assert_int_equal(vmcb->save.rip, 0);
+	assert_int_equal(vmcb->save.cr0, X86_CR0_CD | X86_CR0_NW | X86_CR0_ET);
+	assert_int_equal(svm_cpu_mode(vmcb), X86_MODE_16);
+	/* INIT reset the APIC: software-disabled. */
+	assert_int_equal(vlapic_reg(&sv.lapic, APIC_SVR), 0xff);
+}
+
+/* LINT0 masked: the 8259's interrupt does not reach vCPU 0. */
+static void test_8259_needs_lint0(void **state)
+{
+	u64 v = APIC_LVT_MASKED | 0x700;
+
+	vmcb->save.rflags = 0x202;
+	apic_on();
+	vlapic_mmio_access(&sv.lapic, 0xfee00000 + APIC_LVT_LINT0, 4, true, &v);
+	svm.plat.intr = 1;
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0);
+	assert_int_equal(plat_acks, 0);
 }
 
 static void test_interrupt_shadow_holds_back(void **state)
@@ -1260,6 +1397,11 @@ int main(void)
 		T(test_hlt_waits_for_interrupt),
 		T(test_interrupt_window),
 		T(test_interrupt_shadow_holds_back),
+		T(test_apic_interrupt_injected),
+		T(test_apic_interrupt_window_and_tpr),
+		T(test_nmi_blocked_until_iret),
+		T(test_init_then_sipi_restarts_in_real_mode),
+		T(test_8259_needs_lint0),
 		T(test_interrupted_delivery_reinjected),
 		T(test_only_vcpu0_gets_8259_interrupts),
 		T(test_timer_interrupt_stops_reentry),

@@ -10,10 +10,14 @@
  * priority class). An interrupt that cannot be taken yet (IF=0, or the
  * STI/MOV SS shadow) opens a window: V_IRQ with the VINTR intercept
  * makes the CPU exit as soon as the guest could take it. An APIC
- * interrupt that only the TPR holds back opens a window at its priority
- * class without V_IGN_TPR, so that the guest lowering CR8 (which does
- * not exit) lets it in. One held back by a vector in service waits for
- * the EOI, which exits.
+ * interrupt held back by a vector in service waits for the EOI, which
+ * exits; one held back by the TPR waits for the TPR write, which exits
+ * through the xAPIC page or the x2APIC MSR, but not through CR8 (V_TPR):
+ * lowered there, it goes in at the vCPU's next exit. No window at the
+ * vector's priority is opened for CR8: QEMU 7.2's TCG (our test machine)
+ * aborts on the assertion qemu_mutex_iothread_locked() in
+ * tcg_handle_interrupt() when a CR8 write makes such a virtual interrupt
+ * deliverable (observed with the x86-vm-apic suite).
  *
  * NMI blocking lasts until the guest's IRET: the IRET intercept exits
  * before the IRET runs, so blocking ends once RIP has moved on; an NMI
@@ -128,25 +132,6 @@ int svm_exit_iret(struct svm_vcpu *sv)
 	return VCPU_RESUME;
 }
 
-/*
- * The window for an APIC interrupt that only the TPR holds back: a
- * virtual interrupt of its priority class, which the CPU takes once the
- * guest's CR8 (V_TPR) drops below it. The APM compares "higher than";
- * QEMU's TCG takes it at an equal TPR too, and would exit again and
- * again while the TPR equals the class: in that one case no window is
- * opened, and the interrupt waits for the vCPU's next exit (a TPR write
- * through the xAPIC page always exits; only a CR8 write to below the
- * class is noticed late).
- */
-static u64 tpr_window(struct svm_vcpu *sv)
-{
-	u32 class = vlapic_pending_class(&sv->lapic);
-
-	if (class == vlapic_tpr(&sv->lapic) >> 4)
-		return 0;
-	return V_IRQ | (u64)class << V_INTR_PRIO_SHIFT;
-}
-
 /* The vector the CPU takes now: the 8259 acknowledges its own; the APIC moves IRR to ISR. */
 static u8 acknowledge(struct svm_vcpu *sv, bool extint, int vector)
 {
@@ -164,8 +149,8 @@ static u8 acknowledge(struct svm_vcpu *sv, bool extint, int vector)
 void svm_deliver_events(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
-	bool tpr_only = false, extint = sv->gif && svm_extint_pending(sv);
-	int vector = (sv->gif && !extint) ? vlapic_pending_vector(&sv->lapic, &tpr_only) : -1;
+	bool extint = sv->gif && svm_extint_pending(sv);
+	int vector = (sv->gif && !extint) ? vlapic_pending_vector(&sv->lapic) : -1;
 	bool pending = (extint || vector >= 0) && !svm_l1_intercepts_intr(sv);
 	bool injected_by_l1 = sv->nested.guest_mode && (c->event_inj & EVTINJ_VALID);
 	bool nmi = svm_nmi_pending(sv) && !sv->nested.guest_mode;
@@ -186,8 +171,6 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	}
 	if (pending || (nmi && sv->awaiting_iret))
 		window = WINDOW_ANY;
-	else if (tpr_only && !svm_l1_intercepts_intr(sv))
-		window = tpr_window(sv);
 	set_window(sv, sv->nested.guest_mode ? 0 : window);
 }
 

@@ -38,7 +38,6 @@
 #define X86_VEC_GP		13
 #define X86_CR4_PCE		BIT(8)
 
-
 /* DEBUGCTL: LBR, BTF and the four PB (performance-monitor pin) bits. */
 #define DEBUGCTL_BITS		0x3fULL
 
@@ -487,9 +486,16 @@ static bool first_sighting(struct svm_vm *svm, u32 index)
 	return true;
 }
 
+/*
+ * Once per VM and number, and rate-limited across all VMs: a guest that
+ * sweeps the MSR space (thousands of numbers) must not flood the shared
+ * console once the per-VM record is full.
+ */
 static int unknown_msr(struct svm_vcpu *sv, u32 index, bool write)
 {
-	if (first_sighting(sv->svm, index))
+	static struct ratelimit rl = RATELIMIT_INIT;
+
+	if (first_sighting(sv->svm, index) && ratelimit_allow(&rl, "unknown MSRs"))
 		pr_warn("vm %s vCPU %u: %s of MSR %#x, which is not emulated: #GP "
 			"(reported once per MSR)\n", sv->vcpu->vm->name, sv->vcpu->id,
 			write ? "WRMSR" : "RDMSR", index);

@@ -94,9 +94,33 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
  * not modelled): a reset of an x86 VM is refused, and vm_reset() leaves
  * it DEAD, until the ASID and the virtual platform have a reset of their own.
  */
+/*
+ * Every vCPU is put (arch_vcpu_put(): no timer of the VM is armed) and
+ * powered off; core reloaded RAM and will boot vCPU 0 again, the others
+ * wait for INIT and SIPI as after power-on. What the vCPUs carried from
+ * the old life goes (events in flight, a half-done MMIO, a final exit,
+ * their APICs), the platform's chips go back to power-on, and each vCPU
+ * flushes its ASID at its next VMRUN: the old life's translations,
+ * global ones included, must not serve the new one.
+ */
 int arch_vm_reset(struct vm *vm)
 {
-	return -EOPNOTSUPP;
+	struct svm_vm *svm = vm->arch;
+	u32 i;
+
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct svm_vcpu *sv = vm->vcpus[i]->arch;
+
+		sv->reinject = sv->pending_event = 0;
+		sv->final_exit = 0;
+		sv->mmio_pending_write = false;
+		sv->window_requested = false;
+		sv->nmi_masked = sv->awaiting_iret = false;
+		sv->flush_tlb = true;
+		vlapic_init(&sv->lapic, vm->vcpus[i], sv->is_bsp);
+	}
+	vplat_reset(&svm->plat);
+	return 0;
 }
 
 int arch_vm_finalize(struct vm *vm)
@@ -206,9 +230,12 @@ int arch_vcpu_init(struct vcpu *vcpu)
 void arch_vcpu_put(struct vcpu *vcpu)
 {
 	struct svm_vm *svm = vcpu->vm->arch;
+	struct svm_vcpu *sv = vcpu->arch;
 
 	if (svm->plat.pit_timer.armed && svm->plat.pit_timer.cpu == cpu_id())
 		timer_cancel(&svm->plat.pit_timer);
+	/* The APIC timer is armed on this vCPU's CPU only. */
+	vlapic_put(&sv->lapic);
 }
 
 void arch_vcpu_destroy(struct vcpu *vcpu)

@@ -26,16 +26,34 @@ struct pending {
 	struct apic_msg msg[PINS];
 };
 
-void vioapic_init(struct vioapic *io, struct vm *vm)
+/* Caller holds the lock, or nobody else can reach @io yet. */
+static void reset_registers(struct vioapic *io)
 {
 	unsigned int i;
 
-	memset(io, 0, sizeof(*io));
-	spin_lock_init(&io->lock);
 	io->id = VPLAT_IOAPIC_ID << 24;
 	for (i = 0; i < PINS; i++)
 		io->rte[i] = RTE_MASKED;
+}
+
+void vioapic_init(struct vioapic *io, struct vm *vm)
+{
+	memset(io, 0, sizeof(*io));
+	spin_lock_init(&io->lock);
+	reset_registers(io);
 	io->vm = vm;
+}
+
+/*
+ * The registers go back to their reset values; the lines keep their
+ * levels (the devices' state is theirs), and a masked pin sends nothing.
+ */
+void vioapic_reset(struct vioapic *io)
+{
+	spin_lock(&io->lock);
+	io->regsel = 0;
+	reset_registers(io);
+	spin_unlock(&io->lock);
 }
 
 static bool asserted(const struct vioapic *io, u32 pin)

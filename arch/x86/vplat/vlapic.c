@@ -42,6 +42,13 @@
 #define XAPIC_ONLY	BIT(2)	/* no x2APIC MSR: #GP there */
 #define X2APIC_ONLY	BIT(3)	/* reserved in the xAPIC page */
 #define X2_RO		BIT(4)	/* read-only in x2APIC mode (ID, LDR) */
+/*
+ * An LVT: its delivery status (bit 12) and remote IRR (bit 14) are read
+ * only, and a WRMSR that carries them back is no #GP (they are not
+ * reserved): Linux writes LINT0 as 0x5700 when it leaves the APIC.
+ */
+#define LVT		BIT(5)
+#define LVT_RO_BITS	(BIT(12) | BIT(14))
 
 struct vlapic_row {
 	u16 offset;
@@ -149,29 +156,17 @@ bool vlapic_accept_fixed(struct vlapic *a, u8 vector, bool level)
 	return true;
 }
 
-int vlapic_pending_vector(const struct vlapic *a, bool *tpr_only)
+int vlapic_pending_vector(const struct vlapic *a)
 {
-	int irrv, isrv;
+	int irrv;
 
-	*tpr_only = false;
 	/* Every entry asks: one load answers "nothing pending". */
 	if (!__atomic_load_n(&a->irr_words, __ATOMIC_ACQUIRE))
 		return -1;
 	irrv = highest_vector(a, APIC_IRR);
 	if (irrv < 0 || vlapic_mode(a) == VLAPIC_DISABLED)
 		return -1;
-	if (((u32)irrv & 0xf0) > (vlapic_ppr(a) & 0xf0))
-		return irrv;
-	isrv = highest_vector(a, APIC_ISR);
-	*tpr_only = isrv < 0 || ((u32)irrv & 0xf0) > ((u32)isrv & 0xf0);
-	return -1;
-}
-
-u32 vlapic_pending_class(const struct vlapic *a)
-{
-	int irrv = highest_vector(a, APIC_IRR);
-
-	return irrv < 0 ? 0 : (u32)irrv >> 4;
+	return ((u32)irrv & 0xf0) > (vlapic_ppr(a) & 0xf0) ? irrv : -1;
 }
 
 void vlapic_ack(struct vlapic *a, u8 vector)
@@ -496,12 +491,12 @@ static const struct vlapic_row rows[] = {
 	{ APIC_ESR, 1, R | W, 0, read_esr, write_esr },
 	{ APIC_ICR_LO, 1, R | W, ICR_WMASK, NULL, write_icr_lo },
 	{ APIC_ICR_HI, 1, R | W | XAPIC_ONLY, 0xff000000u, NULL, NULL },
-	{ APIC_LVT_TIMER, 1, R | W, 0x700ff, NULL, write_lvt_timer },
-	{ APIC_LVT_THERM, 1, R | W, 0x107ff, NULL, write_lvt },
-	{ APIC_LVT_PERF, 1, R | W, 0x107ff, NULL, write_lvt },
-	{ APIC_LVT_LINT0, 1, R | W, 0x1a7ff, NULL, write_lvt },
-	{ APIC_LVT_LINT1, 1, R | W, 0x1a7ff, NULL, write_lvt },
-	{ APIC_LVT_ERROR, 1, R | W, 0x100ff, NULL, write_lvt },
+	{ APIC_LVT_TIMER, 1, R | W | LVT, 0x700ff, NULL, write_lvt_timer },
+	{ APIC_LVT_THERM, 1, R | W | LVT, 0x107ff, NULL, write_lvt },
+	{ APIC_LVT_PERF, 1, R | W | LVT, 0x107ff, NULL, write_lvt },
+	{ APIC_LVT_LINT0, 1, R | W | LVT, 0x1a7ff, NULL, write_lvt },
+	{ APIC_LVT_LINT1, 1, R | W | LVT, 0x1a7ff, NULL, write_lvt },
+	{ APIC_LVT_ERROR, 1, R | W | LVT, 0x100ff, NULL, write_lvt },
 	{ APIC_TIMER_ICR, 1, R | W, 0xffffffffu, NULL, write_timer_icr },
 	{ APIC_TIMER_CCR, 1, R, 0, read_timer_ccr, NULL },
 	{ APIC_TIMER_DCR, 1, R | W, 0xb, NULL, NULL },
@@ -626,9 +621,9 @@ int vlapic_msr_write(struct vlapic *a, u32 msr, u64 val)
 		send_ipi(a, (u32)val, (u32)(val >> 32), true);
 		return 0;
 	}
-	if ((val >> 32) || ((u32)val & ~row->wmask))
+	if ((val >> 32) || ((u32)val & ~(row->wmask | ((row->flags & LVT) ? LVT_RO_BITS : 0))))
 		return -EINVAL;
-	row_write(a, row, off, (u32)val);
+	row_write(a, row, off, (u32)val & row->wmask);
 	return 0;
 }
 
@@ -720,6 +715,11 @@ void vlapic_init(struct vlapic *a, struct vcpu *vcpu, bool bsp)
 }
 
 void vlapic_destroy(struct vlapic *a)
+{
+	timer_stop(a);
+}
+
+void vlapic_put(struct vlapic *a)
 {
 	timer_stop(a);
 }

@@ -321,20 +321,47 @@ void vplat_sync(struct vplatform *p)
  * clock is then the same on every run (tests can check the date), and
  * the hypervisor needs no host RTC driver. A guest sets it as on a PC.
  */
-void vplat_init(struct vplatform *p, struct vm *vm)
+/*
+ * The chips' state after a reset; the caller holds the lock once others
+ * may call in. The RTC is not among them: its clock and CMOS RAM are
+ * battery-backed and outlive a reset, as on a PC.
+ */
+static void reset_chips(struct vplatform *p)
 {
-	u64 now = arch_time_ns();
-
-	if (!vplat_port_map[0])
-		fill_port_map();
-	spin_lock_init(&p->lock);
 	vpic_reset(&p->pic);
 	vpit_reset(&p->pit);
 	vkbc_reset(&p->kbc);
 	vpm_reset(&p->pm);
-	vrtc_reset(&p->rtc, VPLAT_RTC_EPOCH, now);
-	p->start_ns = now;
+	p->start_ns = arch_time_ns();
+	p->port61 = 0;
+	p->refresh = false;
+	p->sci = false;
+	p->pit_deadline = 0;
+	__atomic_store_n(&p->pit_dirty, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->intr, 0, __ATOMIC_RELEASE);
+}
+
+void vplat_init(struct vplatform *p, struct vm *vm)
+{
+	if (!vplat_port_map[0])
+		fill_port_map();
+	spin_lock_init(&p->lock);
+	reset_chips(p);
+	vrtc_reset(&p->rtc, VPLAT_RTC_EPOCH, arch_time_ns());
 	timer_init(&p->pit_timer, pit_expired);
 	vioapic_init(&p->ioapic, vm);
 	p->vm = vm;
+}
+
+/*
+ * A VM reset, with every vCPU parked (the PIT's timer was cancelled by
+ * vCPU 0's put): VMM device threads may still raise lines, hence the
+ * locks; a line they hold high is high again at their next change.
+ */
+void vplat_reset(struct vplatform *p)
+{
+	spin_lock(&p->lock);
+	reset_chips(p);
+	spin_unlock(&p->lock);
+	vioapic_reset(&p->ioapic);
 }

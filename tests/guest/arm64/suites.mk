@@ -119,8 +119,9 @@ vm-suites:
 		-initrd $(BUILD)/tests/configs/exits.dtb
 	$(Q)tools/run-suite arm64-vm-hostile-a --timeout 240 \
 		--expect $(call a64_stopped,gicsweep,exit) --expect $(call a64_stopped,sgiflood,exit) \
+		--expect $(call a64_stopped,timerzero,exit) \
 		--expect $(call a64_stopped,neighbour,exit) --expect $(A64_ALL_AS_EXPECTED) \
-		-- $(call a64_vms,hostile-a) -smp 5
+		-- $(call a64_vms,hostile-a) -smp 6
 	$(Q)tools/run-suite arm64-vm-hostile-b --timeout 240 \
 		--expect $(call a64_stopped,smccc,exit) --expect $(call a64_stopped,pscibad,exit) \
 		--expect $(call a64_stopped,sysregs,exit) \

@@ -104,10 +104,9 @@ static void test_tpr_ppr(void)
 	ok(prio_hits == 0 && (apic_read(APIC_IRR + 0x30) & (1u << (PRIO_VECTOR - 0x60))),
 	   "TPR 0x80 holds vector 0x75 back in IRR");
 	/*
-	 * Through CR8, which does not exit: the hypervisor's TPR window (V_IRQ
-	 * at the vector's class) lets it in where the CPU honours it; QEMU's
-	 * TCG does not re-check a virtual interrupt after a CR8 write, so the
-	 * CPUID exit after it is where the hypervisor sees the new TPR.
+	 * Through CR8, which does not exit: the hypervisor sees the new TPR
+	 * (V_TPR) at the next exit, the CPUID here (arch/x86/svm/event.c says
+	 * why no window waits for the CR8 write).
 	 */
 	sti();
 	write_cr8(0);

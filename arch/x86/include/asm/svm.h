@@ -256,10 +256,8 @@ static inline bool svm_extint_pending(const struct svm_vcpu *sv)
 /* An interrupt the guest would take with IF=1 (the 8259's or the APIC's); GIF holds both. */
 static inline bool svm_intr_pending(const struct svm_vcpu *sv)
 {
-	bool tpr_only;
-
 	return sv->gif && (svm_extint_pending(sv) || (vlapic_irr_maybe(&sv->lapic) &&
-						      vlapic_pending_vector(&sv->lapic, &tpr_only) >= 0));
+						      vlapic_pending_vector(&sv->lapic) >= 0));
 }
 
 /* An NMI to inject: one is posted, none is in service, and the guest (L1) runs. */

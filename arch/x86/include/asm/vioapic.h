@@ -66,6 +66,8 @@ struct vioapic {
 };
 
 void vioapic_init(struct vioapic *io, struct vm *vm);
+/* The registers' reset values (a VM reset); line levels are kept. */
+void vioapic_reset(struct vioapic *io);
 /* The MMIO page, at @offset from the base; 0 always (absent registers are architectural). */
 int vioapic_read(struct vioapic *io, u64 offset, u32 size, u64 *val);
 int vioapic_write(struct vioapic *io, u64 offset, u32 size, u64 val);

@@ -160,14 +160,8 @@ static inline u32 vlapic_tpr(const struct vlapic *a)
 
 /* A fixed interrupt for this APIC (a sender or its own LVTs): false if not accepted. */
 bool vlapic_accept_fixed(struct vlapic *a, u8 vector, bool level);
-/*
- * The interrupt the vCPU would take next: the highest IRR vector above
- * PPR's class, or -1. @tpr_only set: something is pending that only the
- * TPR holds back (an interrupt window for CR8 writes is worth opening).
- */
-int vlapic_pending_vector(const struct vlapic *a, bool *tpr_only);
-/* The priority class (vector / 16) of the highest IRR vector, 0 if none. */
-u32 vlapic_pending_class(const struct vlapic *a);
+/* The interrupt the vCPU would take next: the highest IRR vector above PPR's class, or -1. */
+int vlapic_pending_vector(const struct vlapic *a);
 /* The CPU takes @vector: IRR to ISR. */
 void vlapic_ack(struct vlapic *a, u8 vector);
 /* The 8259's INTR reaches the CPU: the APIC is globally disabled, or LINT0 is unmasked ExtINT. */
@@ -200,6 +194,11 @@ struct apic_msg;
 bool apic_bus_targets(const struct vlapic *t, u32 vcpu_id, const struct apic_msg *m);
 
 /* The vCPU's thread before it frees the vCPU: the timer stops. */
+/*
+ * The vCPU leaves its CPU for good or for a VM reset: its timer stops,
+ * on that CPU (a core timer leaves only the list of the CPU it is on).
+ */
+void vlapic_put(struct vlapic *a);
 void vlapic_destroy(struct vlapic *a);
 
 #endif

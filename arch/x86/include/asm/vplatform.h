@@ -56,6 +56,8 @@ struct vplatform {
 #define VPLAT_RTC_EPOCH		1735689600ULL
 
 void vplat_init(struct vplatform *p, struct vm *vm);
+/* Every chip but the battery-backed RTC back to its reset state (a VM reset). */
+void vplat_reset(struct vplatform *p);
 
 /* What an access asked of the machine, beyond its value (vplat_io()'s positive results). */
 #define VPLAT_IO_POWER_OFF	1	/* ACPI S5 */
