@@ -196,7 +196,8 @@ static void test_loader_check_linux_arch(void **state)
 
 	p.arch = CONFIG_X86_64;
 	assert_int_equal(loader_check(&p, ram, 2), -ENOEXEC);
-	assert_string_equal(loader_last_error()->why, "no boot protocol header (boot_flag 0xaa55, \"HdrS\")");
+	assert_string_equal(loader_last_error()->why,
+			    "no boot protocol header (boot_flag 0xaa55, \"HdrS\")");
 	p.arch = CONFIG_ARM64;
 	assert_int_equal(loader_check(&p, ram, 2), -ENOEXEC);
 	assert_string_equal(loader_last_error()->why,
@@ -233,7 +234,8 @@ static void test_platform_ports(void **state)
 	assert_int_equal(check_dts("/dts-v1/; / { a { compatible = \"microhv,vm\"; cpus = <1>;"
 				   " memory = <0x0 0x0 0x0 0x10000>; kernel { format = \"flat\";"
 				   " image = [f4]; load-address = <0x1000>; }; devices {"
-				   " rtc { compatible = \"microhv,debug-exit\"; io-port = <0x6e>; };"
+				   " rtc { compatible = \"microhv,debug-exit\";"
+				   " io-port = <0x6e>; };"
 				   " }; }; };", CONFIG_X86_64), 1);
 	assert_string_equal(said[0], "vm a: /a/devices/rtc: property 'io-port' puts device "
 			    "'/a/devices/rtc' at 0x6e-0x71, which overlaps the CMOS RTC at "
