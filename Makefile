@@ -2,6 +2,8 @@
 #
 #   make [ARCH=x86_64|arm64]   build the hypervisor image
 #   make run [ARCH=...]        boot it in QEMU with the built-in default VMs
+#   make run CONFIG=my.dts     ... with your own VMs (README: "Run your own VM")
+#   make help                  every target and variable
 #   make check                 every test suite, both architectures
 #   make bench                 benchmarks (never fail the tests)
 #   make fuzz                  libFuzzer targets, FUZZ_SECONDS (20) each
@@ -109,10 +111,18 @@ $(HV_ELF): $(OBJS) $(LDSCRIPT)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(LD) $(LDFLAGS) -T $(LDSCRIPT) -o $@ $(OBJS)
 
+# make run CONFIG=my.dts: the user's configuration, compiled with dtc
+# (mk/run.mk) and handed over as the hypervisor's "config" boot module.
+RUN_CPUS := 4
+ifneq ($(CONFIG),)
+RUN_DTB := $(BUILD)/run/$(basename $(notdir $(CONFIG))).dtb
+endif
+
 include mk/$(ARCH).mk
 include mk/deps.mk
 include mk/tests.mk
 include mk/fuzz.mk
+include mk/run.mk
 
 # The built-in configuration: configs/default-<arch>.dts with the guest
 # images it /incbin/s from $(BUILD)/guests (DEFAULT_CONFIG_DEPS, set by the

@@ -1,18 +1,15 @@
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/loader.h>
 #include <core/percpu.h>
 #include <core/vmm.h>
-#include <lib/bitmap.h>
 #include <lib/errno.h>
 #include <lib/printf.h>
 #include <lib/string.h>
 
 extern const struct vmm_device_type vmm_device_types[];
 extern const unsigned int vmm_nr_device_types;
-
-/* Physical CPUs already given to a vCPU: the partitioning is static. */
-static DECLARE_BITMAP(cpus_taken, MAX_CPUS);
 
 int fail_config(struct config_error *err, int code, const char *fmt, ...)
 {
@@ -24,38 +21,21 @@ int fail_config(struct config_error *err, int code, const char *fmt, ...)
 	return code;
 }
 
-static u32 be32(const void *p)
-{
-	const u8 *b = p;
-
-	return (u32)b[0] << 24 | (u32)b[1] << 16 | (u32)b[2] << 8 | b[3];
-}
-
-static u64 be64(const void *p)
-{
-	return (u64)be32(p) << 32 | be32((const u8 *)p + 4);
-}
-
+/*
+ * The builders below read a VM node that config_check_vm() accepted:
+ * every property there has its type and a valid value, each CPU is
+ * online and given once, and the layout fits. What remains to fail is
+ * what only building shows: memory running out.
+ */
 static int parse_cpus(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	const void *val;
-	u32 len, i, cpu;
-	int r = fdt_prop(fdt, node, "cpus", &val, &len);
+	u32 len = 0, i;
 
-	if (r)
-		return fail_config(err, r, "property 'cpus' is missing");
-	if (!len || len % 4 || len / 4 > VM_MAX_VCPUS)
-		return fail_config(err, -ERANGE, "property 'cpus' must list 1 to %u CPUs", VM_MAX_VCPUS);
-	for (i = 0; i < len / 4; i++) {
-		cpu = be32((const u8 *)val + 4 * i);
-		if (cpu >= MAX_CPUS || !__atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE))
-			return fail_config(err, -ENODEV, "property 'cpus': CPU %u is not online", cpu);
-		if (bitmap_test(cpus_taken, cpu))
-			return fail_config(err, -EBUSY, "property 'cpus': CPU %u is already taken", cpu);
-		bitmap_set(cpus_taken, cpu);
-		if (!vm_add_vcpu(vm, cpu))
-			return fail_config(err, -ENOMEM, "cannot create vCPU %u", i);
-	}
+	fdt_prop(fdt, node, "cpus", &val, &len);
+	for (i = 0; i < len / 4; i++)
+		if (!vm_add_vcpu(vm, config_be32((const u8 *)val + 4 * i)))
+			return fail_config(err, -ENOMEM, "cannot create vCPU %u: out of memory", i);
 	return 0;
 }
 
@@ -63,53 +43,39 @@ static int parse_memory(struct vm *vm, const struct fdt *fdt, int node,
 			struct config_error *err)
 {
 	const u8 *val;
-	u32 len, i;
-	int r = fdt_prop(fdt, node, "memory", (const void **)&val, &len);
+	u32 len = 0, i;
+	int r;
 
-	if (r)
-		return fail_config(err, r, "property 'memory' is missing");
-	if (!len || len % 16)
-		return fail_config(err, -ERANGE, "property 'memory' must be (address, size) pairs of "
-			    "two cells each");
+	fdt_prop(fdt, node, "memory", (const void **)&val, &len);
 	for (i = 0; i < len; i += 16) {
-		u64 gpa = be64(val + i), size = be64(val + i + 8);
+		u64 gpa = config_be64(val + i), size = config_be64(val + i + 8);
 
 		r = vm_add_ram(vm, gpa, size);
 		if (r)
-			return fail_config(err, r, "property 'memory': %#llx+%#llx: %s", gpa, size,
-				    r == -ENOMEM ? "not enough free RAM" : "not page aligned");
+			return fail_config(err, r, "property 'memory': 0x%llx+0x%llx: %s (%s)", gpa,
+					   size, r == -ENOMEM ? "not enough free RAM" :
+					   "no room for one more region", errno_name(r));
 	}
 	return 0;
 }
 
-static int parse_policy(struct vm *vm, const struct fdt *fdt, int node,
-			struct config_error *err)
+/* Also for a refused VM, whose "expect" may be "dead": a bad value leaves the default. */
+static void parse_policy(struct vm *vm, const struct fdt *fdt, int node)
 {
 	struct vmm_vm *v = vm->vmm;
 	const char *s;
+	u32 outcome;
+	u64 code;
 
-	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0) {
-		if (!strcmp(s, "stop"))
-			v->unknown_policy = VMM_UNKNOWN_STOP;
-		else if (!strcmp(s, "ignore"))
-			v->unknown_policy = VMM_UNKNOWN_IGNORE;
-		else
-			return fail_config(err, -EINVAL, "property 'unknown-access': \"%s\" is neither "
-				    "\"ignore\" nor \"stop\"", s);
-	}
-	if (fdt_prop_string(fdt, node, "on-reset", &s) >= 0) {
-		if (!strcmp(s, "stop"))
-			v->reset_policy = VMM_RESET_STOP;
-		else if (!strcmp(s, "restart"))
-			v->reset_policy = VMM_RESET_RESTART;
-		else
-			return fail_config(err, -EINVAL, "property 'on-reset': \"%s\" is neither "
-				    "\"restart\" nor \"stop\"", s);
-	}
+	if (fdt_prop_string(fdt, node, "unknown-access", &s) >= 0)
+		v->unknown_policy = strcmp(s, "stop") ? VMM_UNKNOWN_IGNORE : VMM_UNKNOWN_STOP;
+	if (fdt_prop_string(fdt, node, "on-reset", &s) >= 0)
+		v->reset_policy = strcmp(s, "stop") ? VMM_RESET_RESTART : VMM_RESET_STOP;
 	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
-	    vmm_parse_outcome(s, &v->expect, &v->expect_code))
-		return fail_config(err, -EINVAL, "property 'expect': unknown outcome \"%s\"", s);
-	return 0;
+	    !vmm_parse_outcome(s, &outcome, &code)) {
+		v->expect = outcome;
+		v->expect_code = code;
+	}
 }
 
 static const struct vmm_device_type *device_type(const struct fdt *fdt, int node)
@@ -137,7 +103,8 @@ static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
 		if (!fdt_is_enabled(fdt, d))
 			continue;
 		if (!t)
-			return fail_config(err, -ENODEV, "device '%s': no model is compatible with it", name);
+			return fail_config(err, -ENODEV, "device '%s': no model is compatible with it",
+					   name);
 		r = t->create(vm, fdt, d, err);
 		if (r)
 			return r;
@@ -145,118 +112,24 @@ static int parse_devices(struct vm *vm, const struct fdt *fdt, int node,
 	return 0;
 }
 
-/*
- * A blob of the kernel node: its bytes in property @prop ("image =
- * /incbin/(...)") or the boot module that @module_prop names. 1 if the
- * node gives neither.
- */
-static int kernel_blob(const struct fdt *fdt, int k, const struct boot_info *bi,
-		       const char *prop, const char *module_prop, const void **data, u64 *size,
-		       struct config_error *err)
-{
-	const struct boot_module *m;
-	const char *s;
-	u32 len;
-
-	if (!fdt_prop(fdt, k, prop, data, &len)) {
-		*size = len;
-		return 0;
-	}
-	if (fdt_prop_string(fdt, k, module_prop, &s) < 0)
-		return 1;
-	m = boot_info_find_module(bi, s);
-	if (!m)
-		return fail_config(err, -ENOENT, "kernel: property '%s': no boot module \"%s\"",
-				   module_prop, s);
-	*data = (const void *)(uintptr_t)m->base;
-	*size = m->size;
-	return 0;
-}
-
-static int kernel_image(const struct fdt *fdt, int k, const struct boot_info *bi,
-			struct load_params *p, struct config_error *err)
-{
-	int r = kernel_blob(fdt, k, bi, "image", "module", &p->image, &p->size, err);
-
-	if (r > 0)
-		return fail_config(err, -ENOENT, "kernel: neither 'image' nor 'module' is given");
-	return r;
-}
-
-/* "initrd = /incbin/(...)" or "initrd-module = name": optional, for Linux. */
-static int kernel_initrd(const struct fdt *fdt, int k, const struct boot_info *bi,
-			 struct load_params *p, struct config_error *err)
-{
-	int r = kernel_blob(fdt, k, bi, "initrd", "initrd-module", &p->initrd, &p->initrd_size,
-			    err);
-
-	return r > 0 ? 0 : r;
-}
-
-/*
- * "mb-module@N { image = /incbin/(...); or module = "name"; cmdline = "..."; }"
- * subnodes of the kernel node, in the order they appear: multiboot only.
- */
-static int kernel_modules(const struct fdt *fdt, int k, const struct boot_info *bi,
-			  struct load_params *p, struct config_error *err)
-{
-	struct loader_module *m;
-	const char *name;
-	int n, r, len;
-
-	for (n = fdt_first_subnode(fdt, k); n >= 0; n = fdt_next_subnode(fdt, n)) {
-		len = fdt_node_name(fdt, n, &name);
-		if (len < 9 || strncmp(name, "mb-module", 9) || (len > 9 && name[9] != '@'))
-			return fail_config(err, -EINVAL, "kernel: unknown node '%.*s'", len, name);
-		if (p->format != IMAGE_MULTIBOOT)
-			return fail_config(err, -EINVAL, "kernel: only a multiboot kernel takes "
-					   "modules ('%.*s')", len, name);
-		if (p->nr_modules == LOADER_MAX_MODULES)
-			return fail_config(err, -E2BIG, "kernel: more than %u modules",
-					   LOADER_MAX_MODULES);
-		m = &p->modules[p->nr_modules++];
-		r = kernel_blob(fdt, n, bi, "image", "module", &m->data, &m->size, err);
-		if (r > 0)
-			return fail_config(err, -ENOENT, "kernel: %.*s: neither 'image' nor "
-					   "'module' is given", len, name);
-		if (r)
-			return r;
-		if (fdt_prop_string(fdt, n, "cmdline", &m->cmdline) < 0)
-			m->cmdline = "";
-	}
-	return 0;
-}
-
 static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 			const struct boot_info *bi, struct config_error *err)
 {
-	struct load_params p = { 0 };
+	struct load_params p;
 	struct vcpu_boot boot;
-	const char *s;
 	int k = fdt_subnode(fdt, node, "kernel", 6), r;
 
-	if (k < 0)
-		return fail_config(err, -ENOENT, "node 'kernel' is missing");
-	if (fdt_prop_string(fdt, k, "format", &s) < 0 || loader_parse_format(s, &p.format))
-		return fail_config(err, -EINVAL, "kernel: property 'format' must be flat, elf, "
-			    "multiboot or linux");
-	r = kernel_image(fdt, k, bi, &p, err);
-	if (!r)
-		r = kernel_initrd(fdt, k, bi, &p, err);
-	if (!r)
-		r = kernel_modules(fdt, k, bi, &p, err);
-	if (r)
-		return r;
-	fdt_prop_uint(fdt, k, "load-address", &p.load_addr);
-	fdt_prop_uint(fdt, k, "entry", &p.entry);
-	if (fdt_prop_string(fdt, k, "cmdline", &p.cmdline) < 0)
-		p.cmdline = "";
+	if (k < 0 || !config_kernel_params(fdt, k, bi, CONFIG_THIS_ARCH, &p))
+		return fail_config(err, -ENOENT, "kernel: no image to load");
 	r = arch_vm_prepare_boot(vm, &p);
 	if (r)
-		return fail_config(err, r, "kernel: cannot prepare the boot data (%s)", errno_name(r));
+		return fail_config(err, r, "kernel: the guest's boot data does not fit in its RAM "
+				   "(%s)", errno_name(r));
 	r = loader_load(vm, &p, &boot);
 	if (r)
-		return fail_config(err, r, "kernel: the image does not load (%s)", errno_name(r));
+		return fail_config(err, r, "kernel: the image does not load: %s (%s)",
+				   loader_last_error()->why ? loader_last_error()->why : "refused",
+				   errno_name(r));
 	return vcpu_power_on(vm->vcpus[0], &boot);
 }
 
@@ -264,10 +137,10 @@ static int parse_kernel(struct vm *vm, const struct fdt *fdt, int node,
 static int build_vm(struct vm *vm, const struct fdt *fdt, int node, const struct boot_info *bi,
 		    struct config_error *err)
 {
-	int r = parse_policy(vm, fdt, node, err);
+	int r;
 
-	if (!r)
-		r = parse_memory(vm, fdt, node, err);
+	parse_policy(vm, fdt, node);
+	r = parse_memory(vm, fdt, node, err);
 	if (!r)
 		r = parse_cpus(vm, fdt, node, err);
 	if (!r)
@@ -279,7 +152,8 @@ static int build_vm(struct vm *vm, const struct fdt *fdt, int node, const struct
 	return r;
 }
 
-static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
+/* A VM the check refused (@errors of them, reported) is created DEAD; the others are built. */
+static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi, u32 errors)
 {
 	struct config_error err = { "" };
 	struct vm *vm;
@@ -298,6 +172,15 @@ static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
 		pr_err("config: vm %s: out of memory\n", name);
 		return -ENOMEM;
 	}
+	if (errors) {
+		/* Its "expect" still counts: a test may want a refused VM (expect = "dead"). */
+		parse_policy(vm, fdt, node);
+		fail_config(&err, -EINVAL, "refused: %u configuration error%s", errors,
+			    errors == 1 ? "" : "s");
+		pr_err("config: vm %s: %s\n", vm->name, err.msg);
+		vm_mark_dead(vm, err.msg);
+		return 0;
+	}
 	r = build_vm(vm, fdt, node, bi, &err);
 	if (r) {
 		pr_err("config: vm %s: %s\n", vm->name, err.msg);
@@ -306,20 +189,56 @@ static int load_vm(const struct fdt *fdt, int node, const struct boot_info *bi)
 	return 0;
 }
 
+static bool check_cpu_online(u32 cpu)
+{
+	return cpu < MAX_CPUS && __atomic_load_n(&percpu_data[cpu].online, __ATOMIC_ACQUIRE);
+}
+
+static u32 count_online(void)
+{
+	u32 cpu, n = 0;
+
+	for (cpu = 0; cpu < MAX_CPUS; cpu++)
+		n += check_cpu_online(cpu);
+	return n;
+}
+
+static void check_report(bool error, const char *msg)
+{
+	if (error)
+		pr_err("config: %s\n", msg);
+	else
+		pr_warn("config: %s\n", msg);
+}
+
+/*
+ * Every VM node is checked (config_check.c, the same code as the host's
+ * config-check) before it is built: a VM with a mistake is refused as a
+ * whole, with every mistake reported, and the others start.
+ */
 int config_load(const void *blob, size_t size, const struct boot_info *bi)
 {
+	static struct config_check_run run;
+	struct config_env env = {
+		.arch = CONFIG_THIS_ARCH, .nr_cpus = count_online(), .cpu_online = check_cpu_online,
+		.bi = bi, .report = check_report,
+	};
 	struct fdt fdt;
 	int node, n = 0, r = fdt_init(&fdt, blob, size);
+	u32 errors;
 
 	if (r) {
-		pr_err("config: not a valid devicetree blob (%s)\n", errno_name(r));
+		pr_err("config: not a valid devicetree blob: %s\n", config_blob_error(r));
 		return r;
 	}
+	config_check_start(&run, &env, &fdt);
+	config_check_root(&run);
 	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
 	     node = fdt_next_subnode(&fdt, node)) {
-		if (fdt_is_compatible(&fdt, node, "microhv,vm") != 1)
+		errors = config_check_vm(&run, node);
+		if (run.nr_vms > CONFIG_MAX_VMS)
 			continue;
-		if (!load_vm(&fdt, node, bi))
+		if (!load_vm(&fdt, node, bi, errors))
 			n++;
 	}
 	return n;

@@ -1,3 +1,4 @@
+#include <core/config_check.h>
 #include <core/loader.h>
 #include <lib/errno.h>
 #include <lib/string.h>
@@ -26,8 +27,38 @@
 #define ARM64_IMAGE_MAGIC	0x644d5241u
 #define ARM64_IMAGE_ALIGN	(2ULL << 20)
 
-/* The highest guest-physical byte the last load wrote, page aligned. */
+/*
+ * The highest guest-physical byte the last load wrote, page aligned, and
+ * why it failed. A dry run (loader_check()) has no VM: it only checks
+ * that every byte would land in @dry_ram, so that a configuration is
+ * judged by the same code that will load it.
+ */
 static u64 image_end;
+static struct loader_error last_error;
+static const struct boot_range *dry_ram;
+static u32 dry_nr_ram;
+static u32 load_arch;
+
+const struct loader_error *loader_last_error(void)
+{
+	return &last_error;
+}
+
+int loader_fail(int err, const char *why)
+{
+	last_error.why = why;
+	return err;
+}
+
+static int fail(int err, const char *why)
+{
+	return loader_fail(err, why);
+}
+
+bool loader_dry_run(void)
+{
+	return dry_ram != NULL;
+}
 
 u64 loader_image_end(void)
 {
@@ -53,11 +84,9 @@ int loader_parse_format(const char *name, u32 *format)
 
 static bool elf_machine_ok(u16 machine)
 {
-#if defined(__aarch64__)
-	return machine == EM_AARCH64;
-#else
+	if (load_arch == CONFIG_ARM64)
+		return machine == EM_AARCH64;
 	return machine == EM_X86_64 || machine == EM_386;
-#endif
 }
 
 static u64 rd(const u8 *p, unsigned int n)
@@ -68,19 +97,82 @@ static u64 rd(const u8 *p, unsigned int n)
 	return v;
 }
 
+static bool dry_ram_covers(u64 gpa, u64 len)
+{
+	u32 i;
+
+	for (i = 0; i < dry_nr_ram; i++)
+		if (range_within(gpa, len, dry_ram[i].base, dry_ram[i].size))
+			return true;
+	return false;
+}
+
+bool loader_ram_covers(struct vm *vm, u64 gpa, u64 len)
+{
+	if (gpa + len < gpa)
+		return false;
+	return dry_ram ? dry_ram_covers(gpa, len) : vm_gpa_to_hva(vm, gpa, len) != NULL;
+}
+
+/* A dry run's VM has the RAM regions too (loader_check()): one answer for both. */
+u64 loader_ram_end(const struct vm *vm, u64 gpa)
+{
+	u32 i;
+
+	for (i = 0; i < vm->nr_regions; i++) {
+		const struct vm_region *r = &vm->regions[i];
+
+		if (r->kind == VM_REGION_RAM && gpa >= r->gpa && gpa - r->gpa < r->size)
+			return r->gpa + r->size;
+	}
+	return 0;
+}
+
+/* Where @len bytes at @gpa go in the hypervisor, NULL if not all in RAM (dry run: @gpa). */
+static u8 *guest_bytes(struct vm *vm, u64 gpa, u64 len)
+{
+	u8 *dst;
+
+	if (gpa + len < gpa)
+		dst = NULL;
+	else if (dry_ram)
+		dst = dry_ram_covers(gpa, len) ? (u8 *)(uintptr_t)1 : NULL;
+	else
+		dst = vm_gpa_to_hva(vm, gpa, len);
+	if (!dst) {
+		last_error.gpa = gpa;
+		last_error.size = len;
+		fail(-EFAULT, "outside the VM's RAM");
+	}
+	return dst;
+}
+
+int loader_write(struct vm *vm, u64 gpa, const void *src, u64 len)
+{
+	u8 *dst = guest_bytes(vm, gpa, len);
+
+	if (!dst)
+		return -EFAULT;
+	if (!dry_ram)
+		memcpy(dst, src, len);
+	return 0;
+}
+
 int loader_place(struct vm *vm, u64 gpa, const void *src, u64 filesz, u64 memsz)
 {
 	u8 *dst;
 
 	if (filesz > memsz)
-		return -EINVAL;
+		return fail(-EINVAL, "a segment's file size is larger than its memory size");
 	if (!memsz)
 		return 0;
-	dst = vm_gpa_to_hva(vm, gpa, memsz);
+	dst = guest_bytes(vm, gpa, memsz);
 	if (!dst)
 		return -EFAULT;
-	memcpy(dst, src, filesz);
-	memset(dst + filesz, 0, memsz - filesz);
+	if (!dry_ram) {
+		memcpy(dst, src, filesz);
+		memset(dst + filesz, 0, memsz - filesz);
+	}
 	image_end = MAX(image_end, ALIGN_UP(gpa + memsz, 4096));
 	return 0;
 }
@@ -96,24 +188,27 @@ struct elf_info {
 
 static int elf_header(const u8 *img, u64 size, struct elf_info *e)
 {
-	if (size < 52 || rd(img, 4) != ELF_MAGIC || img[5] != ELFDATA2LSB)
-		return -ENOEXEC;
+	if (size < 52 || rd(img, 4) != ELF_MAGIC)
+		return fail(-ENOEXEC, "not an ELF file");
+	if (img[5] != ELFDATA2LSB)
+		return fail(-ENOEXEC, "not a little-endian ELF file");
 	e->is64 = img[4] == ELFCLASS64;
 	if (!e->is64 && img[4] != ELFCLASS32)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file of an unknown class");
 	if (e->is64 && size < 64)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a truncated ELF file");
 	e->machine = (u16)rd(img + 18, 2);
 	e->entry = e->is64 ? rd(img + 24, 8) : rd(img + 24, 4);
 	e->phoff = e->is64 ? rd(img + 32, 8) : rd(img + 28, 4);
 	e->phentsize = (u16)rd(img + (e->is64 ? 54 : 42), 2);
 	e->phnum = (u16)rd(img + (e->is64 ? 56 : 44), 2);
 	if (!elf_machine_ok(e->machine))
-		return -ENOEXEC;
+		return fail(-ENOEXEC, load_arch == CONFIG_ARM64 ? "an ELF file for another machine "
+			    "than arm64" : "an ELF file for another machine than x86");
 	if (e->phentsize < (e->is64 ? 56 : 32) || !e->phnum || e->phnum > ELF_MAX_PHDRS)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file without a usable program header table");
 	if (e->phoff > size || (u64)e->phentsize * e->phnum > size - e->phoff)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an ELF file whose program headers lie beyond its end");
 	return 0;
 }
 
@@ -135,13 +230,13 @@ static int elf_load(struct vm *vm, const u8 *img, u64 size, struct elf_info *e)
 		filesz = e->is64 ? rd(ph + 32, 8) : rd(ph + 16, 4);
 		memsz = e->is64 ? rd(ph + 40, 8) : rd(ph + 20, 4);
 		if (off > size || filesz > size - off)
-			return -ENOEXEC;
+			return fail(-ENOEXEC, "an ELF segment lies beyond the file's end");
 		err = loader_place(vm, paddr, img + off, filesz, memsz);
 		if (err)
 			return err;
 		loaded++;
 	}
-	return loaded ? 0 : -ENOEXEC;
+	return loaded ? 0 : fail(-ENOEXEC, "an ELF file without a loadable segment");
 }
 
 static int find_mb1_header(const u8 *img, u64 size, u64 *off)
@@ -156,7 +251,7 @@ static int find_mb1_header(const u8 *img, u64 size, u64 *off)
 			return 0;
 		}
 	}
-	return -ENOEXEC;
+	return fail(-ENOEXEC, "no multiboot header in its first 8 KiB");
 }
 
 /* The a.out kludge: the header says where the file goes and where it starts. */
@@ -165,20 +260,20 @@ static int mb1_load_aout(struct vm *vm, const u8 *img, u64 size, u64 hoff, u64 *
 	u64 header_addr, load_addr, load_end, bss_end, file_off, filesz, memsz;
 
 	if (hoff + 32 > size)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a truncated multiboot header");
 	header_addr = rd(img + hoff + 12, 4);
 	load_addr = rd(img + hoff + 16, 4);
 	load_end = rd(img + hoff + 20, 4);
 	bss_end = rd(img + hoff + 24, 4);
 	*entry = rd(img + hoff + 28, 4);
 	if (header_addr < load_addr || header_addr - load_addr > hoff)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header whose addresses do not match the file");
 	file_off = hoff - (header_addr - load_addr);
 	filesz = load_end ? load_end - load_addr : size - file_off;
 	if (load_end && load_end < load_addr)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header whose load_end is below load_addr");
 	if (filesz > size - file_off)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "a multiboot header that loads more than the file holds");
 	memsz = bss_end > load_addr + filesz ? bss_end - load_addr : filesz;
 	return loader_place(vm, load_addr, img + file_off, filesz, memsz);
 }
@@ -280,7 +375,7 @@ static int mb1_place_modules(struct vm *vm, const struct load_params *p,
 		u64 at = image_end;
 
 		if (at + m->size > 0xffffffffULL)
-			return -E2BIG;
+			return fail(-E2BIG, "a multiboot module would lie above 4 GiB");
 		err = loader_place(vm, at, m->data, m->size, m->size);
 		if (err)
 			return err;
@@ -297,9 +392,9 @@ static u32 mb1_put_string(struct vm *vm, u64 *at, const char *s, int *err)
 
 	if (*err)
 		return 0;
-	*err = vm_write_guest(vm, where, s ? s : "", len);
+	*err = loader_write(vm, where, s ? s : "", len);
 	if (!*err)
-		*err = vm_write_guest(vm, where + len, "", 1);
+		*err = loader_write(vm, where + len, "", 1);
 	*at += len + 1;
 	return (u32)where;
 }
@@ -339,14 +434,14 @@ static int mb1_build_info(struct vm *vm, const struct load_params *p, u64 *info_
 		mods[i].string = mb1_put_string(vm, &at, p->modules[i].cmdline, &err);
 	info.boot_loader_name = mb1_put_string(vm, &at, "microhv", &err);
 	if (at > 0xffffffffULL)
-		return -E2BIG;
+		return fail(-E2BIG, "the multiboot information would lie above 4 GiB");
 	*info_gpa = image_end;
 	if (!err)
-		err = vm_write_guest(vm, image_end, &info, sizeof(info));
+		err = loader_write(vm, image_end, &info, sizeof(info));
 	if (!err)
-		err = vm_write_guest(vm, info.mmap_addr, mmap, info.mmap_length);
+		err = loader_write(vm, info.mmap_addr, mmap, info.mmap_length);
 	if (!err)
-		err = vm_write_guest(vm, info.mods_addr, mods, p->nr_modules * sizeof(mods[0]));
+		err = loader_write(vm, info.mods_addr, mods, p->nr_modules * sizeof(mods[0]));
 	return err;
 }
 
@@ -362,7 +457,7 @@ static int load_multiboot(struct vm *vm, const struct load_params *p, struct vcp
 		return err;
 	flags = (u32)rd(img + hoff + 4, 4);
 	if (flags & ~MB1_HDR_KNOWN)
-		return -EOPNOTSUPP;
+		return fail(-EOPNOTSUPP, "a multiboot header asking for features we do not offer");
 	if (flags & MB1_HDR_AOUT_KLUDGE) {
 		err = mb1_load_aout(vm, img, p->size, hoff, &entry);
 	} else {
@@ -389,14 +484,15 @@ int loader_load_arm64_image(struct vm *vm, const struct load_params *p, struct v
 	int err;
 
 	if (p->size < 64 || rd(img + 56, 4) != ARM64_IMAGE_MAGIC)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "not an arm64 Image (no \"ARM\\x64\" magic at offset 56)");
 	text_offset = rd(img + 8, 8);
 	image_size = rd(img + 16, 8);
 	/* An image_size of 0 predates the field: the file is all there is. */
 	if (!image_size)
 		image_size = p->size;
 	if (image_size < p->size || text_offset >= ARM64_IMAGE_ALIGN)
-		return -ENOEXEC;
+		return fail(-ENOEXEC, "an arm64 Image whose header gives an impossible size or "
+			    "text_offset");
 	base = ALIGN_UP(p->load_addr, ARM64_IMAGE_ALIGN) + text_offset;
 	err = loader_place(vm, base, img, p->size, image_size);
 	if (err)
@@ -411,21 +507,19 @@ int loader_load_arm64_image(struct vm *vm, const struct load_params *p, struct v
 
 static u32 default_boot_mode(void)
 {
-#if defined(__aarch64__)
-	return VCPU_BOOT_ARM64_EL1;
-#else
-	return VCPU_BOOT_X86_PROTECTED;
-#endif
+	return load_arch == CONFIG_ARM64 ? VCPU_BOOT_ARM64_EL1 : VCPU_BOOT_X86_PROTECTED;
 }
 
-int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+static int load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
 {
 	struct elf_info e = { 0 };
 	int err;
 
 	image_end = 0;
+	last_error = (struct loader_error){ 0 };
+	load_arch = p->arch ? p->arch : CONFIG_THIS_ARCH;
 	if (!p->image || !p->size)
-		return -EINVAL;
+		return fail(-EINVAL, "an empty image");
 	switch (p->format) {
 	case IMAGE_FLAT:
 		err = loader_place(vm, p->load_addr, p->image, p->size, p->size);
@@ -449,6 +543,32 @@ int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *bo
 	case IMAGE_LINUX:
 		return arch_load_linux(vm, p, boot);
 	default:
-		return -EINVAL;
+		return fail(-EINVAL, "an unknown format");
 	}
+}
+
+int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	dry_ram = NULL;
+	return load(vm, p, boot);
+}
+
+int loader_check(const struct load_params *p, const struct boot_range *ram, u32 nr_ram)
+{
+	/* A VM of RAM regions only: mb1_build_info() reads the RAM map from it. */
+	static struct vm fake;
+	struct vcpu_boot boot;
+	u32 i;
+	int err;
+
+	fake.nr_regions = 0;
+	for (i = 0; i < nr_ram && i < VM_MAX_REGIONS; i++)
+		fake.regions[fake.nr_regions++] = (struct vm_region){
+			.gpa = ram[i].base, .size = ram[i].size, .kind = VM_REGION_RAM,
+		};
+	dry_ram = ram;
+	dry_nr_ram = nr_ram;
+	err = load(&fake, p, &boot);
+	dry_ram = NULL;
+	return err;
 }

@@ -53,6 +53,11 @@ static void load_config(const struct boot_info *bi)
 
 	if (!m)
 		m = boot_info_find_module(bi, "initrd");
+	/* A module meant as the configuration but named otherwise would be ignored in silence. */
+	if (!m && bi->nr_modules)
+		pr_warn("config: %u boot module%s but none named \"config\" (the first is \"%s\"): "
+			"the built-in configuration runs\n", bi->nr_modules,
+			bi->nr_modules == 1 ? " is loaded," : "s are loaded,", bi->modules[0].name);
 	if (m) {
 		blob = (const void *)(uintptr_t)m->base;
 		size = (size_t)m->size;

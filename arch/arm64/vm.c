@@ -4,6 +4,7 @@
  */
 #include <core/arch.h>
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/heap.h>
 #include <core/loader.h>
@@ -55,6 +56,14 @@
 
 /* The guest's DTB goes in the last 2 MiB of its first RAM range (the Image protocol's rule). */
 #define DTB_SLOT		PAGE_2M
+
+/* The configuration check judges layouts with these; they must be the vGIC's and ours. */
+STATIC_ASSERT(CONFIG_ARM64_DTB_SLOT == DTB_SLOT, "the checker's DTB slot");
+STATIC_ASSERT(CONFIG_VGIC_DIST_SIZE == VGIC_DIST_SIZE, "the checker's GICD size");
+STATIC_ASSERT(CONFIG_VGIC_REDIST_SIZE == VGIC_REDIST_SIZE, "the checker's GICR size");
+STATIC_ASSERT(CONFIG_VGIC_DEFAULT_DIST == VGIC_DEFAULT_DIST_BASE, "the checker's GICD base");
+STATIC_ASSERT(CONFIG_VGIC_DEFAULT_REDIST == VGIC_DEFAULT_REDIST_BASE, "the checker's GICR base");
+STATIC_ASSERT(CONFIG_ARM64_SPIS == VGIC_NR_SPIS, "the checker's SPI count");
 
 u64 arch_vm_gpa_limit(void)
 {
@@ -133,8 +142,9 @@ static int passthrough_spis(struct vm *vm, const struct fdt *fdt, int node,
 			(u32)cells[4 * i + 2] << 8 | cells[4 * i + 3];
 		r = vgic_assign_spi(vm, intid);
 		if (r)
-			return fail_config(err, r, "property 'passthrough-spis': INTID %u (%s)", intid,
-					   errno_name(r));
+			return fail_config(err, r, "property 'passthrough-spis': INTID %u %s (%s)",
+					   intid, r == -EALREADY ? "is already another VM's" :
+					   "cannot be routed to this VM", errno_name(r));
 	}
 	return 0;
 }

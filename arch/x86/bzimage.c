@@ -27,15 +27,12 @@ static void wr(u8 *p, u64 v, unsigned int n)
 	memcpy(p, &v, n);
 }
 
-#define REFUSE(msg) do { *why = (msg); return -ENOEXEC; } while (0)
-
-/* The end of the RAM region holding @gpa, or 0. */
-static u64 region_end(const struct vm *vm, u64 gpa)
-{
-	const struct vm_region *r = vm_find_region(vm, gpa);
-
-	return r && r->kind == VM_REGION_RAM ? r->gpa + r->size : 0;
-}
+/*
+ * Every refusal and every byte goes through the loader (loader_fail(),
+ * loader_place(), loader_write()): the configuration checker runs this
+ * code as a dry run, without RAM, and says the same reason.
+ */
+#define REFUSE(msg) return loader_fail(-ENOEXEC, msg)
 
 /*
  * The initrd as high as the kernel allows (below initrd_addr_max, in the
@@ -44,9 +41,9 @@ static u64 region_end(const struct vm *vm, u64 gpa)
  * from its end and then cannot run into it.
  */
 static int place_initrd(struct vm *vm, const struct load_params *p, const struct bzimage *bz,
-			u64 kernel_end, u64 *at, const char **why)
+			u64 kernel_end, u64 *at)
 {
-	u64 top = MIN((u64)bz->initrd_addr_max + 1, region_end(vm, kernel_end - 1));
+	u64 top = MIN((u64)bz->initrd_addr_max + 1, loader_ram_end(vm, kernel_end - 1));
 
 	*at = 0;
 	if (!p->initrd || !p->initrd_size)
@@ -55,7 +52,7 @@ static int place_initrd(struct vm *vm, const struct load_params *p, const struct
 	    top - INITRD_TOP_GAP - kernel_end < p->initrd_size)
 		REFUSE("the initrd does not fit between the kernel and initrd_addr_max");
 	*at = ALIGN_DOWN(top - INITRD_TOP_GAP - p->initrd_size, 4096ULL);
-	return loader_place(vm, *at, p->initrd, p->initrd_size, p->initrd_size) ? -EFAULT : 0;
+	return loader_place(vm, *at, p->initrd, p->initrd_size, p->initrd_size);
 }
 
 static void put_e820(struct vm *vm, const struct load_params *p, u8 *bp)
@@ -77,14 +74,13 @@ static void put_e820(struct vm *vm, const struct load_params *p, u8 *bp)
  * boot_params: zeroed, the image's setup header copied in, then what the
  * loader owns. setup_data and hardware_subarch are the loader's too: an
  * image that carried values there would send the kernel to follow them.
+ * Built here and written whole (loads run one at a time, at boot).
  */
 static int build_boot_params(struct vm *vm, const struct load_params *p, const u8 *img,
 			     const struct bzimage *bz, u64 initrd)
 {
-	u8 *bp = vm_gpa_to_hva(vm, BOOT_PARAMS_GPA, BP_SIZE);
+	static u8 bp[BP_SIZE];
 
-	if (!bp)
-		return -EFAULT;
 	memset(bp, 0, BP_SIZE);
 	memcpy(bp + BZ_SETUP_SECTS, img + BZ_SETUP_SECTS, bz->hdr_end - BZ_SETUP_SECTS);
 	bp[BZ_TYPE_OF_LOADER] = BZ_LOADER_UNDEFINED;
@@ -98,50 +94,55 @@ static int build_boot_params(struct vm *vm, const struct load_params *p, const u
 	wr(bp + BP_EXT_RAMDISK_SIZE, initrd ? p->initrd_size >> 32 : 0, 4);
 	wr(bp + BP_ACPI_RSDP_ADDR, p->acpi_rsdp, 8);
 	put_e820(vm, p, bp);
-	return 0;
+	return loader_write(vm, BOOT_PARAMS_GPA, bp, BP_SIZE);
 }
 
-static int put_cmdline(struct vm *vm, const struct load_params *p, const struct bzimage *bz,
-		       const char **why)
+static int put_cmdline(struct vm *vm, const struct load_params *p, const struct bzimage *bz)
 {
 	const char *s = p->cmdline ? p->cmdline : "";
 	u64 len = strnlen(s, CMDLINE_MAX + 1);
 
 	if (len > MIN(bz->cmdline_size, (u32)CMDLINE_MAX))
 		REFUSE("the command line is longer than the kernel's cmdline_size");
-	if (vm_write_guest(vm, CMDLINE_GPA, s, len) || vm_write_guest(vm, CMDLINE_GPA + len, "", 1))
+	if (loader_write(vm, CMDLINE_GPA, s, len) || loader_write(vm, CMDLINE_GPA + len, "", 1))
 		return -EFAULT;
 	return 0;
 }
 
 static int load_kernel(struct vm *vm, const struct load_params *p, const struct bzimage *bz,
-		       u64 *load, const char **why)
+		       u64 *load)
 {
 	*load = bzimage_load_address(bz);
 	if (*load < VPLAT_BIOS_END)
 		REFUSE("the kernel's load address is below 1 MiB");
-	if (!vm_gpa_to_hva(vm, *load, bz->init_size))
+	if (!loader_ram_covers(vm, *load, bz->init_size))
 		REFUSE("the kernel's init_size does not fit in RAM at its load address");
-	if (!vm_gpa_to_hva(vm, 0, CMDLINE_GPA + CMDLINE_MAX + 1))
+	if (!loader_ram_covers(vm, 0, CMDLINE_GPA + CMDLINE_MAX + 1))
 		REFUSE("no RAM from 0 for boot_params and the command line");
 	return loader_place(vm, *load, bz->kernel, bz->kernel_size, bz->init_size);
 }
 
-static int load_bzimage(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot,
-			const char **why)
+int loader_load_bzimage(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
 {
+	const char *why = NULL;
 	struct bzimage bz;
 	u64 load, initrd;
-	int err = bzimage_parse(p->image, p->size, &bz, why);
+	int err = bzimage_parse(p->image, p->size, &bz, &why);
 
+	if (err)
+		loader_fail(err, why);
+	else
+		err = load_kernel(vm, p, &bz, &load);
 	if (!err)
-		err = load_kernel(vm, p, &bz, &load, why);
+		err = put_cmdline(vm, p, &bz);
 	if (!err)
-		err = put_cmdline(vm, p, &bz, why);
-	if (!err)
-		err = place_initrd(vm, p, &bz, load + bz.init_size, &initrd, why);
+		err = place_initrd(vm, p, &bz, load + bz.init_size, &initrd);
 	if (!err)
 		err = build_boot_params(vm, p, p->image, &bz, initrd);
+	if (loader_dry_run())
+		return err;
+	if (err && loader_last_error()->why)
+		pr_err("vm %s: bzImage refused: %s\n", vm->name, loader_last_error()->why);
 	if (err)
 		return err;
 	pr_info("vm %s: Linux boot protocol %u.%02u, kernel at %#llx (init_size %#x)%s\n",
@@ -153,14 +154,4 @@ static int load_bzimage(struct vm *vm, const struct load_params *p, struct vcpu_
 		.args = { 0, 0, BOOT_PARAMS_GPA, 0 },
 	};
 	return 0;
-}
-
-int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
-{
-	const char *why = NULL;
-	int err = load_bzimage(vm, p, boot, &why);
-
-	if (err && why)
-		pr_err("vm %s: bzImage refused: %s\n", vm->name, why);
-	return err;
 }

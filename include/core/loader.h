@@ -1,6 +1,7 @@
 #ifndef CORE_LOADER_H
 #define CORE_LOADER_H
 
+#include <core/boot.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 
@@ -62,6 +63,13 @@ struct load_params {
 	struct loader_mem_range reserved[LOADER_MAX_RESERVED];
 	u32 nr_reserved;
 	u64 acpi_rsdp;
+	u32 arch;		/* enum config_arch; 0: the hypervisor's own */
+};
+
+/* Why the last load or check failed: a phrase, and the guest range for "outside RAM". */
+struct loader_error {
+	const char *why;
+	u64 gpa, size;
 };
 
 #define MB1_HEADER_MAGIC	0x1badb002u
@@ -70,6 +78,12 @@ struct load_params {
 
 /* Fills @boot (entry, mode, registers); -EINVAL/-ENOEXEC/-EFAULT/-E2BIG on bad input. */
 int loader_load(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
+/*
+ * A dry run of loader_load() for a VM whose RAM is @ram: the same checks,
+ * nothing written (the configuration checker's way to judge an image).
+ */
+int loader_check(const struct load_params *p, const struct boot_range *ram, u32 nr_ram);
+const struct loader_error *loader_last_error(void);
 /* The format's name in configurations ("flat", "elf", "multiboot", "linux"), or -EINVAL. */
 int loader_parse_format(const char *name, u32 *format);
 /* Where the loaded image ends (page aligned): the caller puts boot data above it. */
@@ -82,15 +96,34 @@ u64 loader_image_end(void);
 u32 loader_memmap(const struct vm *vm, const struct load_params *p,
 		  struct loader_mem_range out[LOADER_MAX_MAP]);
 
+/*
+ * What the format loaders, the arch ones too (arch_load_linux()), use for
+ * every byte they put in the guest, so that loader_check() runs them
+ * unchanged without RAM: in a dry run nothing is written, and a range
+ * outside the RAM fails all the same (-EFAULT, recorded for the message).
+ */
 /* Copies @filesz bytes to guest @gpa and zeroes up to @memsz; -EFAULT outside RAM. */
 int loader_place(struct vm *vm, u64 gpa, const void *src, u64 filesz, u64 memsz);
+int loader_write(struct vm *vm, u64 gpa, const void *src, u64 len);
+/* Whether [gpa, gpa+len) is all in one RAM region (no error recorded). */
+bool loader_ram_covers(struct vm *vm, u64 gpa, u64 len);
+/* The end of the RAM region holding @gpa, or 0. */
+u64 loader_ram_end(const struct vm *vm, u64 gpa);
+/* Records why the load fails (a phrase for "cannot be loaded as ...: WHY"); returns @err. */
+int loader_fail(int err, const char *why);
+/* True inside loader_check(): what a real load would print is not said. */
+bool loader_dry_run(void);
 
 /* The arm64 Image protocol: at 2 MiB + text_offset above load_addr, x0 = the DTB. */
 int loader_load_arm64_image(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
 
+/* The x86 boot protocol (arch/x86/bzimage.c): a bzImage at its preferred address. */
+int loader_load_bzimage(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
+
 /*
  * The "linux" format: the architecture's own protocol (arch/arm64: the
- * Image above; arch/x86/bzimage.c: the x86 boot protocol).
+ * Image above; arch/x86: the bzImage). The host's checker, which judges
+ * both architectures, picks by load_params.arch (tools/config_linux.c).
  */
 int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot);
 

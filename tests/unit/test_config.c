@@ -1,9 +1,10 @@
-/* SOURCES: core/config.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"
 
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/loader.h>
 #include <core/vmm.h>
 #include <lib/errno.h>
@@ -18,11 +19,15 @@
 #include "fake_host_exits.h"
 #include "fake_timer.h"
 
-/* The arch's part of a configuration: "fake-arch-fail" makes it refuse the VM. */
+/*
+ * The arch's part of a configuration: it refuses a VM that has
+ * "fake-arch-fail", but the strict check refuses that unknown property
+ * first, so it is never reached.
+ */
 int arch_vm_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err)
 {
 	if (fdt_prop(fdt, node, "fake-arch-fail", NULL, NULL) == 0)
-		return fail_config(err, -EINVAL, "property 'fake-arch-fail' is set");
+		fail_msg("the arch saw a VM that the check should have refused");
 	return 0;
 }
 
@@ -67,7 +72,6 @@ static const char dts[] =
 	"  kernel { format = \"bzimage\"; image = [00]; }; };"
 	"bad-module {" VM_COMMON "cpus = <7>; kernel { format = \"elf\"; module = \"nope\"; }; };"
 	"bad-arch {" VM_COMMON "cpus = <8>; fake-arch-fail;" KERNEL_OK "};"
-	"not-a-vm { cpus = <9>; };"
 	"};";
 
 static struct vm *find_vm(const char *name)
@@ -89,6 +93,16 @@ static void expect_dead(const char *name, const char *why)
 	if (!strstr(vm->dead_reason, why))
 		fail_msg("vm %s died of \"%s\", expected \"%s\"", name, vm->dead_reason, why);
 	assert_non_null(strstr(fake_console, name));
+}
+
+/* The console has the message as a line of its own, after "hv: error: config: ". */
+static void expect_said(const char *msg)
+{
+	char line[400];
+
+	snprintf(line, sizeof(line), "hv: error: config: %s\n", msg);
+	if (!strstr(fake_console, line))
+		fail_msg("not said: %s", line);
 }
 
 static void test_config(void **state)
@@ -125,13 +139,60 @@ static void test_config(void **state)
 	assert_false(vcpu_is_on(good1->vcpus[1]));
 	assert_int_equal(good1->vmm->expect, VMM_OUTCOME_EXIT_CODE);
 
-	expect_dead("bad-memory", "property 'memory'");
-	expect_dead("bad-cpus", "CPU 2 is already taken");
-	expect_dead("bad-device", "device 'vga'");
-	expect_dead("bad-kernel", "property 'format'");
-	expect_dead("bad-module", "no boot module \"nope\"");
-	expect_dead("bad-arch", "fake-arch-fail");
+	expect_dead("bad-memory", "refused: 1 configuration error");
+	expect_said("vm bad-memory: /bad-memory: property 'memory' range 0 (0x1000+0x800) must "
+		    "be a non-empty range of whole 4 KiB pages");
+	expect_said("vm bad-cpus: /bad-cpus: property 'cpus' lists CPU 2, which VM 'good1' "
+		    "already has");
+	expect_dead("bad-device", "refused");
+	expect_said("vm bad-device: /bad-device/devices/vga: property 'compatible' is "
+		    "\"pci-vga\", which no device model has (see docs/config.md)");
+	expect_dead("bad-kernel", "refused");
+	expect_said("vm bad-kernel: /bad-kernel/kernel: property 'format' is \"bzimage\"; "
+		    "x86_64 VMs take \"flat\", \"elf\", \"multiboot\" or \"linux\"");
+	expect_dead("bad-module", "refused");
+	expect_said("vm bad-module: /bad-module/kernel: property 'module' names boot module "
+		    "\"nope\", which was not loaded");
+	expect_dead("bad-arch", "refused");
+	expect_said("vm bad-arch: /bad-arch: unknown property 'fake-arch-fail'");
 	free(blob);
+}
+
+extern const struct vmm_device_type vmm_device_types[];
+extern const unsigned int vmm_nr_device_types;
+
+static const struct config_node_kind *kind_of(const char *compat)
+{
+	u32 i;
+
+	for (i = 0; i < config_nr_device_kinds; i++)
+		if (!strcmp(config_device_kinds[i].name, compat))
+			return &config_device_kinds[i];
+	return NULL;
+}
+
+/*
+ * The checker's device rows and the VMM's models are two tables: every
+ * model has a row and every row a model, and a row's size is what its
+ * model takes (the checker's overlaps are the VMM's).
+ */
+static void test_device_rows_match_models(void **state)
+{
+	static const struct { const char *compat, *model; } built[] = {
+		{ "ns16550a", "uart16550" }, { "microhv,debug-exit", "debug-exit" },
+	};
+	struct vm *good0 = find_vm("good0");
+	u32 i, j;
+
+	assert_int_equal(config_nr_device_kinds, vmm_nr_device_types);
+	for (i = 0; i < vmm_nr_device_types; i++)
+		if (!kind_of(vmm_device_types[i].compatible))
+			fail_msg("model '%s' has no checker row", vmm_device_types[i].compatible);
+	for (i = 0; i < ARRAY_SIZE(built); i++)
+		for (j = 0; j < good0->vmm->nr_devices; j++)
+			if (!strcmp(good0->vmm->devices[j].name, built[i].model))
+				assert_true(good0->vmm->devices[j].size ==
+					    kind_of(built[i].compat)->size);
 }
 
 static void test_not_a_devicetree(void **state)
@@ -147,6 +208,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_device_rows_match_models),
 		cmocka_unit_test(test_not_a_devicetree),
 	};
 

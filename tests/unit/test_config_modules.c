@@ -1,4 +1,4 @@
-/* SOURCES: core/config.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"
@@ -12,7 +12,7 @@
  * The kernel node's multiboot modules (include/core/config.h): each
  * "mb-module@N" subnode, its bytes inline or from a boot module, its
  * command line, in order; and every way of writing one wrong, each VM
- * DEAD with the node named. (A program of its own: the VMM holds at most
+ * refused by the check (core/config_check.c) with the node named. (A program of its own: the VMM holds at most
  * VMM_MAX_VMS and test_config fills them.)
  */
 #include "fake_host_exits.h"
@@ -75,13 +75,19 @@ static struct vm *find_vm(const char *name)
 	return NULL;
 }
 
-static void expect_dead(const char *name, const char *why)
+/* Refused with one error, which the console has as a line of its own. */
+static void expect_refused(const char *name, const char *msg)
 {
 	struct vm *vm = find_vm(name);
+	char line[400];
 
 	assert_int_equal(vm_state(vm), VM_DEAD);
-	if (!strstr(vm->dead_reason, why))
-		fail_msg("vm %s died of \"%s\", expected \"%s\"", name, vm->dead_reason, why);
+	if (!strstr(vm->dead_reason, "refused: 1 configuration error"))
+		fail_msg("vm %s died of \"%s\", not of one configuration error", name,
+			 vm->dead_reason);
+	snprintf(line, sizeof(line), "hv: error: config: vm %s: /%s/kernel/%s\n", name, name, msg);
+	if (!strstr(fake_console, line))
+		fail_msg("not said: %s", line);
 }
 
 static void test_modules(void **state)
@@ -117,10 +123,11 @@ static void test_modules(void **state)
 	assert_int_equal(vm_read_guest(vm, mods[6], s, 1), 0);
 	assert_int_equal(s[0], 0);
 
-	expect_dead("flat-mods", "only a multiboot kernel takes modules ('mb-module@0')");
-	expect_dead("stray-node", "kernel: unknown node 'initrd'");
-	expect_dead("empty-mod", "mb-module@0: neither 'image' nor 'module' is given");
-	expect_dead("nine-mods", "more than 8 modules");
+	expect_refused("flat-mods", "mb-module@0: is a multiboot module; a \"flat\" kernel takes "
+		       "none");
+	expect_refused("stray-node", "initrd: unknown node: a kernel holds 'mb-module' nodes only");
+	expect_refused("empty-mod", "mb-module@0: needs property 'image' or 'module'");
+	expect_refused("nine-mods", "mb-module@8: is module 9; a kernel takes at most 8");
 	free(dtb);
 }
 

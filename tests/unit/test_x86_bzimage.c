@@ -22,6 +22,12 @@
 #define INIT_SIZE	0x200000
 #define BP		0x10000ULL
 
+/* x86's own (arch/x86/vplat/boot_map.c does the same). */
+int arch_load_linux(struct vm *v, const struct load_params *p, struct vcpu_boot *b)
+{
+	return loader_load_bzimage(v, p, b);
+}
+
 static struct vm *vm;
 static u8 img[IMG_SIZE];
 static u8 initrd[0x2345];
@@ -106,7 +112,7 @@ static void test_loads_as_the_protocol_says(void **state)
 	u32 i;
 
 	w64(BZ_SETUP_DATA, 0x123456);		/* the image's own value is never followed */
-	assert_int_equal(arch_load_linux(vm, &p, &boot), 0);
+	assert_int_equal(loader_load_bzimage(vm, &p, &boot), 0);
 	assert_int_equal(boot.mode, VCPU_BOOT_X86_LONG);
 	assert_true(boot.entry == PREF + 0x200);
 	assert_true(boot.args[2] == BP);
@@ -150,7 +156,7 @@ static void test_no_initrd(void **state)
 
 	p.initrd = NULL;
 	p.initrd_size = 0;
-	assert_int_equal(arch_load_linux(vm, &p, &boot), 0);
+	assert_int_equal(loader_load_bzimage(vm, &p, &boot), 0);
 	assert_int_equal(bp_get(BZ_RAMDISK_IMAGE, 4), 0);
 	assert_int_equal(bp_get(BZ_RAMDISK_SIZE, 4), 0);
 }
@@ -161,11 +167,11 @@ static void test_alignment_rounds_up(void **state)
 	struct load_params p = params();
 
 	w64(BZ_PREF_ADDRESS, PREF + 0x1000);
-	assert_int_equal(arch_load_linux(vm, &p, &boot), 0);
+	assert_int_equal(loader_load_bzimage(vm, &p, &boot), 0);
 	assert_true(boot.entry == PREF + 0x200000 + 0x200);
 	/* A fixed kernel goes exactly where it says. */
 	w8(BZ_RELOCATABLE, 0);
-	assert_int_equal(arch_load_linux(vm, &p, &boot), 0);
+	assert_int_equal(loader_load_bzimage(vm, &p, &boot), 0);
 	assert_true(boot.entry == PREF + 0x1000 + 0x200);
 }
 
@@ -173,7 +179,7 @@ static void expect_refused(struct load_params *p, const char *why)
 {
 	fake_console_len = 0;
 	fake_console[0] = 0;
-	if (arch_load_linux(vm, p, &boot) >= 0)
+	if (loader_load_bzimage(vm, p, &boot) >= 0)
 		fail_msg("loaded; expected a refusal: \"%s\"", why);
 	if (!strstr(fake_console, "vm bz: bzImage refused: ") || !strstr(fake_console, why))
 		fail_msg("expected \"%s\", the console says \"%s\"", why, fake_console);
@@ -216,7 +222,7 @@ static void test_ram_not_from_zero(void **state)
 
 	assert_int_equal(vm_add_ram(high, 1 << 20, RAM_SIZE), 0);
 	fake_console_len = 0;
-	assert_true(arch_load_linux(high, &p, &boot) < 0);
+	assert_true(loader_load_bzimage(high, &p, &boot) < 0);
 	assert_non_null(strstr(fake_console, "no RAM from 0 for boot_params"));
 	vm_destroy(high);
 }

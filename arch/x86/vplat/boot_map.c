@@ -30,3 +30,8 @@ int arch_vm_prepare_boot(struct vm *vm, struct load_params *p)
 	reserve(p, acpi_end, VPLAT_BIOS_END, LOADER_MEM_RESERVED);
 	return 0;
 }
+
+int arch_load_linux(struct vm *vm, const struct load_params *p, struct vcpu_boot *boot)
+{
+	return loader_load_bzimage(vm, p, boot);
+}

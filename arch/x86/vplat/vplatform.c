@@ -6,6 +6,7 @@
  */
 #include <asm/vplatform.h>
 #include <core/arch.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/percpu.h>
 #include <core/vcpu.h>
@@ -174,6 +175,9 @@ static void fill_port_map(void)
 
 	for (i = 0; i < ARRAY_SIZE(ports); i++) {
 		BUG_ON(ports[i].last >= VPLAT_PORT_SPACE);
+		/* The checker must refuse a configured device here: it would never be reached. */
+		BUG_ON(!config_x86_platform_has(true, ports[i].first,
+						ports[i].last - ports[i].first + 1u));
 		for (port = ports[i].first; port <= ports[i].last; port++)
 			vplat_port_map[port / 64] |= BIT(port % 64);
 	}

@@ -139,8 +139,8 @@ vm-suites:
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gic)
 	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
-		--expect $(call a64_said,gicbad,RAM ram 0x40000000\+0x1000000 overlaps emulated gicr 0x40f00000\+0x20000 \(dead\)) \
-		--expect 'hv: error: vm gicbad is dead: RAM ram .* overlaps emulated gicr' \
+		--expect $(call a64_said,gicbad,refused: 1 configuration error \(dead\)) \
+		--expect "hv: error: config: vm gicbad: /gicbad: property 'gic-redistributor' puts the vGIC redistributors \(1 vCPU\) at 0x40f00000-0x40f1ffff$(comma) which overlaps the VM's RAM 0x40000000-0x40ffffff$$" \
 		--expect 'hv: vm gicbad: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(call a64_stopped,gic,exit) \
 		--expect $(A64_ALL_AS_EXPECTED) \
@@ -163,6 +163,7 @@ vm-suites:
 		--expect 'hv: vm psci: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,power)
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 own-vm-suites
 	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
 		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
 		--expect $(call a64_said,fetchmmio,vCPU 0: memory fault at GPA 0xa000000 \(4096 bytes$(comma) flags 0x5\).*\(error\)) \

@@ -177,6 +177,13 @@ vm-suites:
 		--expect 'config: vm nonpt: SVM without nested paging \(NPT\): .*; VM refused$$' \
 		--expect $(call stopped,nonpt,dead) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,qemu64$(comma)+svm,nonpt)
+	$(Q)tools/run-suite x86-vm-module-misnamed --timeout 120 \
+		--expect 'hv: warning: config: 1 boot module is loaded$(comma) but none named "config" \(the first is "conifg"\): the built-in configuration runs$$' \
+		--expect 'hv: built-in configuration' --expect $(call stopped,demo0,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(QEMU_X86) -cpu max -serial stdio -kernel $(HV32) -append "hv.test=vm" \
+		-initrd "$(BUILD)/tests/configs/exits.dtb conifg"
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 own-vm-suites
 	$(Q)tools/run-suite x86-vm-hostile-a --timeout 120 \
 		--expect $(call stopped,dfloop,shutdown) \
 		--expect $(call said,idtnowhere,vCPU 0: internal error.*0xfe800030 .*\(internal-error\)) \
@@ -201,7 +208,7 @@ vm-suites:
 	$(Q)tools/run-suite x86-run --status 0 --timeout 120 \
 		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
 		--expect $(ALL_AS_EXPECTED) \
-		-- $(QEMU_X86) -cpu EPYC -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
+		-- $(QEMU_X86) -cpu $(X86_CPU) -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD)
 
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
