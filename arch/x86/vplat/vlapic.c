@@ -729,7 +729,7 @@ void vlapic_put(struct vlapic *a)
 /* INIT supersedes a SIPI the vCPU has not taken yet. */
 void vlapic_post_init(struct vlapic *a)
 {
-	__atomic_fetch_and(&a->events, ~VLAPIC_EV_SIPI, __ATOMIC_ACQ_REL);
+	__atomic_fetch_and(&a->events, ~(u32)VLAPIC_EV_SIPI, __ATOMIC_ACQ_REL);
 	__atomic_store_n(&a->run_state, VLAPIC_WAIT_SIPI, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&a->events, VLAPIC_EV_INIT, __ATOMIC_ACQ_REL);
 }
