@@ -48,7 +48,12 @@ $(BUILD)/tests/configs/%.dtb: $(X86_CONFIG_DIR)/%.dts $(wildcard $(X86_CONFIG_DI
 BOOT_SUITE_TIMEOUT := 300
 
 test-images: $(BUILD)/images $(TEST_ISO) $(RUN_TEST_ISO) $(MODULES_TEST_ISO) $(X86_GUEST_IMAGES) \
-	$(X86_TEST_CONFIGS)
+	$(X86_TEST_CONFIGS) x86-llvm-build
+
+# The hypervisor built with clang and ld.lld too (`make LLVM=1`), in a tree
+# of its own: clang warns where gcc does not, and only a build says so.
+x86-llvm-build:
+	$(Q)$(MAKE) -s --no-print-directory ARCH=x86_64 LLVM=1 BUILD=build/x86_64-llvm all
 
 # The hypervisor under a test command line with a configuration module:
 # it exits QEMU with status 1 only if every VM ended as its "expect" says.
@@ -226,4 +231,4 @@ bench-arch: test-images
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 
-.PHONY: test-images guest-suites vm-suites bench-arch
+.PHONY: x86-llvm-build test-images guest-suites vm-suites bench-arch
