@@ -203,12 +203,15 @@ bench-arch: test-images
 comma := ,
 
 # The virtual-timer storm beside the exits guest (configs/hostile-timer.dts):
-# an open finding, not in make check yet. Run alone, the storm passes; next
-# to the exits guest under round-robin TCG both VMs stall after it.
+# an open finding of the hostile matrix, not in make check until fixed. It
+# hangs in about half the runs under MTTCG and in every run under
+# round-robin TCG: QEMU then spins one thread at 100% and ignores SIGTERM
+# (the shape of an interrupt storm at EL2), both VMs stop making progress.
 hostile-timer: test-images
-	$(Q)tools/run-suite arm64-vm-hostile-timer --timeout 120 \
+	$(Q)tools/run-suite arm64-vm-hostile-timer --timeout 60 \
 		--expect $(call a64_stopped,timerzero,exit) \
 		--expect $(call a64_stopped,neighbour,exit) --expect $(A64_ALL_AS_EXPECTED) \
-		-- $(call a64_vms,hostile-timer) -smp 2
+		-- $(QEMU_ARM64_MT2) -serial stdio -kernel $(IMAGE) -append "hv.test=vm" \
+		-initrd $(BUILD)/tests/configs/hostile-timer.dtb
 
 .PHONY: hostile-timer test-images llvm-images guest-suites vm-suites bench-arch
