@@ -2,6 +2,8 @@
 #define FAKE_HOST_EXITS_H
 
 #include <stdlib.h>
+#include <string.h>
+#include <core/vmm.h>
 
 /*
  * The host around the VMM, for tests that link it: there is no other CPU
@@ -31,6 +33,18 @@ __noreturn void arch_test_exit(unsigned int code)
 __noreturn void arch_system_off(void)
 {
 	abort();
+}
+
+/* The configured VM named @name (config tests); the test fails without it. */
+static inline struct vm *find_vm(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < vmm_nr_vms(); i++)
+		if (!strcmp(vmm_vm(i)->name, name))
+			return vmm_vm(i);
+	fail_msg("no vm %s", name);
+	return NULL;
 }
 
 #endif

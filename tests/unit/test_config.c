@@ -74,17 +74,6 @@ static const char dts[] =
 	"bad-arch {" VM_COMMON "cpus = <8>; fake-arch-fail;" KERNEL_OK "};"
 	"};";
 
-static struct vm *find_vm(const char *name)
-{
-	u32 i;
-
-	for (i = 0; i < vmm_nr_vms(); i++)
-		if (!strcmp(vmm_vm(i)->name, name))
-			return vmm_vm(i);
-	fail_msg("no vm %s", name);
-	return NULL;
-}
-
 static void expect_dead(const char *name, const char *why)
 {
 	struct vm *vm = find_vm(name);

@@ -64,17 +64,6 @@ static const char dts[] =
 	"    mb-module@8 { image = [00]; }; }; };"
 	"};";
 
-static struct vm *find_vm(const char *name)
-{
-	u32 i;
-
-	for (i = 0; i < vmm_nr_vms(); i++)
-		if (!strcmp(vmm_vm(i)->name, name))
-			return vmm_vm(i);
-	fail_msg("no vm %s", name);
-	return NULL;
-}
-
 /* Refused with one error, which the console has as a line of its own. */
 static void expect_refused(const char *name, const char *msg)
 {
