@@ -108,6 +108,12 @@ int arch_vm_reset(struct vm *vm)
 	struct svm_vm *svm = vm->arch;
 	u32 i;
 
+	/*
+	 * The chips first: VMM device threads may raise lines meanwhile, and
+	 * only with the IOAPIC's pins masked again can nothing be delivered
+	 * into an APIC while it is re-initialised below.
+	 */
+	vplat_reset(&svm->plat);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct svm_vcpu *sv = vm->vcpus[i]->arch;
 
@@ -119,7 +125,6 @@ int arch_vm_reset(struct vm *vm)
 		sv->flush_tlb = true;
 		vlapic_init(&sv->lapic, vm->vcpus[i], sv->is_bsp);
 	}
-	vplat_reset(&svm->plat);
 	return 0;
 }
 
