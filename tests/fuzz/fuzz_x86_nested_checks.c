@@ -27,6 +27,7 @@ struct input {
 	u64 iopm, msrpm, event_inj, nested_ctl;
 	u8 tlb_control, phys_bits;
 	u64 cr4_allowed;
+	u8 flush_by_asid;	/* odd: L1 is offered flush-by-ASID */
 } __packed;
 
 /* The APM's list, spelled out bit by bit rather than by mask. */
@@ -68,6 +69,8 @@ static bool reference_legal(const struct input *in, u32 phys)
 				  vec >= 31))
 			return false;
 	}
+	if (in->tlb_control == 3 || in->tlb_control == 7)
+		return in->nested_ctl == 0 && (in->flush_by_asid & 1);
 	return in->nested_ctl == 0 && in->tlb_control <= 1;
 }
 
@@ -109,6 +112,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		.phys_bits = in.phys_bits,
 		.cr4_allowed = in.cr4_allowed,
 		.efer_allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+		.svm_features = (in.flush_by_asid & 1) ? SVM_FEATURE_FLUSH_ASID : 0,
 	};
 	c = nested_vmcb_check(v, &l);
 	legal = reference_legal(&in, in.phys_bits);

@@ -20,6 +20,7 @@
 
 static const struct nested_limits limits = {
 	.phys_bits = PHYS_BITS, .cr4_allowed = CR4_OK, .efer_allowed = EFER_OK,
+	.svm_features = SVM_FEATURE_FLUSH_ASID,
 };
 
 static struct vmcb v;
@@ -89,6 +90,15 @@ M(sev_es, w->control.nested_ctl = BIT(2))
 M(tlb3, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID)
 M(tlb7, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID_LOCAL)
 M(tlb2, w->control.tlb_control = 2)
+M(tlb4, w->control.tlb_control = 4)
+M(tlb255, w->control.tlb_control = 255)
+/* The last pages below 2^PHYS_BITS, and bases that wrap the 64-bit space. */
+M(iopm_last_page, w->control.iopm_base_pa = (1ULL << PHYS_BITS) - 0x1000)
+M(iopm_wraps, w->control.iopm_base_pa = ~0ULL - 0xfff)
+M(iopm_2_pages_left, w->control.iopm_base_pa = (1ULL << PHYS_BITS) - 0x2000 + 0x800)
+M(msrpm_last_page_low_bits, w->control.msrpm_base_pa = (1ULL << PHYS_BITS) - 0x1000 + 0xfff)
+M(msrpm_wraps, w->control.msrpm_base_pa = ~0ULL - 0x1fff)
+M(msrpm_at_width, w->control.msrpm_base_pa = 1ULL << PHYS_BITS)
 
 /* Legal corners: must pass. */
 M(cd_and_nw, w->save.cr0 |= X86_CR0_CD | X86_CR0_NW)
@@ -154,9 +164,16 @@ static const struct row rows[] = {
 	{ "EVENTINJ exception vector 31 (reserved)", evt_exc_31, "event_inj_illegal" },
 	{ "NP_ENABLE", np, "nested_ctl_not_offered" },
 	{ "SEV-ES", sev_es, "nested_ctl_not_offered" },
-	{ "TLB_CONTROL 3", tlb3, "tlb_control_not_offered" },
-	{ "TLB_CONTROL 7", tlb7, "tlb_control_not_offered" },
 	{ "TLB_CONTROL 2", tlb2, "tlb_control_not_offered" },
+	{ "TLB_CONTROL 4", tlb4, "tlb_control_not_offered" },
+	{ "TLB_CONTROL 255", tlb255, "tlb_control_not_offered" },
+	{ "IOPM in the last page below the width", iopm_last_page, "iopm_beyond_limit" },
+	{ "IOPM 2 pages below the width", iopm_2_pages_left, "iopm_beyond_limit" },
+	{ "IOPM base wrapping past 2^64", iopm_wraps, "iopm_beyond_limit" },
+	{ "MSRPM in the last page, low bits set", msrpm_last_page_low_bits,
+	  "msrpm_beyond_limit" },
+	{ "MSRPM base wrapping past 2^64", msrpm_wraps, "msrpm_beyond_limit" },
+	{ "MSRPM base at the width", msrpm_at_width, "msrpm_beyond_limit" },
 	{ "CR0.CD and NW", cd_and_nw, NULL },
 	{ "CR0.CD alone", cd_only, NULL },
 	{ "CR3 just below the width", cr3_below_limit, NULL },
@@ -174,6 +191,8 @@ static const struct row rows[] = {
 	{ "EVENTINJ reserved bits 30:12 (not checked)", evt_reserved_bits, NULL },
 	{ "EVENTINJ software interrupt", evt_soft, NULL },
 	{ "TLB_CONTROL 1", tlb1, NULL },
+	{ "TLB_CONTROL 3 (flush-by-ASID offered)", tlb3, NULL },
+	{ "TLB_CONTROL 7 (flush-by-ASID offered)", tlb7, NULL },
 	{ "every other intercept", other_intercepts, NULL },
 };
 
@@ -239,6 +258,26 @@ static void test_each_predicate_alone(void **state)
 	}
 }
 
+/* Without flush-by-ASID in L1's CPUID, TLB_CONTROL 3 and 7 are refused. */
+static void test_tlb_control_needs_flush_by_asid(void **state)
+{
+	struct nested_limits l = limits;
+	const struct nested_check *c;
+
+	l.svm_features = 0;
+	valid_long_mode(&v);
+	tlb3(&v);
+	c = nested_vmcb_check(&v, &l);
+	assert_non_null(c);
+	assert_string_equal(c->name, "tlb_control_not_offered");
+	tlb7(&v);
+	c = nested_vmcb_check(&v, &l);
+	assert_non_null(c);
+	assert_string_equal(c->name, "tlb_control_not_offered");
+	tlb1(&v);
+	assert_null(nested_vmcb_check(&v, &l));
+}
+
 static void test_pdptes(void **state)
 {
 	assert_false(nested_pdpte_reserved(0, PHYS_BITS));
@@ -259,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_every_check_has_a_row),
 		cmocka_unit_test(test_each_predicate_alone),
+		cmocka_unit_test(test_tlb_control_needs_flush_by_asid),
 		cmocka_unit_test(test_pdptes),
 	};
 

@@ -174,13 +174,18 @@ static bool nested_ctl_not_offered(const struct vmcb *v, const struct nested_lim
 }
 
 /*
- * Without flush-by-ASID (not offered) TLB_CONTROL may only be "nothing"
- * or "flush everything"; 3 and 7 need the feature, the rest is reserved.
+ * TLB_CONTROL: 0 (nothing) and 1 (flush everything) always; 3 (this
+ * ASID) and 7 (this ASID's non-global entries) only with flush-by-ASID
+ * offered in L1's CPUID; the other values are reserved.
  */
 static bool tlb_control_not_offered(const struct vmcb *v, const struct nested_limits *l)
 {
-	return v->control.tlb_control != TLB_CONTROL_DO_NOTHING &&
-	       v->control.tlb_control != TLB_CONTROL_FLUSH_ALL_ASID;
+	u8 t = v->control.tlb_control;
+
+	if (t == TLB_CONTROL_DO_NOTHING || t == TLB_CONTROL_FLUSH_ALL_ASID)
+		return false;
+	return !(l->svm_features & SVM_FEATURE_FLUSH_ASID) ||
+	       (t != TLB_CONTROL_FLUSH_ASID && t != TLB_CONTROL_FLUSH_ASID_LOCAL);
 }
 
 #define CHECK(fn)	{ #fn, fn }

@@ -50,6 +50,9 @@ struct cpuid_guest {
 /* Leaf 0x8000000a EAX: the SVM revision L1 is told. */
 #define CPUID_NESTED_SVM_REVISION	1u
 
+/* Leaf 0x8000000a EDX for a nested-svm VM on a CPU whose own EDX is @host_edx. */
+u32 cpuid_nested_svm_features(u32 host_edx);
+
 /*
  * The EFER bits a guest may set, from the model's leaf 0x80000001 (@ext1):
  * the EFER write and VMRUN's check of VMCB12 both use it, so that a bit

@@ -202,6 +202,8 @@ static inline enum x86_cpu_mode svm_cpu_mode(const struct vmcb *vmcb)
 }
 /* RIP += @len, wrapped to the code size, and the STI/MOV SS shadow ends. */
 void svm_skip(struct svm_vcpu *sv, u64 len);
+/* The RIP @len bytes after @vmcb's, wrapped to the code size. */
+u64 svm_rip_after(const struct vmcb *vmcb, u64 len);
 
 /* Inline, as the next one: IN's result goes through it on every exit. */
 static inline u64 svm_width_mask(unsigned int bytes)
@@ -244,6 +246,8 @@ void svm_record_interrupted_event(struct svm_vcpu *sv, u64 exit_int_info);
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv);
 void svm_close_window(struct svm_vcpu *sv);
 int svm_exit_iret(struct svm_vcpu *sv);
+/* An NMI is in service (blocking ends once the intercepted IRET has run). */
+bool svm_nmi_blocked(struct svm_vcpu *sv);
 /* INIT and SIPI, before an entry: 0 to enter, VCPU_BLOCK while waiting for SIPI. */
 int svm_apic_start_up(struct svm_vcpu *sv);
 
@@ -280,7 +284,7 @@ static inline bool svm_l1_intercepts_intr(const struct svm_vcpu *sv)
 static inline void svm_prepare_events(struct svm_vcpu *sv)
 {
 	if (sv->reinject || sv->pending_event || sv->window_requested || svm_intr_pending(sv) ||
-	    svm_nmi_pending(sv))
+	    svm_nmi_pending(sv) || sv->nested.l0_window)
 		svm_deliver_events(sv);
 }
 

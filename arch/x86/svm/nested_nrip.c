@@ -1,0 +1,68 @@
+/*
+ * NRIPS for L1: the next sequential RIP in VMCB12 on a reflected exit.
+ *
+ * The APM (vol. 2, 15.7.1) has the CPU save nRIP on the #VMEXITs of
+ * instruction intercepts (15.9), including CR and DR accesses, on MSR
+ * and IOIO intercepts, and on the exceptions INT3, INTO and BOUND raise
+ * (#BP, #OF, #BR); every other exit saves 0. L1 skips the instruction by
+ * it: a length off by one byte (a prefix, a ModRM form) resumes L2 in
+ * the middle of an instruction.
+ *
+ * Where L0's CPU has NRIPS, its next_rip in VMCB02 is exact: it is
+ * passed on. QEMU's TCG has no NRIPS (next_rip stays 0): the IOIO exit
+ * still carries the next RIP in EXITINFO2, and for the others the
+ * instruction at L2's RIP is fetched through L2's page tables and its
+ * length decoded (x86_insn_length(), prefixes included).
+ */
+#include <asm/svm.h>
+#include <asm/svm_guest_mem.h>
+#include <core/console.h>
+#include <core/vcpu.h>
+#include <core/vm.h>
+
+#define EXCP(vec)	(SVM_EXIT_EXCP_BASE + (vec))
+#define X86_VEC_BP	3
+#define X86_VEC_OF	4
+#define X86_VEC_BR	5
+
+static bool nrip_saved(u32 code)
+{
+	if (code < SVM_EXIT_EXCP_BASE)
+		return true;
+	if (code < SVM_EXIT_INTR)
+		return code == EXCP(X86_VEC_BP) || code == EXCP(X86_VEC_OF) ||
+		       code == EXCP(X86_VEC_BR);
+	if (code >= SVM_EXIT_CR0_SEL_WRITE && code <= SVM_EXIT_MSR)
+		return true;
+	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_XSETBV;
+}
+
+static u64 decoded_next_rip(struct svm_vcpu *sv, u32 code)
+{
+	u8 bytes[X86_MAX_INSN_LEN], len;
+	u32 got;
+	int err;
+
+	err = svm_fetch_insn(sv, bytes, &got);
+	if (!err)
+		err = x86_insn_length(bytes, got, svm_cpu_mode(sv->vmcb), &len);
+	if (err) {
+		/* Only L2 rewriting its code under the exit gets here: L1 sees 0, "not saved". */
+		pr_info_ratelimited("vm %s vCPU %u: next_rip of exit %#x at L2 RIP %#llx: %s\n",
+				    sv->vcpu->vm->name, sv->vcpu->id, code, sv->vmcb->save.rip,
+				    x86_decode_err_name(err));
+		return 0;
+	}
+	return svm_rip_after(sv->vmcb, len);
+}
+
+u64 svm_nested_next_rip(struct svm_vcpu *sv, u32 code, u64 info2)
+{
+	if (!nrip_saved(code))
+		return 0;
+	if (svm_caps.nrips)
+		return sv->vmcb->control.next_rip;
+	if (code == SVM_EXIT_IOIO)
+		return info2;
+	return decoded_next_rip(sv, code);
+}
