@@ -1325,6 +1325,13 @@ static void test_mmio_fetch_through_guest_paging(void **state)
 	set_reg(GPR_RCX, 0x42);
 	npf(MMIO, true);
 	expect_mmio(MMIO, 4, true, 0x42);
+	/* Remapped to other code: the fetch memo sees the changed entry and walks again. */
+	assert_int_equal(vm_write_guest(vm, 0x7000, (u8[]){ 0x8b, 0x0b }, 2), 0);
+	pt[0x1f0] = 0x7000 | 3;
+	vmcb->save.rip = 0x7fff0000;
+	npf(MMIO, false);
+	expect_mmio(MMIO, 4, false, 0);
+	mmio_reply(9);
 	/* Not mapped at all: the fetch fails, and that is said, not guessed around. */
 	pt[0x1f0] = 0;
 	npf(MMIO, true);

@@ -68,6 +68,96 @@ int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error
  * page has its own translation). -EFAULT: the guest would fault; -EIO:
  * the bytes are not RAM.
  */
+/*
+ * Fetches translate through a memo of the last fetch's walk: NRIPS for
+ * L2 (nested_nrip.c) fetches the instruction of every reflected exit,
+ * and the walk is most of that exit's cost. A walk is a function of
+ * CR0, CR3, CR4, EFER, the CPL and the entries it reads (it sets no
+ * A/D bit), so when all of them read the same, so does its result: the
+ * memo is exact, not a TLB. Entries are RAM at fixed places (the map
+ * does not change after FINALIZED). With nested paging for L2 the
+ * entries' own addresses would go through L1's table, which the memo
+ * does not record: it is not used there.
+ */
+struct memo_walk {
+	struct svm_vcpu *sv;
+	struct svm_fetch_memo *m;
+};
+
+static int read_and_record(void *ctx, u64 gpa, u32 size, u64 *val)
+{
+	struct memo_walk *w = ctx;
+	struct svm_fetch_memo *m = w->m;
+	const void *p = ram_at(w->sv, gpa, size);
+
+	if (!p)
+		return -EFAULT;
+	*val = size == 8 ? *(const u64 *)p : *(const u32 *)p;
+	if (m->n < SVM_FETCH_MEMO_ENTRIES) {
+		m->entry[m->n] = p;
+		m->val[m->n] = *val;
+		m->size[m->n] = (u8)size;
+	}
+	m->n++;
+	return 0;
+}
+
+static bool memo_usable(const struct svm_vcpu *sv)
+{
+	return !(sv->nested.guest_mode &&
+		 (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE));
+}
+
+static bool memo_hit(const struct svm_vcpu *sv, const struct svm_fetch_memo *m, u64 la)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	unsigned int i;
+	u64 v;
+
+	if (!m->valid || m->la_page != (la & ~(u64)(PAGE_SIZE - 1)) || m->cr3 != s->cr3 ||
+	    m->cr0 != s->cr0 || m->cr4 != s->cr4 || m->efer != s->efer || m->cpl != s->cpl)
+		return false;
+	for (i = 0; i < m->n; i++) {
+		v = m->size[i] == 8 ? *(const u64 *)m->entry[i] : *(const u32 *)m->entry[i];
+		if (v != m->val[i])
+			return false;
+	}
+	return true;
+}
+
+static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	struct svm_fetch_memo *m = &sv->fetch_memo;
+	struct gwalk_regs r = { s->cr0, s->cr3, s->cr4, s->efer };
+	struct memo_walk w = { sv, m };
+	struct gwalk_mem mem = { read_and_record, &w };
+	u32 pf_error = 0;
+	int err;
+
+	if (!memo_usable(sv))
+		return svm_translate(sv, la, GWALK_FETCH, gpa, NULL);
+	if (memo_hit(sv, m, la)) {
+		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
+		return 0;
+	}
+	m->valid = false;
+	m->n = 0;
+	err = gwalk_translate(&r, &mem, la, access_of(sv, GWALK_FETCH), gpa, &pf_error);
+	if (err || m->n > SVM_FETCH_MEMO_ENTRIES)
+		return err;
+	/* The entries are recorded; the rest of the key is what the walk started from. */
+	m->cpl = s->cpl;
+	m->cr0 = s->cr0;
+	m->cr3 = s->cr3;
+	m->cr4 = s->cr4;
+	m->efer = s->efer;
+	m->la_page = la & ~(u64)(PAGE_SIZE - 1);
+	m->gpa_page = *gpa & ~(u64)(PAGE_SIZE - 1);
+	m->valid = true;
+	return 0;
+}
+
 /* x86 loads and stores unaligned words: an instruction's 15 bytes in two, not fifteen. */
 static void copy_bytes(u8 *dst, const u8 *src, u32 n)
 {
@@ -86,7 +176,8 @@ static int linear_copy(struct svm_vcpu *sv, u64 la, void *buf, u32 len, u32 kind
 
 	while (len) {
 		n = (u32)MIN((u64)len, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
-		err = svm_translate(sv, la, kind, &gpa, NULL);
+		err = (kind & GWALK_FETCH) ? translate_fetch(sv, la, &gpa) :
+					     svm_translate(sv, la, kind, &gpa, NULL);
 		if (err)
 			return err;
 		ram = (u8 *)ram_at(sv, gpa, n);

@@ -37,6 +37,34 @@ static bool nrip_saved(u32 code)
 	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_XSETBV;
 }
 
+/*
+ * The length is a pure function of the bytes and the mode: the last
+ * decode is kept, and the same bytes in the same mode (an L2 that exits
+ * from the same instruction over and over) skip the decoder.
+ */
+static int insn_length(struct svm_nested *n, const u8 *bytes, u32 got, enum x86_cpu_mode mode,
+		       u8 *len)
+{
+	u64 w[2] = { 0, 0 };
+	int err;
+
+	/* The builtin (we build with -fno-builtin): two loads, not a call and a loop. */
+	__builtin_memcpy(w, bytes, X86_MAX_INSN_LEN);
+	if (n->nrip_len && n->nrip_mode == mode && got == X86_MAX_INSN_LEN &&
+	    w[0] == n->nrip_bytes[0] && w[1] == n->nrip_bytes[1]) {
+		*len = n->nrip_len;
+		return 0;
+	}
+	err = x86_insn_length(bytes, got, mode, len);
+	if (err || got != X86_MAX_INSN_LEN)
+		return err;
+	n->nrip_bytes[0] = w[0];
+	n->nrip_bytes[1] = w[1];
+	n->nrip_mode = (u8)mode;
+	n->nrip_len = *len;
+	return 0;
+}
+
 static u64 decoded_next_rip(struct svm_vcpu *sv, u32 code)
 {
 	u8 bytes[X86_MAX_INSN_LEN], len;
@@ -45,7 +73,7 @@ static u64 decoded_next_rip(struct svm_vcpu *sv, u32 code)
 
 	err = svm_fetch_insn(sv, bytes, &got);
 	if (!err)
-		err = x86_insn_length(bytes, got, svm_cpu_mode(sv->vmcb), &len);
+		err = insn_length(&sv->nested, bytes, got, svm_cpu_mode(sv->vmcb), &len);
 	if (err) {
 		/* Only L2 rewriting its code under the exit gets here: L1 sees 0, "not saved". */
 		pr_info_ratelimited("vm %s vCPU %u: next_rip of exit %#x at L2 RIP %#llx: %s\n",

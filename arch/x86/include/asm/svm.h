@@ -17,6 +17,7 @@
  */
 #include <asm/cpuid_model.h>
 #include <asm/decode.h>
+#include <asm/svm_guest_mem.h>
 #include <asm/svm_msr.h>
 #include <asm/svm_nested.h>
 #include <asm/vlapic.h>
@@ -134,6 +135,7 @@ struct svm_vcpu {
 	struct svm_ioio io;
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
+	struct svm_fetch_memo fetch_memo;	/* guest_mem.c: the last fetch's walk */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 	struct svm_msrs msrs;		/* msr.c's rows */
 	bool halted_off;		/* in HLT with IF=0 (exit.c); other vCPUs read it */

@@ -10,6 +10,24 @@
  */
 struct svm_vcpu;
 
+/*
+ * The last instruction fetch's translation and the table entries its
+ * walk read (guest_mem.c): while the paging registers, the CPL and every
+ * one of those entries read the same, the walk would give the same
+ * page, so the next fetch there needs no walk.
+ */
+#define SVM_FETCH_MEMO_ENTRIES	4
+struct svm_fetch_memo {
+	bool valid;
+	u8 cpl;
+	u8 n;				/* entries the walk read */
+	u8 size[SVM_FETCH_MEMO_ENTRIES];
+	u64 cr0, cr3, cr4, efer;
+	u64 la_page, gpa_page;
+	const void *entry[SVM_FETCH_MEMO_ENTRIES];
+	u64 val[SVM_FETCH_MEMO_ENTRIES];
+};
+
 /* @kind: 0 (read), GWALK_WRITE or GWALK_FETCH; the guest's CPL adds GWALK_USER. */
 int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error);
 int svm_linear_read(struct svm_vcpu *sv, u64 la, void *buf, u32 len);

@@ -79,6 +79,11 @@ struct svm_nested {
 	bool l0_window;		/* L0's interrupt window is open in VMCB02 */
 	bool vgif;		/* L1 enabled vGIF for L2 (V_GIF_ENABLE) */
 	bool v_gif;		/* L2's V_GIF: while clear, L2 takes no interrupt or NMI */
+
+	/* nested_nrip.c: the last instruction decoded for next_rip (0: none). */
+	u8 nrip_len;
+	u8 nrip_mode;
+	u64 nrip_bytes[2];	/* its 15 bytes, the 16th 0 */
 };
 
 /* nested.c */
