@@ -25,7 +25,6 @@
 
 #define X86_VEC_UD		6
 #define X86_VEC_GP		13
-#define X86_VEC_PF		14
 /* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA are all 0f 01 xx. */
 #define LEN_SVM_INSN		3
 #define DR7_RESET		0x400ULL

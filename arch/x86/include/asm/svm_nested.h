@@ -4,7 +4,9 @@
 /*
  * Nested SVM: an L1 guest runs its own guests (L2) with VMRUN, which the
  * hypervisor (L0) emulates (arch/x86/svm/nested.c; the VMRUN consistency
- * checks in nested_checks.c; arch/x86/svm/README.md has the design).
+ * checks in nested_checks.c; interrupts and NMIs while L2 runs in
+ * nested_intr.c; next_rip in nested_nrip.c; arch/x86/svm/README.md has
+ * the design).
  *
  * L1 gets no nested paging: L2 lives in L1's guest-physical space, so
  * L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and L2's CR3 from
