@@ -230,6 +230,24 @@ u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
 }
 
 /*
+ * Where the code at CS:RIP is in the hypervisor, and how many of its
+ * bytes (up to 15) are on that page: NULL if not even the first can be
+ * fetched. A reader that needs no more than that saves the copy.
+ */
+const u8 *svm_code_at(struct svm_vcpu *sv, u32 *avail)
+{
+	u64 la = svm_seg_linear(sv, X86_SEG_CS, sv->vmcb->save.rip), gpa;
+	u32 n = (u32)MIN((u64)X86_MAX_INSN_LEN, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
+	const u8 *p;
+
+	if (translate_fetch(sv, la, &gpa))
+		return NULL;
+	p = ram_at(sv, gpa, n);
+	*avail = n;
+	return p;
+}
+
+/*
  * Up to 15 bytes at CS:RIP; fewer where the next page cannot be read (the
  * decoder then says whether it needed them). -EFAULT/-EIO if not even the
  * first byte can.

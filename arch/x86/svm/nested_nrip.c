@@ -46,16 +46,22 @@ static int insn_length(struct svm_nested *n, const u8 *bytes, u32 got, enum x86_
 		       u8 *len)
 {
 	u64 w[2] = { 0, 0 };
+	u32 i;
 	int err;
 
 	/* The builtin (we build with -fno-builtin): two loads, not a call and a loop. */
-	__builtin_memcpy(w, bytes, X86_MAX_INSN_LEN);
+	if (got == X86_MAX_INSN_LEN)
+		__builtin_memcpy(w, bytes, X86_MAX_INSN_LEN);
+	else
+		for (i = 0; i < got && i < X86_MAX_INSN_LEN; i++)
+			((u8 *)w)[i] = bytes[i];
 	if (n->nrip_len && n->nrip_mode == mode && got == X86_MAX_INSN_LEN &&
 	    w[0] == n->nrip_bytes[0] && w[1] == n->nrip_bytes[1]) {
 		*len = n->nrip_len;
 		return 0;
 	}
-	err = x86_insn_length(bytes, got, mode, len);
+	/* The copy, not guest memory: what is kept below is what was decoded. */
+	err = x86_insn_length((const u8 *)w, got, mode, len);
 	if (err || got != X86_MAX_INSN_LEN)
 		return err;
 	n->nrip_bytes[0] = w[0];
@@ -65,15 +71,25 @@ static int insn_length(struct svm_nested *n, const u8 *bytes, u32 got, enum x86_
 	return 0;
 }
 
+/*
+ * The instruction is read in place when its 15 bytes are on one page
+ * (nearly always: no copy), else copied from both pages.
+ */
 static u64 decoded_next_rip(struct svm_vcpu *sv, u32 code)
 {
-	u8 bytes[X86_MAX_INSN_LEN], len;
+	enum x86_cpu_mode mode = svm_cpu_mode(sv->vmcb);
+	u8 copy[X86_MAX_INSN_LEN], len;
+	const u8 *bytes;
 	u32 got;
-	int err;
+	int err = 0;
 
-	err = svm_fetch_insn(sv, bytes, &got);
+	bytes = svm_code_at(sv, &got);
+	if (!bytes || got < X86_MAX_INSN_LEN) {
+		bytes = copy;
+		err = svm_fetch_insn(sv, copy, &got);
+	}
 	if (!err)
-		err = insn_length(&sv->nested, bytes, got, svm_cpu_mode(sv->vmcb), &len);
+		err = insn_length(&sv->nested, bytes, got, mode, &len);
 	if (err) {
 		/* Only L2 rewriting its code under the exit gets here: L1 sees 0, "not saved". */
 		pr_info_ratelimited("vm %s vCPU %u: next_rip of exit %#x at L2 RIP %#llx: %s\n",
