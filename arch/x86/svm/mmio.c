@@ -37,7 +37,7 @@
 
 #define X86_VEC_PF	14
 
-static int memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error)
+int svm_memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error)
 {
 	struct hv_run *run = &sv->vcpu->run;
 
@@ -233,13 +233,13 @@ static int decode_access(struct svm_vcpu *sv, u64 gpa, bool write_fault)
 
 	err = fetch(sv, code, &len);
 	if (err && fetch_fault(sv, gpa))
-		return memory_fault(sv, gpa, NPF_FETCH);
+		return svm_memory_fault(sv, gpa, NPF_FETCH);
 	if (err)
 		return decode_failure(sv, HV_INTERNAL_ERROR_FETCH, gpa, err, code, 0);
 	*m = (struct svm_mmio){ .gpa = gpa, .stage = 1, .movs_write_fault = write_fault };
 	err = x86_decode_mmio(code, len, svm_cpu_mode(sv->vmcb), &m->insn);
 	if (err == -EAGAIN && fetch_fault(sv, gpa))
-		return memory_fault(sv, gpa, NPF_FETCH);
+		return svm_memory_fault(sv, gpa, NPF_FETCH);
 	if (!err && !direction_fits(&m->insn, write_fault))
 		err = -EINVAL;
 	/* One page only: the rest of an access that runs on would be a guess. */
@@ -250,10 +250,15 @@ static int decode_access(struct svm_vcpu *sv, u64 gpa, bool write_fault)
 	return start_access(sv, write_fault);
 }
 
-int svm_exit_npf(struct svm_vcpu *sv)
+/*
+ * @gpa is in the VM's own guest-physical space: the exit's for L1 (and
+ * for an L2 without nested paging, which shares it), the L1 GPA that
+ * L1's nested table gave for an L2 with it (nested_npt.c). The guest
+ * walks of the decode translate L2's addresses the same way
+ * (guest_mem.c), so every address here is the VM's.
+ */
+int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error)
 {
-	const struct vmcb_control *c = &sv->vmcb->control;
-	u64 gpa = c->exit_info_2, error = c->exit_info_1;
 	const struct vm_region *r = vm_find_region(sv->vcpu->vm, gpa);
 
 	/* RAM is mapped with every permission: it never faults. */
@@ -266,8 +271,15 @@ int svm_exit_npf(struct svm_vcpu *sv)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_DELIVERY, info, gpa);
 	}
 	if (error & (NPF_PAGE_TABLE | NPF_FETCH))
-		return memory_fault(sv, gpa, error);
+		return svm_memory_fault(sv, gpa, error);
 	return decode_access(sv, gpa, error & NPF_WRITE);
+}
+
+int svm_exit_npf(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c = &sv->vmcb->control;
+
+	return svm_npf_at(sv, c->exit_info_2, c->exit_info_1);
 }
 
 /* The element of a STOS or MOVS is done: indexes, count, and RIP if it was the last. */

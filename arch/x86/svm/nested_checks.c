@@ -167,10 +167,40 @@ static bool event_inj_illegal(const struct vmcb *v, const struct nested_limits *
 	return !nested_event_inj_valid(v->control.event_inj);
 }
 
-/* NP, SEV and SEV-ES (nested_ctl bits 0-2 and up) are not offered to L1. */
+/* NP is offered (nested_npt.c); SEV, SEV-ES and the bits above are not. */
 static bool nested_ctl_not_offered(const struct vmcb *v, const struct nested_limits *l)
 {
-	return v->control.nested_ctl != 0;
+	return v->control.nested_ctl & ~NESTED_CTL_NP_ENABLE;
+}
+
+static bool nested_paging(const struct vmcb *v)
+{
+	return v->control.nested_ctl & NESTED_CTL_NP_ENABLE;
+}
+
+/* N_CR3 is a physical address of L1's: bits beyond L1's width are MBZ. */
+static bool ncr3_mbz(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && (v->control.nested_cr3 & above_phys(l->phys_bits));
+}
+
+/*
+ * With nested paging VMRUN loads G_PAT as L2's PAT: an undefined memory
+ * type in any entry is illegal state, as a WRMSR of it would be #GP.
+ */
+static bool g_pat_invalid(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && !nnpt_pat_valid(v->save.g_pat);
+}
+
+/*
+ * The nested table has the format of L1's own paging mode; only the
+ * long-mode one is walked here, so an L1 outside long mode (legacy or
+ * PAE nested tables) is refused rather than walked wrongly.
+ */
+static bool np_l1_not_long_mode(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && !l->l1_long_mode;
 }
 
 /*
@@ -203,6 +233,9 @@ const struct nested_check nested_checks[] = {
 	CHECK(msrpm_beyond_limit),
 	CHECK(event_inj_illegal),
 	CHECK(nested_ctl_not_offered),
+	CHECK(ncr3_mbz),
+	CHECK(g_pat_invalid),
+	CHECK(np_l1_not_long_mode),
 	CHECK(tlb_control_not_offered),
 };
 

@@ -42,6 +42,7 @@ struct svm_caps {
 	bool nrips;		/* next_rip on instruction intercepts */
 	bool decode_assists;	/* insn_bytes on #NPF, segment in IOIO exits */
 	bool vgif;
+	bool nx;		/* EFER.NXE is set on every CPU: NPT entries may have NX */
 	bool tsc_aux;		/* RDTSCP or RDPID: TSC_AUX exists (CPUID 0x80000001, 7) */
 	u32 nr_asids;
 	u32 revision;
@@ -326,6 +327,10 @@ int svm_exit_msr(struct svm_vcpu *sv);
 int svm_exit_ioio(struct svm_vcpu *sv);
 int svm_complete_io(struct svm_vcpu *sv);
 int svm_exit_npf(struct svm_vcpu *sv);
+/* The #NPF path at guest-physical @gpa (L1's, for an L2 with nested NPT) with NPF_* @error. */
+int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error);
+/* HV_EXIT_MEMORY_FAULT for the page at @gpa: -EFAULT. */
+int svm_memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error);
 int svm_complete_mmio(struct svm_vcpu *sv);
 int svm_mmio_pending(struct svm_vcpu *sv);
 

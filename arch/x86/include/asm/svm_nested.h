@@ -13,6 +13,7 @@
  *
  * Ownership: like struct svm_vcpu, touched only by the vCPU's thread.
  */
+#include <asm/svm_nested_npt.h>
 #include <asm/vmcb.h>
 #include <lib/compiler.h>
 
@@ -23,6 +24,12 @@ struct nested_limits {
 	u32 phys_bits;		/* L1's physical address width (CPUID 0x80000008) */
 	u64 cr4_allowed;	/* CR4 bits L1's CPUID offers */
 	u64 efer_allowed;	/* EFER bits L1 may set */
+	bool gbpages;		/* L1 is offered 1 GiB pages (its nested table may use them) */
+	/*
+	 * L1 is in long mode at this VMRUN: its nested table has the
+	 * long-mode format, the only one walked (set before the checks).
+	 */
+	bool l1_long_mode;
 };
 
 /* One VMRUN consistency check: true when @v12 violates it. */
@@ -71,6 +78,7 @@ struct svm_nested {
 	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
 	unsigned int nr_merged;
 	struct nested_limits limits;
+	struct nnpt_shadow npt;	/* L2 GPA -> host PA while VMCB12 enables NP (nested_npt.c) */
 };
 
 /* nested.c */
@@ -90,6 +98,8 @@ int svm_nested_exit(struct svm_vcpu *sv);
 void svm_nested_before_entry(struct svm_vcpu *sv);
 /* In guest mode: an interrupt of L1's that would end L2's run now. */
 bool svm_nested_intr_for_l1(struct svm_vcpu *sv);
+/* In guest mode: #VMEXIT to L1 with @code and exit information, EXITINTINFO as the CPU wrote it. */
+void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2);
 
 /* nested_msr.c: VM_CR and VM_HSAVE_PA, and EFER.SVME as L1 sees it. */
 int svm_nested_vm_cr_read(struct svm_vcpu *sv, u64 *val);
