@@ -224,6 +224,9 @@ static int fill(struct svm_vcpu *sv, u64 gpa, u64 pte, u64 size)
 
 	if (err == -ENOSPC) {
 		s->drops++;
+		pr_info_ratelimited("vm %s vCPU %u: nested NPT shadow full (%u pages): dropped, "
+				    "rebuilt on demand (%llu times)\n", sv->vcpu->vm->name,
+				    sv->vcpu->id, NNPT_POOL_PAGES, s->drops);
 		drop_all(sv);
 		err = install(sv, gpa, pte, size);
 	}
