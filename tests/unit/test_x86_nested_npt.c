@@ -290,6 +290,8 @@ static void test_table_outside_ram(void **state)
 	tables_4k(0x5000 | P | RW | US);
 	set64(E(PD, 1), 0x20000000 | TBL);
 	assert_int_equal(walk(GPA_4K, 0, &w), -EIO);
+	/* As an entry of all ones would: present with reserved bits. */
+	assert_int_equal(w.error, P | RSVD | US);
 }
 
 /* Another vCPU of L1 changed the entry between the read and the A/D update. */

@@ -37,7 +37,7 @@
 
 #define X86_VEC_PF	14
 
-int svm_memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error)
+static int memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error)
 {
 	struct hv_run *run = &sv->vcpu->run;
 
@@ -233,13 +233,13 @@ static int decode_access(struct svm_vcpu *sv, u64 gpa, bool write_fault)
 
 	err = fetch(sv, code, &len);
 	if (err && fetch_fault(sv, gpa))
-		return svm_memory_fault(sv, gpa, NPF_FETCH);
+		return memory_fault(sv, gpa, NPF_FETCH);
 	if (err)
 		return decode_failure(sv, HV_INTERNAL_ERROR_FETCH, gpa, err, code, 0);
 	*m = (struct svm_mmio){ .gpa = gpa, .stage = 1, .movs_write_fault = write_fault };
 	err = x86_decode_mmio(code, len, svm_cpu_mode(sv->vmcb), &m->insn);
 	if (err == -EAGAIN && fetch_fault(sv, gpa))
-		return svm_memory_fault(sv, gpa, NPF_FETCH);
+		return memory_fault(sv, gpa, NPF_FETCH);
 	if (!err && !direction_fits(&m->insn, write_fault))
 		err = -EINVAL;
 	/* One page only: the rest of an access that runs on would be a guess. */
@@ -271,7 +271,7 @@ int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_DELIVERY, info, gpa);
 	}
 	if (error & (NPF_PAGE_TABLE | NPF_FETCH))
-		return svm_memory_fault(sv, gpa, error);
+		return memory_fault(sv, gpa, error);
 	return decode_access(sv, gpa, error & NPF_WRITE);
 }
 

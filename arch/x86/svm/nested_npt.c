@@ -259,8 +259,7 @@ int svm_nested_npt_fault(struct svm_vcpu *sv)
 	err = walk_l1(sv, gpa, (u32)error, true, &w);
 	if (err == -EAGAIN)
 		return VCPU_RESUME;	/* L1 keeps rewriting the entry: L2 faults again */
-	if (err == -EIO)
-		return svm_memory_fault(sv, sv->nested.cache->control.nested_cr3, 0);
+	/* -EIO: a table of L1's outside its RAM, which reads as all ones: L1's #NPF too. */
 	if (err) {
 		svm_nested_reflect_exit(sv, SVM_EXIT_NPF,
 					w.error | (error & (NPF_FINAL_GPA | NPF_PAGE_TABLE)), gpa);

@@ -12,7 +12,8 @@
  * below a large page's size other than its PAT bit. A and D are set only
  * when the whole walk succeeded, A at every level and D in the leaf on a
  * write, with a compare-and-exchange: another vCPU of L1 may be writing
- * the same entry.
+ * the same entry. An entry outside L1's RAM has no memory to answer: it
+ * reads as all ones would, a reserved-bit fault.
  */
 #include <asm/svm_nested_npt.h>
 #include <lib/errno.h>
@@ -86,8 +87,10 @@ int nnpt_walk(const struct nnpt_walk_in *in, const struct nnpt_mem *m, struct nn
 	*out = (struct nnpt_walk){ 0 };
 	for (level = LEVELS; level >= LEAF_4K; level--) {
 		addr[level] = table + index_of(in->gpa, level) * sizeof(u64);
-		if (m->read(m->ctx, addr[level], &e))
+		if (m->read(m->ctx, addr[level], &e)) {
+			fault(out, in, NNPT_P | BIT(3));
 			return -EIO;
+		}
 		entry[level] = e;
 		if (!(e & NNPT_P))
 			return fault(out, in, 0);

@@ -272,6 +272,18 @@ static void test_faults(void)
  * L2 on page tables of its own at L2 GPA WIN_PAGE(7), which L1's table
  * does not map: the CPU's first walk faults, in the guest's walk.
  */
+/* Nothing answers outside L1's RAM: its nested table there reads as all ones. */
+static void test_table_outside_ram(void)
+{
+	make_vmcb(l2_load);
+	vmcb->ncr3 = 0x10000000;	/* 256 MiB: L1 has 32 */
+	io[0] = pa(&marker);
+	npt_vmrun(vmcb, io);
+	ok(exit_code() == EXIT_NPF && (vmcb->info1 & (NPF_P | NPF_RSVD | NPF_US | NPF_WALK)) ==
+	   (NPF_P | NPF_RSVD | NPF_US | NPF_WALK),
+	   "N_CR3 outside L1's RAM: #VMEXIT(NPF), EXITINFO1 %#llx (reserved bits)", vmcb->info1);
+}
+
 static void test_fault_in_l2_walk(void)
 {
 	pt_win[7] = 0;
@@ -419,6 +431,7 @@ int guest_main(const struct mb_info *mbi)
 	test_identity();
 	test_faults();
 	test_fault_in_l2_walk();
+	test_table_outside_ram();
 	test_large_pages();
 	test_accessed_dirty();
 	test_invalidation();

@@ -329,8 +329,6 @@ int svm_complete_io(struct svm_vcpu *sv);
 int svm_exit_npf(struct svm_vcpu *sv);
 /* The #NPF path at guest-physical @gpa (L1's, for an L2 with nested NPT) with NPF_* @error. */
 int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error);
-/* HV_EXIT_MEMORY_FAULT for the page at @gpa: -EFAULT. */
-int svm_memory_fault(struct svm_vcpu *sv, u64 gpa, u64 npf_error);
 int svm_complete_mmio(struct svm_vcpu *sv);
 int svm_mmio_pending(struct svm_vcpu *sv);
 

@@ -52,7 +52,8 @@ struct nnpt_walk {
 /*
  * Translates in->gpa through L1's table. 0: translated, *out filled;
  * -EFAULT: L1 would get a #NPF with out->error; -EIO: one of L1's table
- * entries is not in RAM; -EAGAIN: an entry changed under the A/D update
+ * entries is not in RAM, out->error the reserved-bit fault an entry of
+ * all ones would give; -EAGAIN: an entry changed under the A/D update
  * (another vCPU of L1 wrote it): walk again.
  */
 int nnpt_walk(const struct nnpt_walk_in *in, const struct nnpt_mem *m, struct nnpt_walk *out);
