@@ -387,6 +387,45 @@ static void test_mmio(void)
 	   io[1] & 0xff);
 }
 
+#define ALIAS_CODE	(WINDOW + 3 * SIZE_2M)
+#define ALIAS_TABLES	(WINDOW + 4 * SIZE_2M)
+#define ALIAS_UART	(WINDOW + 5 * SIZE_2M)
+
+static u64 alias_of(u64 base, u64 l1_pa)
+{
+	return base + (l1_pa & (SIZE_2M - 1));
+}
+
+/*
+ * The same through other L2 GPAs: L2's code, its top page table and the
+ * UART each at an L2 GPA that L1's table maps elsewhere, so that L0's
+ * decode of the MMIO access must fetch the instruction and walk L2's
+ * tables through L1's table too.
+ */
+static bool run_aliased(void (*entry)(void), u64 val)
+{
+	make_vmcb(entry);
+	vmcb->rip = alias_of(ALIAS_CODE, pa(entry));
+	vmcb->cr3 = alias_of(ALIAS_TABLES, read_cr3());
+	io[0] = ALIAS_UART + 7;
+	io[1] = 0;
+	io[2] = val;
+	npt_vmrun(vmcb, io);
+	return exit_code() == EXIT_VMMCALL;
+}
+
+static void test_mmio_aliased(void)
+{
+	pd_win[3] = (pa(l2_store8) & ~(SIZE_2M - 1)) | LEAF | PS;
+	pd_win[4] = (read_cr3() & ~(SIZE_2M - 1)) | LEAF | PS;
+	pd_win[5] = 0xfe000000ULL | LEAF | PS;
+	ran = (pa(l2_store8) & ~(SIZE_2M - 1)) == (pa(l2_load8) & ~(SIZE_2M - 1)) &&
+	      run_aliased(l2_store8, 0xc3) && run_aliased(l2_load8, 0);
+	ok(ran && (io[1] & 0xff) == 0xc3,
+	   "L2 MMIO from code, page tables and UART at other L2 GPAs, emulated by L0 (%#llx)",
+	   io[1] & 0xff);
+}
+
 /*
  * MANY_PDES x 512 pages of L2 GPA, every PDE on the same page table of
  * L1's (512 pages of L1 holding 0..511): the shadow needs a table per
@@ -436,6 +475,7 @@ int guest_main(const struct mb_info *mbi)
 	test_accessed_dirty();
 	test_invalidation();
 	test_mmio();
+	test_mmio_aliased();
 	test_many_pages();
 	return tap_done();
 }
