@@ -8,7 +8,8 @@
  * io.c, mmio.c, event.c, regs.c (the guest's registers), guest_mem.c
  * (the guest's view of its memory), vm.c (the arch_vm_* and
  * arch_vcpu_* hooks), and nested SVM: nested.c, nested_checks.c,
- * nested_msr.c (asm/svm_nested.h).
+ * nested_msr.c (asm/svm_nested.h), nested_npt.c and nested_npt_walk.c
+ * (asm/svm_nested_npt.h).
  *
  * Ownership: a struct svm_vcpu is touched only by the thread of its vCPU,
  * on its physical CPU; struct svm_vm is written while the VM is CREATED

@@ -6,10 +6,11 @@
  * hypervisor (L0) emulates (arch/x86/svm/nested.c; the VMRUN consistency
  * checks in nested_checks.c; arch/x86/svm/README.md has the design).
  *
- * L1 gets no nested paging: L2 lives in L1's guest-physical space, so
- * L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and L2's CR3 from
- * VMCB12. VMCB01 keeps L1's state while L2 runs: it is L1's host save
- * area, whatever VM_HSAVE_PA says.
+ * Without nested paging in VMCB12 L2 lives in L1's guest-physical
+ * space, so L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and
+ * L2's CR3 from VMCB12; with it, on the shadow of L1's nested table
+ * (asm/svm_nested_npt.h). VMCB01 keeps L1's state while L2 runs: it is
+ * L1's host save area, whatever VM_HSAVE_PA says.
  *
  * Ownership: like struct svm_vcpu, touched only by the vCPU's thread.
  */
