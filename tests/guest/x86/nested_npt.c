@@ -331,32 +331,48 @@ static void test_accessed_dirty(void)
 	   "a store to a page with D set lands");
 }
 
-/* WIN_PAGE(10) maps page 10, then is rewritten to page 11: each flush must show page 11. */
-static void remap(void)
+/*
+ * WIN_PAGE(10) maps page 10, which a flushed run puts in the shadow
+ * (checked), then is rewritten to page 11 behind it: each invalidation
+ * must show page 11. make_vmcb() leaves ASID 1 and the first N_CR3.
+ */
+static bool remap(void)
 {
 	pt_win[10] = page_pa(10) | LEAF | A | D;
-	run_l2(l2_load, WIN_PAGE(10), 0);
+	make_vmcb(l2_load);
+	ran = rerun_l2(l2_load, WIN_PAGE(10), 1) && io[1] == 0x100a;
 	pt_win[10] = page_pa(11) | LEAF | A | D;
+	return ran;
 }
 
 static void test_invalidation(void)
 {
-	remap();
+	bool before;
+
+	/*
+	 * Without an invalidation the old translation may stay in use, as in
+	 * a TLB; it does here, which shows that each test below is about its
+	 * own invalidation and not about some other drop of the shadow.
+	 */
+	before = remap();
+	ran = rerun_l2(l2_load, WIN_PAGE(10), 0);
+	ok(before && ran && io[1] == 0x100a,
+	   "PTE rewritten, no invalidation: L2 still uses the old page (%#llx)", io[1]);
 	ran = rerun_l2(l2_load, WIN_PAGE(10), 1);
 	ok(ran && io[1] == 0x100b,
 	   "PTE rewritten + TLB_CONTROL 1: L2 reads the new page (%#llx)", io[1]);
-	remap();
+	before = remap();
 	__asm__ __volatile__("invlpga %%rax, %%ecx" : : "a"(WIN_PAGE(10)), "c"(1) : "memory");
 	ran = rerun_l2(l2_load, WIN_PAGE(10), 0);
-	ok(ran && io[1] == 0x100b,
+	ok(before && ran && io[1] == 0x100b,
 	   "PTE rewritten + INVLPGA: L2 reads the new page (%#llx)", io[1]);
-	remap();
+	before = remap();
 	vmcb->asid = 2;
 	ran = rerun_l2(l2_load, WIN_PAGE(10), 0);
-	ok(ran && io[1] == 0x100b,
+	ok(before && ran && io[1] == 0x100b,
 	   "PTE rewritten + a new ASID: L2 reads the new page (%#llx)", io[1]);
 	/* A second table, the same but for WIN_PAGE(10) -> page 12. */
-	remap();
+	before = remap();
 	memcpy(pml4_b, pml4, PAGE_SIZE);
 	memcpy(pdpt_b, pdpt, PAGE_SIZE);
 	memcpy(pd_win_b, pd_win, PAGE_SIZE);
@@ -367,7 +383,7 @@ static void test_invalidation(void)
 	pt_win_b[10] = page_pa(12) | LEAF | A | D;
 	vmcb->ncr3 = pa(pml4_b);
 	ran = rerun_l2(l2_load, WIN_PAGE(10), 0);
-	ok(ran && io[1] == 0x100c,
+	ok(before && ran && io[1] == 0x100c,
 	   "another N_CR3: L2 reads through the other table (%#llx)", io[1]);
 	/* Not present -> present needs no flush: the fault walks L1's table again. */
 	pt_win[13] = 0;
