@@ -275,6 +275,54 @@ static void test_each_predicate_alone(void **state)
 	}
 }
 
+/*
+ * The memo skips the checks while their key is unchanged: every
+ * violation in the table must change the key, or a VMRUN after a valid
+ * one could slip it past the checks.
+ */
+static void test_every_violation_changes_the_key(void **state)
+{
+	struct nested_check_key valid, k;
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(rows); j++) {
+		if (!rows[j].check)
+			continue;
+		valid_long_mode(&v);
+		nested_check_key(&v, &limits, &valid);
+		rows[j].spoil(&v);
+		nested_check_key(&v, limits_of(&rows[j]), &k);
+		if (!memcmp(&valid, &k, sizeof(k)))
+			fail_msg("%s: the check key does not see it", rows[j].desc);
+	}
+}
+
+/* After a pass, each row's violation is still refused, by its own check. */
+static void test_memo(void **state)
+{
+	struct nested_check_memo m = { 0 };
+	const struct nested_check *c;
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(rows); j++) {
+		valid_long_mode(&v);
+		assert_null(nested_vmcb_check_memo(&v, &limits, &m));
+		assert_true(m.passed);
+		v.save.rip += 0x10;		/* read by no check: still a pass */
+		v.save.rax = j;
+		assert_null(nested_vmcb_check_memo(&v, &limits, &m));
+		rows[j].spoil(&v);
+		c = nested_vmcb_check_memo(&v, limits_of(&rows[j]), &m);
+		if (rows[j].check && (!c || strcmp(c->name, rows[j].check)))
+			fail_msg("%s after a pass: %s", rows[j].desc, c ? c->name : "passed");
+		if (!rows[j].check && c)
+			fail_msg("%s after a pass: refused by %s", rows[j].desc, c->name);
+		/* A refusal is not remembered: the same state is checked again. */
+		if (c)
+			assert_non_null(nested_vmcb_check_memo(&v, limits_of(&rows[j]), &m));
+	}
+}
+
 static void test_pdptes(void **state)
 {
 	assert_false(nested_pdpte_reserved(0, PHYS_BITS));
@@ -294,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_valid_vmcb_passes),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_every_check_has_a_row),
+		cmocka_unit_test(test_every_violation_changes_the_key),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_each_predicate_alone),
 		cmocka_unit_test(test_pdptes),
 	};

@@ -187,6 +187,7 @@ void svm_nested_reset(struct svm_vcpu *sv)
 	n->vm_cr = 0;
 	n->hsave_pa = 0;
 	n->l1_asid = 0;
+	n->checked.passed = false;
 	svm_nested_npt_reset(sv);
 	sv->vmcb = sv->vmcb01;
 	sv->vmcb_pa = sv->vmcb01_pa;
@@ -478,7 +479,8 @@ static int nested_vmrun_checks(struct svm_vcpu *sv)
 	int err;
 
 	sv->nested.limits.l1_long_mode = vmcb01(sv)->save.efer & EFER_LMA;
-	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
+	failed = nested_vmcb_check_memo(sv->nested.cache, &sv->nested.limits,
+					&sv->nested.checked);
 	if (failed) {
 		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
 			sv->vcpu->id, failed->name);

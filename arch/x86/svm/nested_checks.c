@@ -252,6 +252,70 @@ const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
 	return NULL;
 }
 
+/*
+ * Everything the predicates above read, of VMCB12 and of the limits: a
+ * check's verdict is a function of this alone. A field a new predicate
+ * reads must be added here, or a VMRUN that changed only that field
+ * would pass unchecked (tests/unit/test_x86_nested_checks.c refuses a
+ * row whose violation leaves the key as it was).
+ */
+static inline void fill_key(const struct vmcb *v, const struct nested_limits *l,
+			    struct nested_check_key *k)
+{
+	const struct vmcb_save *s = &v->save;
+	const struct vmcb_control *c = &v->control;
+
+	*k = (struct nested_check_key){ {
+		s->efer, s->cr0, s->cr3, s->cr4, s->dr6, s->dr7, s->g_pat,
+		c->iopm_base_pa, c->msrpm_base_pa, c->event_inj, c->nested_ctl, c->nested_cr3,
+		c->intercept_misc2 | (u64)c->asid << 32,
+		s->cs.attrib | (u64)c->tlb_control << 16 | (u64)(l->phys_bits & 0xff) << 24 |
+			(u64)l->l1_long_mode << 32 | (u64)l->gbpages << 33,
+		l->cr4_allowed, l->efer_allowed,
+	} };
+}
+
+void nested_check_key(const struct vmcb *v, const struct nested_limits *l,
+		      struct nested_check_key *k)
+{
+	fill_key(v, l, k);
+}
+
+/* Word by word: the library's memcmp goes byte by byte, and this is on every VMRUN. */
+static bool key_equal(const struct nested_check_key *a, const struct nested_check_key *b)
+{
+	u64 diff = 0;
+	unsigned int i;
+
+	/* Four words a round: the loop's own count and jump cost as much as a compare. */
+	for (i = 0; i < NESTED_CHECK_KEY_WORDS; i += 4)
+		diff |= (a->w[i] ^ b->w[i]) | (a->w[i + 1] ^ b->w[i + 1]) |
+			(a->w[i + 2] ^ b->w[i + 2]) | (a->w[i + 3] ^ b->w[i + 3]);
+	return !diff;
+}
+
+/*
+ * The checks are the VMRUN path's largest cost (a third of a nested
+ * round trip), and an L1 mostly runs the same L2 state again with only
+ * RIP, RSP, RAX and RFLAGS moved, which no check reads: when the key is
+ * the one that last passed, the verdict is the same, and known.
+ */
+const struct nested_check *nested_vmcb_check_memo(const struct vmcb *v12,
+						  const struct nested_limits *l,
+						  struct nested_check_memo *m)
+{
+	const struct nested_check *failed;
+	struct nested_check_key k;
+
+	fill_key(v12, l, &k);
+	if (m->passed && key_equal(&k, &m->key))
+		return NULL;
+	failed = nested_vmcb_check(v12, l);
+	m->passed = !failed;
+	m->key = k;
+	return failed;
+}
+
 /* A present PDPTE: bits 1, 2, 5-8 and those beyond the physical width (63 too) are MBZ. */
 bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits)
 {

@@ -46,6 +46,24 @@ extern const unsigned int nested_nr_checks;
 const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
 					     const struct nested_limits *l);
 
+/* What the checks read (nested_check_key()); no padding, so compared as bytes. */
+#define NESTED_CHECK_KEY_WORDS	16
+struct nested_check_key {
+	u64 w[NESTED_CHECK_KEY_WORDS];
+};
+
+struct nested_check_memo {
+	bool passed;			/* @key passed every check */
+	struct nested_check_key key;
+};
+
+void nested_check_key(const struct vmcb *v, const struct nested_limits *l,
+		      struct nested_check_key *k);
+/* nested_vmcb_check(), skipped when the key is the last one that passed. */
+const struct nested_check *nested_vmcb_check_memo(const struct vmcb *v12,
+						  const struct nested_limits *l,
+						  struct nested_check_memo *m);
+
 /* Legacy PAE paging: the four PDPTEs VMRUN loads must have no reserved bit set. */
 bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits);
 
@@ -79,6 +97,7 @@ struct svm_nested {
 	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
 	unsigned int nr_merged;
 	struct nested_limits limits;
+	struct nested_check_memo checked;	/* the last VMCB12 state the checks passed */
 	struct nnpt_shadow npt;	/* L2 GPA -> host PA while VMCB12 enables NP (nested_npt.c) */
 };
 
