@@ -243,6 +243,10 @@ static int already_mapped(struct svm_vcpu *sv, u64 gpa)
 {
 	struct nnpt_shadow *s = shadow(sv);
 
+	if (s->same_gpa != (gpa & ~(PAGE_SIZE - 1))) {
+		s->same_gpa = gpa & ~(PAGE_SIZE - 1);
+		s->same_faults = 0;
+	}
 	if (++s->same_faults >= SAME_FAULTS_MAX)
 		return svm_internal_error(sv, HV_INTERNAL_ERROR_UNEXPECTED_EXIT, SVM_EXIT_NPF, gpa);
 	sv->flush_tlb = true;

@@ -113,7 +113,8 @@ struct nnpt_shadow {
 	u64 l1_pat;
 	bool l1_nxe;
 	bool last_np;		/* the last VMRUN enabled NP: the L2 ASID saw the shadow */
-	u32 same_faults;	/* consecutive #NPFs the shadow already allowed */
+	u32 same_faults;	/* consecutive #NPFs on @same_gpa's page the shadow allowed */
+	u64 same_gpa;
 	u64 drops;		/* times the bound was hit (a figure for the log) */
 };
 
