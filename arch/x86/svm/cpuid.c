@@ -195,6 +195,7 @@ static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
  * bits, TSC rate, pause filter, AVIC, virtual VMLOAD/VMSAVE, SVM lock.
  */
 static const struct { u32 bit; bool host; } nested_svm_features[] = {
+	{ SVM_FEATURE_NPT, false },		/* nested paging: nested_npt.c's shadow tables */
 	{ SVM_FEATURE_LBRV, false },		/* VMCB12's LBR state on VMRUN and #VMEXIT */
 	{ SVM_FEATURE_NRIPS, false },		/* next_rip: the CPU's, or decoded (nested_nrip.c) */
 	{ SVM_FEATURE_FLUSH_ASID, false },	/* TLB_CONTROL 3 and 7 */

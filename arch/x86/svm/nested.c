@@ -31,6 +31,7 @@
 #define PDPT_ALIGN_MASK		0x1fULL
 #define NR_PDPTES		4
 #define EXITCODE_HW_VMRUN_FAILED 0xffffffffu
+#define CPUID_EXT1_EDX_1GB	BIT(26)
 
 /* The LBR state VMRUN and #VMEXIT move with LBR_CTL_ENABLE (LBR virtualization). */
 #define DEBUGCTL_RESERVED	(~MSR_DEBUGCTL_BITS)
@@ -121,6 +122,7 @@ static void compute_limits(struct svm_vcpu *sv)
 		.cr4_allowed = cr4_allowed(sv),
 		.efer_allowed = cpuid_efer_allowed(&ext1),
 		.svm_features = model_reg(sv, 0x8000000au, 3),
+		.gbpages = ext1.edx & CPUID_EXT1_EDX_1GB,
 	};
 }
 
@@ -139,7 +141,7 @@ int svm_nested_vcpu_init(struct svm_vcpu *sv)
 	n->cache = page_alloc_contig(1, PAGE_SIZE);
 	n->vmcb02 = page_alloc_contig(1, PAGE_SIZE);
 	n->msrpm02 = page_alloc_contig(MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE);
-	if (!n->cache || !n->vmcb02 || !n->msrpm02) {
+	if (!n->cache || !n->vmcb02 || !n->msrpm02 || svm_nested_npt_init(sv)) {
 		svm_nested_vcpu_destroy(sv);
 		return -ENOMEM;
 	}
@@ -166,6 +168,7 @@ void svm_nested_vcpu_destroy(struct svm_vcpu *sv)
 		page_free_contig(n->msrpm02, MSRPM_SIZE / PAGE_SIZE);
 	n->cache = n->vmcb02 = NULL;
 	n->msrpm02 = NULL;
+	svm_nested_npt_destroy(sv);
 }
 
 /* Back to VMCB01, whatever ran: a (re)boot starts L1 outside guest mode. */
@@ -181,6 +184,8 @@ void svm_nested_reset(struct svm_vcpu *sv)
 	n->hsave_pa = 0;
 	n->l1_asid = 0;
 	n->l0_window = n->irq_live = n->vgif = false;
+	n->checked.passed = false;
+	svm_nested_npt_reset(sv);
 	sv->vmcb = sv->vmcb01;
 	sv->vmcb_pa = sv->vmcb01_pa;
 	sv->gif = true;
@@ -431,6 +436,8 @@ static void cache_vmcb12(struct svm_vcpu *sv, const struct vmcb *v12)
 	save_l2_state(&c->save, &v12->save);
 	if (c->control.virt_ext & VIRT_EXT_LBR_CTL_ENABLE)
 		copy_lbr_state(&c->save, &v12->save);
+	/* L2's PAT when L1 enables nested paging (VMRUN loads G_PAT then). */
+	c->save.g_pat = v12->save.g_pat;
 }
 
 static bool legacy_pae_paging(const struct vmcb_save *s)
@@ -442,7 +449,10 @@ static bool legacy_pae_paging(const struct vmcb_save *s)
  * Loading CR3. With legacy PAE paging VMRUN loads the four PDPTEs: they
  * must be L1 RAM with no reserved bit set, or VMRUN fails. In the other
  * modes CR3 is only a value (its MBZ bits are checked already); its
- * tables are read by the walks that need them.
+ * tables are read by the walks that need them. So are the PDPTEs with
+ * nested paging: the CPU then reads them at each walk through the nested
+ * translation, and a reserved bit is L2's #PF, not a failed VMRUN (AMD
+ * caches no PDPTEs for a guest with NP).
  */
 static int load_l2_cr3(struct svm_vcpu *sv)
 {
@@ -450,7 +460,7 @@ static int load_l2_cr3(struct svm_vcpu *sv)
 	const u64 *pdpt;
 	unsigned int i;
 
-	if (!legacy_pae_paging(s))
+	if (!legacy_pae_paging(s) || (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE))
 		return 0;
 	pdpt = vm_gpa_to_hva(sv->vcpu->vm, s->cr3 & 0xffffffffULL & ~PDPT_ALIGN_MASK,
 			     NR_PDPTES * sizeof(u64));
@@ -527,7 +537,9 @@ static int nested_vmrun_checks(struct svm_vcpu *sv)
 	const struct nested_check *failed;
 	int err;
 
-	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
+	sv->nested.limits.l1_long_mode = vmcb01(sv)->save.efer & EFER_LMA;
+	failed = nested_vmcb_check_memo(sv->nested.cache, &sv->nested.limits,
+					&sv->nested.checked);
 	if (failed) {
 		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
 			sv->vcpu->id, failed->name);
@@ -576,16 +588,27 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 	c->int_state = c12->int_state & INT_SHADOW;
 	/* Reserved bits are ignored by VMRUN, not refused: nothing of them reaches the CPU. */
 	c->event_inj = c12->event_inj & EVTINJ_ARCH_BITS;
-	/* No nested NPT: L2's guest-physical space is L1's, which L0's NPT maps. */
+	/*
+	 * With L1's nested paging, L2 runs on the shadow of L1's table under
+	 * L0's; without it L2's guest-physical space is L1's, which L0's NPT
+	 * maps. Either way the CPU does nested paging.
+	 */
 	c->nested_ctl = NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = c01->nested_cr3;
+	if (c12->nested_ctl & NESTED_CTL_NP_ENABLE) {
+		c->nested_cr3 = svm_nested_npt_vmrun(sv);
+	} else {
+		c->nested_cr3 = c01->nested_cr3;
+		svm_nested_npt_vmrun_without(sv);
+	}
 }
 
 /*
  * L2's state from VMCB12; what VMRUN does not load (VMLOAD's state, the
  * PAT without nested paging) stays what L1 had in the CPU, and so does
  * the LBR state unless L1 virtualizes it: then VMRUN loads VMCB12's,
- * DEBUGCTL's reserved bits dropped (the CPU ignores them there).
+ * DEBUGCTL's reserved bits dropped (the CPU ignores them there). With
+ * nested paging G_PAT is L2's PAT (checked valid), over its own page
+ * tables.
  */
 static void prepare_vmcb02_save(struct svm_vcpu *sv)
 {
@@ -595,7 +618,8 @@ static void prepare_vmcb02_save(struct svm_vcpu *sv)
 
 	save_l2_state(s, s12);
 	copy_vmload_state(s, s01);
-	s->g_pat = s01->g_pat;
+	s->g_pat = (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE) ?
+		   sv->nested.cache->save.g_pat : s01->g_pat;
 	copy_lbr_state(s, l1_virtualizes_lbr(sv) ? s12 : s01);
 	s->dbgctl &= ~DEBUGCTL_RESERVED;
 }
@@ -751,13 +775,15 @@ int svm_nested_exit_clgi(struct svm_vcpu *sv)
 /*
  * Every L2 ASID of L1 is one L0 ASID: invalidating one page of one of
  * them flushes that ASID whole (and L1's, with ASID 0: the flush is the
- * CPU's whole TLB).
+ * CPU's whole TLB), and the nested NPT shadow with it (the ASID is in
+ * ECX).
  */
 int svm_nested_exit_invlpga(struct svm_vcpu *sv)
 {
 	if (svm_insn_faults(sv))
 		return VCPU_RESUME;
 	sv->flush_tlb = true;
+	svm_nested_npt_invlpga(sv, (u32)svm_gpr_read(sv, GPR_RCX));
 	skip_svm_insn(sv);
 	return VCPU_RESUME;
 }
@@ -808,8 +834,9 @@ static bool bit_in(u32 word, u32 bit)
  * per code from 0x60 and from 0x80. Physical interrupts, NMIs, SMIs and
  * INITs are L0's own (L1's interrupts and NMIs come from L0's virtual
  * platform and are reflected by svm_nested_before_entry()); NPFs are
- * L0's (L1 has no nested paging); a VINTR exit of L0's own window is
- * L0's.
+ * L0's: they are VMCB02's faults on L0's tables, which nested_npt.c
+ * turns into L1's #VMEXIT(NPF) where L1's own table faulted; a VINTR
+ * exit of L0's own window is L0's.
  */
 static bool l1_intercepts(struct svm_vcpu *sv, u32 code)
 {
@@ -864,6 +891,8 @@ int svm_nested_exit(struct svm_vcpu *sv)
 		return vmcb02_refused(sv);
 	/* What the CPU did with L1's V_IRQ, before anything reads or rebuilds it. */
 	svm_nested_capture_int_ctl(sv);
+	if (code == SVM_EXIT_NPF && svm_nested_npt_active(sv))
+		return svm_nested_npt_fault(sv);
 	if (l1_intercepts(sv, code)) {
 		/* EXITINTINFO goes to L1 as the CPU wrote it; L0 must not deliver it again. */
 		nested_svm_vmexit(sv, code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
@@ -876,4 +905,10 @@ int svm_nested_exit(struct svm_vcpu *sv)
 	 * VMLOAD...INVLPGA; VMRUN, VMMCALL and SKINIT are #UD).
 	 */
 	return NESTED_EXIT_L0;
+}
+
+/* An NPF saves no next RIP (NRIPS): only instruction intercepts do. */
+void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2)
+{
+	nested_svm_vmexit(sv, code, info1, info2, sv->vmcb->control.exit_int_info, 0);
 }

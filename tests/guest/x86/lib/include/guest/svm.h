@@ -56,6 +56,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, rip) == 0x578, "rip");
 _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "rax");
 _Static_assert(__builtin_offsetof(struct vmcb, kernel_gs_base) == 0x620, "kgs");
 _Static_assert(__builtin_offsetof(struct vmcb, cr2) == 0x640, "cr2");
+_Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "g_pat");
 _Static_assert(__builtin_offsetof(struct vmcb, dbgctl) == 0x670, "dbgctl");
 _Static_assert(__builtin_offsetof(struct vmcb, last_excp_to) == 0x690, "last_excp_to");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "size");
