@@ -1114,6 +1114,49 @@ static void test_nested_npt(void **state)
 	svm.npt_root = NULL;
 }
 
+/*
+ * next_rip with nested paging: the fetch memo keeps L1's nested-table
+ * entries too, so remapping L2's code page in L1's table (nothing else
+ * changes) makes the next exit decode the new page's instruction.
+ */
+static void test_next_rip_through_nested_npt(void **state)
+{
+	u64 *pte = build_l1_npt();
+
+	svm.npt_root = page_alloc();
+	assert_int_equal(npt_map(svm.npt_root, 0, (paddr_t)(uintptr_t)vm_gpa_to_hva(vm, 0,
+				 RAM_SIZE), RAM_SIZE), 0);
+	assert_int_equal(vm_write_guest(vm, L1_PAGE, (u8[]){ 0x2e, 0x0f, 0xa2 }, 3), 0);
+	assert_int_equal(vm_write_guest(vm, L1_PAGE + 0x3000, (u8[]){ 0x0f, 0xa2 }, 2), 0);
+	l1_enable_svm();
+	make_v12();
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = NCR3;
+	v12->control.intercept_misc1 = INTERCEPT_CPUID;
+	v12->save.g_pat = PAT_RESET;
+	/* 32-bit protected mode without paging: L2's RIP is its GPA, 1 GiB. */
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_ET;
+	v12->save.cr4 = 0;
+	v12->save.cr3 = 0;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cs.base = 0;
+	v12->save.rip = 0x40000000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_CPUID);
+	assert_int_equal(v12->control.next_rip, 0x40000003);
+	*pte = (L1_PAGE + 0x3000) | 7;
+	v12->save.rip = 0x40000000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.next_rip, 0x40000002);
+	npt_free(svm.npt_root);
+	svm.npt_root = NULL;
+}
+
 /* A reboot leaves guest mode: the vCPU starts again as L1 on VMCB01. */
 static void test_reset_leaves_guest_mode(void **state)
 {
@@ -1137,6 +1180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_next_rip),
+		T(test_next_rip_through_nested_npt),
 		T(test_decode_assists_follow_the_cpu),
 		T(test_vgif),
 		T(test_virq_consumed),

@@ -139,6 +139,7 @@ struct svm_vcpu {
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
 	struct svm_fetch_memo fetch_memo;	/* guest_mem.c: the last fetch's walk */
+	struct svm_fetch_memo *fetch_recording;	/* during that walk: where reads are recorded */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 	struct svm_msrs msrs;		/* msr.c's rows */
 	bool halted_off;		/* in HLT with IF=0 (exit.c); other vCPUs read it */
