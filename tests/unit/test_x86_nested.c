@@ -79,17 +79,6 @@ u64 svm_gpa_limit(void)
 	return 1ULL << 40;
 }
 
-/* L0's NPT of L1 (npt.c, for nested NPT) takes its tables from the page allocator. */
-void *page_alloc(void)
-{
-	return page_alloc_contig(1, 4096);
-}
-
-void page_free(void *p)
-{
-	page_free_contig(p, 1);
-}
-
 /* Ports 0x20/0x21 are the 8259, in place; its interrupt is vector 0x30. */
 /* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
 void svm_load_tsc_aux(u32 val)
