@@ -406,6 +406,32 @@ static void test_vmrun_error_pdptes(void **state)
 	assert_true(sv.nested.guest_mode);
 }
 
+/*
+ * With nested paging CR3 is an L2 GPA and VMRUN loads no PDPTE (the CPU
+ * reads them through the nested translation at each walk): a reserved
+ * bit there is L2's #PF later, not a refused VMRUN.
+ */
+static void test_vmrun_np_loads_no_pdptes(void **state)
+{
+	u64 *pdpt = vm_gpa_to_hva(vm, 0x40000, 32);
+
+	l1_enable_svm();
+	make_v12();
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_PG;
+	v12->save.cr4 = X86_CR4_PAE;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cr3 = 0x40000;
+	v12->save.g_pat = 0x0007040600070406ULL;
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = 0x100000;
+	pdpt[2] = 0x42000 | 1 | BIT(5);
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+}
+
 /* The CPU refusing VMCB02 (a check we lack) is L1's error #VMEXIT, not the VM's end. */
 static void test_hardware_refuses_vmcb02(void **state)
 {
@@ -787,6 +813,7 @@ int main(void)
 		T(test_svm_insns_fault),
 		T(test_vmrun_error_vmexit),
 		T(test_vmrun_error_pdptes),
+		T(test_vmrun_np_loads_no_pdptes),
 		T(test_hardware_refuses_vmcb02),
 		T(test_vmcb02_built),
 		T(test_reflected_exit),
