@@ -777,6 +777,7 @@ static void test_nested_npt(void **state)
 	assert_int_equal(v12->control.exit_code, SVM_EXIT_NPF);
 	assert_int_equal(v12->control.exit_info_1, NPF_USER | NPF_FINAL_GPA);
 	assert_int_equal(v12->control.exit_info_2, 0x40001008);
+	assert_int_equal(v12->save.g_pat, PAT_RESET);	/* L2's G_PAT saved back */
 	v12->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
 	l1_vmrun_at(V12);
 	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
