@@ -101,7 +101,8 @@ __asm__(
 	"l2_loop_load: mov (%rbx), %rcx\n"
 	"	vmmcall\n"
 	"	jmp l2_loop_load\n"
-	".global l2_load, l2_store, l2_call, l2_sum, l2_loop_load, l2_load8, l2_store8, l2_wrpat\n");
+	".global l2_load, l2_store, l2_call, l2_sum, l2_loop_load\n"
+	".global l2_load8, l2_store8, l2_wrpat\n");
 
 static struct vmcb *vmcb;
 static u64 *pml4, *pdpt, *pd_low, *pd_dev, *pd_win, *pt_win, *pt_many;
