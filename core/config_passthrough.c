@@ -212,7 +212,9 @@ static void check_guest_irqs(struct config_check *c, int node, const struct conf
 
 	if (fdt_prop(c->run->fdt, node, "guest-interrupts", (const void **)&val, &len))
 		return;
-	fdt_prop(c->run->fdt, node, "interrupts", NULL, &host_len);
+	/* fdt_prop() leaves the last property's length in @len when the name is absent. */
+	if (fdt_prop(c->run->fdt, node, "interrupts", NULL, &host_len))
+		host_len = 0;
 	if (len != host_len) {
 		check_error(c, p, "lists %u lines for %u in 'interrupts'; give one each", len / 4,
 			    host_len / 4);
