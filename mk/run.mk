@@ -85,6 +85,7 @@ help:
 	@echo '  MODULES="file:name ..."     x86: more GRUB modules a kernel node may name'
 	@echo '  RUN_CMDLINE="..."           the hypervisor command line (hv.cpus=N, ...)'
 	@echo '  RUN_TIMEOUT=seconds         how long make run may take (600)'
+	@echo '  RUN_QEMU_ARGS="..."         more QEMU options for make run (a second -serial, ...)'
 	@echo '  X86_CPU=model               the QEMU CPU of x86 runs (max: SVM with nested paging)'
 	@echo '  LLVM=1                      build with clang and ld.lld'
 	@echo '  CROSS_COMPILE=prefix        another toolchain'
