@@ -19,6 +19,7 @@ const struct config_fixed_window config_x86_platform[] = {
 	{ 0x608, 4, true, "the ACPI PM timer" },
 	{ 0xcf9, 1, true, "the reset register" },
 	{ 0xfec00000, 0x1000, false, "the IOAPIC" },
+	{ 0xfee00000, 0x1000, false, "the local APIC" },
 };
 
 const u32 config_x86_nr_platform = ARRAY_SIZE(config_x86_platform);
