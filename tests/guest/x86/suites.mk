@@ -240,7 +240,7 @@ vm-suites:
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
 # tick per instruction: exact and the same every run). The floor is the
 # same CPUID answered by the bare world switch (x86-bench-floor).
-BENCH_QEMU = $(QEMU_X86) -cpu max -serial stdio -icount shift=0,align=off,sleep=off \
+BENCH_QEMU = $(QEMU_X86) -cpu max -serial stdio -serial null -icount shift=0,align=off,sleep=off \
 	-kernel $(HV32) -append "hv.test=vm"
 
 bench-arch: test-images
