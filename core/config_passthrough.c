@@ -61,8 +61,8 @@ static void claim_host(struct config_check *c, const struct config_prop *p, bool
 		return;
 	}
 	if (!io_port && host_ram(c, base, size)) {
-		check_error(c, p, "gives host range %s, which is the machine's RAM (VMs' memory and "
-			    "the hypervisor's come from it)", mine);
+		check_error(c, p, "gives host range %s, which is the machine's RAM (VMs' memory "
+			    "and the hypervisor's come from it)", mine);
 		return;
 	}
 	for (i = 0; i < pt->nr_claims; i++) {

@@ -156,12 +156,13 @@ static int validate_region(const struct vm *vm, const struct vm_region *r, char 
 	/*
 	 * An emulated region is left unmapped in stage-2 / NPT so that every
 	 * access traps: it must own whole pages, or RAM mapped next to it
-	 * would cover part of it.
+	 * would cover part of it. A passthrough region is mapped by the page:
+	 * a part page would give the guest the rest of the device's page.
 	 */
 	if ((r->kind == VM_REGION_EMULATED || r->kind == VM_REGION_DEVICE) &&
 	    !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
-		snprintf(why, why_len, "emulated %s %#llx+%#llx is not page aligned", r->name,
-			 r->gpa, r->size);
+		snprintf(why, why_len, "%s %s %#llx+%#llx is not page aligned",
+			 region_kind_names[r->kind], r->name, r->gpa, r->size);
 		return -EINVAL;
 	}
 	return 0;
@@ -195,7 +196,7 @@ static int validate_memory_map(const struct vm *vm, char *why, size_t why_len)
 }
 
 /* RAM, and the passthrough devices' MMIO (with device memory attributes). */
-static int map_ram(struct vm *vm, char *why, size_t why_len)
+static int map_regions(struct vm *vm, char *why, size_t why_len)
 {
 	u32 i;
 	int err;
@@ -233,7 +234,7 @@ static int build_memory_map(struct vm *vm, char *why, size_t why_len)
 	if (!err)
 		err = validate_memory_map(vm, why, why_len);
 	if (!err)
-		err = map_ram(vm, why, why_len);
+		err = map_regions(vm, why, why_len);
 	if (!err) {
 		err = vm_snapshot_ram(vm);
 		if (err)

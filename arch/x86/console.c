@@ -63,13 +63,12 @@ static const char *const source_names[] = { "command line", "ACPI SPCR", "defaul
 /* The console's UART is the hypervisor's: no passthrough device may take it. */
 static void claim_uart(const struct uart_port *p)
 {
-	u64 size = 8ULL << p->reg_shift;
+	u64 size = 8ULL << p->reg_shift, page = ALIGN_DOWN(p->base, PAGE_SIZE);
 
 	if (p->space == UART_SPACE_IO)
 		config_host_claim(true, p->base, size, CONFIG_HOST_CONSOLE);
 	else
-		config_host_claim(false, ALIGN_DOWN(p->base, PAGE_SIZE),
-				  ALIGN_UP(p->base + size, PAGE_SIZE) - ALIGN_DOWN(p->base, PAGE_SIZE),
+		config_host_claim(false, page, ALIGN_UP(p->base + size, PAGE_SIZE) - page,
 				  CONFIG_HOST_CONSOLE);
 }
 
