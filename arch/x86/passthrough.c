@@ -58,9 +58,15 @@ u64 x86_pt_iopm_pa(const struct vm *vm)
 	return (u64)(uintptr_t)svm->iopm;
 }
 
-/* The pin goes to vCPU 0's CPU: the vIOAPIC then delivers wherever the guest routes it. */
+/*
+ * The pin goes to vCPU 0's CPU: the vIOAPIC then delivers wherever the
+ * guest routes it. Only a VM with a pin has its IOAPIC's EOIs reported
+ * (a level line is released by the guest's EOI); the others' EOIs take
+ * no lock of ours.
+ */
 int x86_pt_give_pin(struct vm *vm, u32 pin, u32 guest_line)
 {
+	struct svm_vm *svm = vm->arch;
 	int err = 0;
 
 	if (pin >= X86_PT_PINS || pin >= ioapic_nr_pins() || guest_line >= VPLAT_IOAPIC_PINS)
@@ -74,6 +80,7 @@ int x86_pt_give_pin(struct vm *vm, u32 pin, u32 guest_line)
 		pins[pin] = (struct pt_pin){ .vm = vm, .guest_line = guest_line };
 		pins[pin].level = ioapic_route(pin, (u8)(X86_PT_VECTOR_BASE + pin),
 					       (u32)percpu_data[vm->vcpus[0]->pcpu].hw_id);
+		svm->plat.ioapic.eoi_notify = x86_pt_guest_eoi;
 	}
 	spin_unlock(&lock);
 	return err;

@@ -144,6 +144,9 @@ static void test_pin_route_and_owner(void **state)
 	assert_true(pin_state[3].routed && pin_state[3].masked);
 	assert_int_equal(pin_state[3].vector, X86_PT_VECTOR_BASE + 3);
 	assert_int_equal(pin_state[3].apic_id, 0x12);
+	/* The VM's IOAPIC reports its EOIs to us now; the other's does not. */
+	assert_true(svm.plat.ioapic.eoi_notify == x86_pt_guest_eoi);
+	assert_null(other_svm.plat.ioapic.eoi_notify);
 	assert_int_equal(x86_pt_give_pin(&other, 3, 3), -EBUSY);
 	assert_int_equal(x86_pt_give_pin(&other, X86_PT_PINS, 3), -EINVAL);
 	assert_int_equal(x86_pt_give_pin(&other, 5, VPLAT_IOAPIC_PINS), -EINVAL);

@@ -36,8 +36,6 @@ int arch_vm_init(struct vm *vm)
 		return -ENOMEM;
 	}
 	vplat_init(&svm->plat, vm);
-	/* A passthrough level line is released by the guest's EOI (asm/passthrough.h). */
-	svm->plat.ioapic.eoi_notify = x86_pt_guest_eoi;
 	vm->arch = svm;
 	return 0;
 }
