@@ -11,6 +11,7 @@
 #include <asm/vmcb.h>
 #include <asm/vplatform.h>
 #include <core/arch.h>
+#include <core/console.h>
 #include <core/page_alloc.h>
 #include <core/percpu.h>
 #include <core/vcpu.h>
@@ -83,6 +84,9 @@ int x86_pt_give_pin(struct vm *vm, u32 pin, u32 guest_line)
 		svm->plat.ioapic.eoi_notify = x86_pt_guest_eoi;
 	}
 	spin_unlock(&lock);
+	if (!err)
+		pr_info("vm %s: host IOAPIC pin %u (%s-triggered) raises its line %u\n", vm->name,
+			pin, pins[pin].level ? "level" : "edge", guest_line);
 	return err;
 }
 

@@ -9,6 +9,12 @@
  * trapped the ports, nothing would answer there (this VM ignores unknown
  * accesses: reads all ones). The HPET's registers are the chip's: its
  * vendor, its period, a counter that runs once enabled.
+ *
+ * A third 16550 (COM3 at 0x3e8, which the suite puts on ISA IRQ 5) is
+ * passed through too: QEMU's MADT makes GSI 5 level-triggered, so the
+ * hypervisor holds this VM's level pin 5 high, the host pin masked, until
+ * the guest's EOI; the same interrupt-driven line must come out whole,
+ * one interrupt per byte, none twice.
  */
 #include <guest/apic.h>
 #include <guest/guest.h>
@@ -38,9 +44,16 @@
 #define HPET_COUNTER	0x0f0
 #define HPET_ENABLE	1ull
 
+#define COM3		0x3e8
+#define PIN_LEVEL	5
+#define VEC_LEVEL	0x45
+#define RTE_LEVEL	(1u << 15)
+
 static const char polled[] = "com2: polled line from the passthrough VM\r\n";
 static const char driven[] = "com2: interrupt-driven line, one THRE interrupt per byte\r\n";
+static const char level_line[] = "com3: a level-triggered line, held until the guest's EOI\r\n";
 static volatile u32 next, hits, other;
+static volatile u32 l_next, l_hits, l_other;
 
 static void io_write(u32 reg, u32 v)
 {
@@ -48,14 +61,14 @@ static void io_write(u32 reg, u32 v)
 	mmio_write32(IOAPIC + 0x10, v);
 }
 
-static void com2_init(void)
+static void uart_init(u16 base)
 {
-	outb(COM2 + UART_IER, 0);
-	outb(COM2 + UART_LCR, 0x80);		/* divisor latch */
-	outb(COM2 + UART_THR, 1);		/* 115200 baud */
-	outb(COM2 + UART_IER, 0);
-	outb(COM2 + UART_LCR, 0x03);		/* 8N1 */
-	outb(COM2 + UART_MCR, MCR_OUT2);
+	outb(base + UART_IER, 0);
+	outb(base + UART_LCR, 0x80);		/* divisor latch */
+	outb(base + UART_THR, 1);		/* 115200 baud */
+	outb(base + UART_IER, 0);
+	outb(base + UART_LCR, 0x03);		/* 8N1 */
+	outb(base + UART_MCR, MCR_OUT2);
 }
 
 static void com2_putc(char c)
@@ -82,6 +95,42 @@ static void thre_handler(struct ex_regs *r)
 		outb(COM2 + UART_IER, 0);
 	}
 	apic_eoi();
+}
+
+/* COM3's line stays high until IIR is read or THR written: this handler quiets it. */
+static void level_handler(struct ex_regs *r)
+{
+	u8 iir = inb(COM3 + UART_IIR);
+
+	if ((iir & IIR_ID_MASK) != IIR_THRE) {
+		l_other++;
+	} else if (l_next < sizeof(level_line) - 1) {
+		l_hits++;
+		outb(COM3 + UART_THR, (u8)level_line[l_next++]);
+	} else {
+		l_hits++;
+		outb(COM3 + UART_IER, 0);
+	}
+	apic_eoi();
+}
+
+static void test_level(void)
+{
+	u64 i;
+
+	set_handler(VEC_LEVEL, level_handler);
+	io_write(0x11 + 2 * PIN_LEVEL, apic_id() << 24);
+	io_write(0x10 + 2 * PIN_LEVEL, VEC_LEVEL | RTE_LEVEL);
+	sti();
+	outb(COM3 + UART_IER, IER_ETBEI);
+	for (i = 0; i < (1ull << 26) && (l_next < sizeof(level_line) - 1 ||
+					  inb(COM3 + UART_IER)); i++)
+		cpu_pause();
+	cli();
+	io_write(0x10 + 2 * PIN_LEVEL, 1u << 16);
+	ok(l_next == sizeof(level_line) - 1 && l_hits == sizeof(level_line) && !l_other,
+	   "level: every byte of a line sent from COM3's interrupt, one interrupt each (%u "
+	   "bytes, %u interrupts, %u other)", l_next, l_hits, l_other);
 }
 
 static void test_registers(void)
@@ -141,19 +190,21 @@ static void test_hpet(void)
 
 int guest_main(const struct mb_info *mbi)
 {
-	tap_plan(7);
+	tap_plan(8);
 	if (!hv_present()) {
-		skip(7, "COM2 and the HPET are given by the hypervisor's configuration");
+		skip(8, "COM2 and the HPET are given by the hypervisor's configuration");
 		return tap_done();
 	}
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	apic_enable();
 	smp_init();		/* for smp_delay_ms()'s TSC rate */
-	com2_init();
+	uart_init(COM2);
+	uart_init(COM3);
 	test_registers();
 	test_polled();
 	test_interrupt_driven();
+	test_level();
 	test_hpet();
 	return tap_done();
 }
