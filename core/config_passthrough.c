@@ -228,6 +228,61 @@ static void check_guest_irqs(struct config_check *c, int node, const struct conf
 	}
 }
 
+/* The VM's line of a passthrough node's line @i, or ~0u: its guest-interrupts, else its own. */
+static u32 pt_guest_line(const struct fdt *fdt, int node, u32 i)
+{
+	const u8 *host, *guest;
+	u32 len, glen;
+
+	if (fdt_prop(fdt, node, "interrupts", (const void **)&host, &len) || 4 * i >= len)
+		return ~0u;
+	if (!fdt_prop(fdt, node, "guest-interrupts", (const void **)&guest, &glen) && glen == len)
+		return config_be32(guest + 4 * i);
+	return config_be32(host + 4 * i);
+}
+
+/* Whether an enabled device before @node in the VM's 'devices' raises line @line; its name. */
+static const char *line_user(const struct config_check *c, int node, u32 line)
+{
+	const struct fdt *fdt = c->run->fdt;
+	int devs = fdt_subnode(fdt, c->node, "devices", 7), d;
+	const char *name;
+	u32 irq, i;
+
+	for (d = fdt_first_subnode(fdt, devs); d >= 0 && d != node; d = fdt_next_subnode(fdt, d)) {
+		if (!fdt_is_enabled(fdt, d) || fdt_node_name(fdt, d, &name) < 0)
+			continue;
+		if (fdt_is_compatible(fdt, d, "microhv,passthrough") != 1) {
+			if (!fdt_prop_u32(fdt, d, "interrupts", &irq) && irq == line)
+				return name;
+			continue;
+		}
+		for (i = 0; pt_guest_line(fdt, d, i) != ~0u; i++)
+			if (pt_guest_line(fdt, d, i) == line)
+				return name;
+	}
+	return NULL;
+}
+
+/*
+ * A line of the VM driven by two devices would be each one's to lower
+ * under the other: the VM's lines, like the host's, go to one device.
+ */
+static void check_shared_lines(struct config_check *c, int node, const struct config_node_kind *k)
+{
+	const char *prop = fdt_prop(c->run->fdt, node, "guest-interrupts", NULL, NULL) ?
+			   "interrupts" : "guest-interrupts";
+	const char *other;
+	u32 i, line;
+
+	for (i = 0; (line = pt_guest_line(c->run->fdt, node, i)) != ~0u; i++) {
+		other = line_user(c, node, line);
+		if (other)
+			check_error(c, config_find_row(k, prop), "gives the VM line %u, which "
+				    "device '%s' raises too", line, other);
+	}
+}
+
 /*
  * Without an IOMMU a device that masters DMA reaches every byte of the
  * machine: the VM's configuration must say it knows.
@@ -258,5 +313,6 @@ void config_check_passthrough(struct config_check *c, int node, const struct con
 	check_ports(c, node, k);
 	check_irqs(c, node, k);
 	check_guest_irqs(c, node, k);
+	check_shared_lines(c, node, k);
 	check_dma(c, node, k);
 }

@@ -424,11 +424,12 @@ static const struct config_prop passthrough_props[] = {
 	{ "interrupts", CT_U32_LIST, CONFIG_ANY_ARCH, false, NULL, NULL, "none",
 	  "the device's lines: x86 host IOAPIC pins 0-23; arm64 SPIs 0-95, given to the VM with "
 	  "the same INTID (32 + n)",
-	  "beyond pin 23 (x86) or SPI 95 (arm64); one listed twice; one another VM has" },
+	  "beyond pin 23 (x86) or SPI 95 (arm64); one listed twice; one another VM has; the VM's "
+	  "line another device of the VM raises" },
 	{ "guest-interrupts", CT_U32_LIST, CONFIG_X86_64, false, NULL, NULL, "'interrupts'",
 	  "x86: the VM's line for each host pin: ISA IRQ 0-15 (the 8259 and its IOAPIC pin) or "
 	  "IOAPIC pin 16-23",
-	  "not one per 'interrupts'; a line beyond 23" },
+	  "not one per 'interrupts'; a line beyond 23; a line another device of the VM raises" },
 	{ "dma-capable", CT_FLAG, CONFIG_ANY_ARCH, false, NULL, NULL, "absent",
 	  "the device can master DMA: accepted only in a VM with 'passthrough-dma-unsafe'",
 	  "in a VM without 'passthrough-dma-unsafe'" },
