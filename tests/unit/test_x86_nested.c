@@ -83,17 +83,6 @@ u64 svm_gpa_limit(void)
 	return 1ULL << 40;
 }
 
-/* L0's NPT of L1 (npt.c, for nested NPT) takes its tables from the page allocator. */
-void *page_alloc(void)
-{
-	return page_alloc_contig(1, 4096);
-}
-
-void page_free(void *p)
-{
-	page_free_contig(p, 1);
-}
-
 /* Ports 0x20/0x21 are the 8259, in place; its interrupt is vector 0x30. */
 /* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
 void svm_load_tsc_aux(u32 val)
@@ -417,6 +406,32 @@ static void test_vmrun_error_pdptes(void **state)
 	/* Fixed, the same L2 runs. */
 	pdpt[2] = 0;
 	v12->save.cr3 = 0x40000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+}
+
+/*
+ * With nested paging CR3 is an L2 GPA and VMRUN loads no PDPTE (the CPU
+ * reads them through the nested translation at each walk): a reserved
+ * bit there is L2's #PF later, not a refused VMRUN.
+ */
+static void test_vmrun_np_loads_no_pdptes(void **state)
+{
+	u64 *pdpt = vm_gpa_to_hva(vm, 0x40000, 32);
+
+	l1_enable_svm();
+	make_v12();
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_PG;
+	v12->save.cr4 = X86_CR4_PAE;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cr3 = 0x40000;
+	v12->save.g_pat = 0x0007040600070406ULL;
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = 0x100000;
+	pdpt[2] = 0x42000 | 1 | BIT(5);
 	l1_vmrun_at(V12);
 	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
 	run();
@@ -1105,6 +1120,7 @@ static void test_nested_npt(void **state)
 	assert_int_equal(v12->control.exit_code, SVM_EXIT_NPF);
 	assert_int_equal(v12->control.exit_info_1, NPF_USER | NPF_FINAL_GPA);
 	assert_int_equal(v12->control.exit_info_2, 0x40001008);
+	assert_int_equal(v12->save.g_pat, PAT_RESET);	/* L2's G_PAT saved back */
 	v12->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
 	l1_vmrun_at(V12);
 	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
@@ -1195,6 +1211,7 @@ int main(void)
 		T(test_svm_insns_fault),
 		T(test_vmrun_error_vmexit),
 		T(test_vmrun_error_pdptes),
+		T(test_vmrun_np_loads_no_pdptes),
 		T(test_hardware_refuses_vmcb02),
 		T(test_vmcb02_built),
 		T(test_reflected_exit),

@@ -350,8 +350,9 @@ static void test_shadow_permissions(void **state)
 	struct nnpt_walk w = translated(4096, true, false, true, 0);
 	u64 size, pte;
 
+	/* D clear: read-only, so that the first write faults and sets it. */
 	pte = nnpt_shadow_pte(&w, 0x5000, 4096, PAT_RESET, true, &size);
-	assert_int_equal(pte & (P | RW | US | NX), P | US);	/* D clear: the first write faults */
+	assert_int_equal(pte & (P | RW | US | NX), P | US);
 	w.dirty = true;
 	pte = nnpt_shadow_pte(&w, 0x5000, 4096, PAT_RESET, true, &size);
 	assert_int_equal(pte & (P | RW | US | NX), P | RW | US);

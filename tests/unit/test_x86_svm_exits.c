@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_intr.c arch/x86/svm/nested_nrip.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_intr.c arch/x86/svm/nested_nrip.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -79,17 +79,6 @@ volatile bool *x86_timer_fired_flag(void)
 /* The CPU's TSC_AUX (svm.c): svm_caps.tsc_aux is false here, nothing loads it. */
 void svm_load_tsc_aux(u32 val)
 {
-}
-
-/* npt.c, linked for nested NPT's shadow, takes its tables from the page allocator. */
-void *page_alloc(void)
-{
-	return page_alloc_contig(1, 4096);
-}
-
-void page_free(void *p)
-{
-	page_free_contig(p, 1);
 }
 
 paddr_t svm_host_state_pa(void)

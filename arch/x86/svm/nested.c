@@ -404,6 +404,17 @@ void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2, u64 
 		v12->control.next_rip = next_rip;
 		pass_decode_assists(sv, &v12->control, next_rip != 0);
 	}
+	/*
+	 * L2's PAT writes (L1 left the MSR to L0) went to VMCB02's G_PAT:
+	 * with nested paging that is L2's own PAT, saved in VMCB12 like the
+	 * rest of its state; without, L2 shares L1's PAT, which they changed.
+	 */
+	if (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE) {
+		if (v12)
+			v12->save.g_pat = v02->save.g_pat;
+	} else {
+		vmcb01(sv)->save.g_pat = v02->save.g_pat;
+	}
 	/* After #VMEXIT the CPU holds L2's FS, GS, TR, LDTR and syscall MSRs: L1 VMSAVEs them. */
 	copy_vmload_state(&vmcb01(sv)->save, &v02->save);
 	return_to_l1(sv);

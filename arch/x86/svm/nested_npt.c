@@ -73,12 +73,18 @@ void svm_nested_npt_destroy(struct svm_vcpu *sv)
 	*s = (struct nnpt_shadow){ 0 };
 }
 
-/* Every entry gone; the root page stays, so VMCB02's nCR3 never changes. */
+/*
+ * Every entry gone; the root page stays, so VMCB02's nCR3 never changes.
+ * A root entry always comes with a table page under it, so a shadow that
+ * handed out no page but the root is empty already: an L1 that flushes
+ * at every VMRUN (or KVM's INVLPGAs without NP) costs no 4 KiB clear.
+ */
 static void drop_all(struct svm_vcpu *sv)
 {
 	struct nnpt_shadow *s = shadow(sv);
 
-	memset(s->pool, 0, PAGE_SIZE);
+	if (s->used > 1)
+		memset(s->pool, 0, PAGE_SIZE);
 	s->used = 1;
 	s->same_faults = 0;
 	sv->flush_tlb = true;

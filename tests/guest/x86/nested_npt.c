@@ -67,7 +67,7 @@ __asm__(
 
 /* L2: the address in RBX; each routine ends in VMMCALL, which L1 intercepts. */
 void l2_load(void), l2_store(void), l2_call(void), l2_sum(void), l2_loop_load(void);
-void l2_load8(void), l2_store8(void);
+void l2_load8(void), l2_store8(void), l2_wrpat(void);
 __asm__(
 	".text\n"
 	"l2_load: mov (%rbx), %rcx\n"
@@ -80,6 +80,10 @@ __asm__(
 	"	vmmcall\n"
 	"	ud2\n"
 	"l2_store8: mov %dl, (%rbx)\n"
+	"	vmmcall\n"
+	"	ud2\n"
+	"l2_wrpat: mov $0x277, %ecx; mov %rbx, %rax; mov %rbx, %rdx; shr $32, %rdx\n"
+	"	wrmsr\n"
 	"	vmmcall\n"
 	"	ud2\n"
 	"l2_call: call *%rbx\n"
@@ -97,7 +101,8 @@ __asm__(
 	"l2_loop_load: mov (%rbx), %rcx\n"
 	"	vmmcall\n"
 	"	jmp l2_loop_load\n"
-	".global l2_load, l2_store, l2_call, l2_sum, l2_loop_load, l2_load8, l2_store8\n");
+	".global l2_load, l2_store, l2_call, l2_sum, l2_loop_load\n"
+	".global l2_load8, l2_store8, l2_wrpat\n");
 
 static struct vmcb *vmcb;
 static u64 *pml4, *pdpt, *pd_low, *pd_dev, *pd_win, *pt_win, *pt_many;
@@ -331,6 +336,17 @@ static void test_accessed_dirty(void)
 	   "a store to a page with D set lands");
 }
 
+/* With NP, G_PAT is L2's own PAT: L2's WRMSR lands there, L1's PAT stays. */
+static void test_l2_pat(void)
+{
+	u64 l1_pat = rdmsr(0x277), l2_pat = 0x0006040600070406ULL;
+
+	ran = run_l2(l2_wrpat, l2_pat, 0);
+	ok(ran && vmcb->g_pat == l2_pat && rdmsr(0x277) == l1_pat,
+	   "L2's WRMSR of PAT: VMCB12's G_PAT %#llx, L1's PAT %#llx kept", vmcb->g_pat,
+	   rdmsr(0x277));
+}
+
 /*
  * WIN_PAGE(10) maps page 10, which a flushed run puts in the shadow
  * (checked), then is rewritten to page 11 behind it: each invalidation
@@ -489,6 +505,7 @@ int guest_main(const struct mb_info *mbi)
 	test_table_outside_ram();
 	test_large_pages();
 	test_accessed_dirty();
+	test_l2_pat();
 	test_invalidation();
 	test_mmio();
 	test_mmio_aliased();
