@@ -6,9 +6,9 @@ CONFIG_CHECK := build/host/config-check
 # Both architectures' Linux loaders: the x86 one is arch code (its boot
 # protocol's layout is in arch/x86/include).
 CONFIG_CHECK_SRCS := tools/config-check.c tools/config_linux.c core/config_check.c \
-	core/config_schema.c core/config_platform.c core/loader.c core/vmm/outcome.c \
-	core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c lib/fdt.c lib/string.c \
-	lib/printf.c lib/errno.c
+	core/config_schema.c core/config_channels.c core/config_platform.c core/loader.c \
+	core/vmm/outcome.c core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c \
+	lib/fdt.c lib/string.c lib/printf.c lib/errno.c
 
 $(CONFIG_CHECK): $(CONFIG_CHECK_SRCS) $(UNIT_HDRS) mk/run.mk
 	@mkdir -p $(dir $@)

@@ -27,10 +27,12 @@
 #define S2_TABLE		BIT(1)	/* levels 0-2; at level 3 it makes a page */
 #define S2_MEMATTR_NORMAL_WB	(0xfULL << 2)
 #define S2_AP_RW		(3ULL << 6)
+#define S2_AP_RO		(1ULL << 6)	/* S2AP 01: read only, a write is a permission fault */
 #define S2_SH_INNER		(3ULL << 8)
 #define S2_AF			BIT(10)
 #define S2_ADDR_MASK		GENMASK(47, 12)
 #define S2_RAM_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_RO_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RO | S2_SH_INNER | S2_AF)
 
 #define NR_VMIDS		256	/* 8-bit VMIDs; 0 is never given out */
 
@@ -48,7 +50,7 @@ static u64 *table_of(u64 desc)
 }
 
 /* The largest block at @ipa that @pa's alignment and the remaining size allow. */
-static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
+static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size, u64 attrs)
 {
 	u64 *table = root;
 	int level;
@@ -60,7 +62,7 @@ static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
 		if (level == 3 || (IS_ALIGNED(ipa | pa, block) && size >= block)) {
 			if (*e & S2_VALID)
 				return -EEXIST;
-			*e = pa | S2_RAM_ATTRS | S2_VALID | (level == 3 ? S2_TABLE : 0);
+			*e = pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0);
 			return (s64)block;
 		}
 		if (!(*e & S2_VALID)) {
@@ -76,7 +78,7 @@ static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
 	}
 }
 
-int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
+static int map_range(u64 *root, u64 ipa, u64 pa, u64 size, u64 attrs)
 {
 	s64 step;
 
@@ -84,7 +86,7 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 	    ipa + size > arm64_s2_ipa_limit())
 		return -EINVAL;
 	while (size) {
-		step = map_step(root, ipa, pa, size);
+		step = map_step(root, ipa, pa, size, attrs);
 		if (step < 0)
 			return (int)step;
 		ipa += (u64)step;
@@ -92,6 +94,17 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 		size -= (u64)step;
 	}
 	return 0;
+}
+
+int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
+{
+	return map_range(root, ipa, pa, size, S2_RAM_ATTRS);
+}
+
+/* A channel's pages: read-only ones give a permission fault on a write (exit.c). */
+int arm64_s2_map_shared(u64 *root, u64 ipa, u64 pa, u64 size, bool writable)
+{
+	return map_range(root, ipa, pa, size, writable ? S2_RAM_ATTRS : S2_RO_ATTRS);
 }
 
 static void free_level(u64 *table, int level)

@@ -173,6 +173,9 @@ struct config_check_run {
 	struct config_check vm;		/* the VM being checked */
 	u32 errors, warnings;
 	u32 nr_vms;
+	/* The inter-VM channels (config_channels.c): bit i for channel i refused. */
+	u32 channel_refused;
+	u32 nr_channels;
 };
 
 void config_check_start(struct config_check_run *run, const struct config_env *env,
@@ -181,6 +184,23 @@ void config_check_start(struct config_check_run *run, const struct config_env *e
 u32 config_check_root(struct config_check_run *run);
 /* Checks one VM node (a child of the root); the number of its errors. */
 u32 config_check_vm(struct config_check_run *run, int node);
+
+/*
+ * The "channels" node (config_channels.c): config_check_root() checks
+ * each channel on its own, config_check_vm() the endpoints naming the
+ * VM. A root child for which config_node_is_channels() is true is no VM.
+ */
+extern const struct config_node_kind config_channels_kind, config_channel_kind;
+extern const struct config_node_kind config_endpoint_kind;
+bool config_node_is_channels(const struct fdt *fdt, int node);
+void config_check_channels(struct config_check_run *run);
+void config_check_vm_channels(struct config_check *c);
+
+/* For the checks of other files: @node's properties against @k's rows. */
+void config_check_node_props(struct config_check *c, int node, const struct config_node_kind *k);
+/* Claims guest-physical [base, base + size) of the VM for @what, or reports what it meets. */
+void config_claim_window(struct config_check *c, const struct config_prop *p, u64 base, u64 size,
+			 const char *what);
 
 /*
  * Reporting from a property's check function: "vm NAME: PATH: property

@@ -33,6 +33,12 @@ enum vm_region_kind {
 	VM_REGION_RAM,		/* guest RAM, mapped in stage-2 / NPT */
 	VM_REGION_EMULATED,	/* emulated in the hypervisor (vGIC), never exits */
 	VM_REGION_VMM,		/* a VMM device: accesses become MMIO exits */
+	/*
+	 * An inter-VM channel's memory (core/channel.c), mapped in stage-2 /
+	 * NPT like RAM but owned by the channel: never part of the pristine
+	 * copy, never cleared by a restart, never freed with the VM.
+	 */
+	VM_REGION_SHARED,
 };
 
 struct vm_mmio_ops {
@@ -45,7 +51,8 @@ struct vm_region {
 	u64 size;
 	u32 kind;
 	const char *name;
-	void *hva;				/* RAM: where it is in the hypervisor */
+	void *hva;				/* RAM, SHARED: where it is in the hypervisor */
+	bool read_only;				/* SHARED: a guest write faults */
 	const struct vm_mmio_ops *ops;		/* EMULATED */
 	void *opaque;
 };

@@ -8,6 +8,7 @@
 #include <asm/x86.h>
 #include <core/arch.h>
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/heap.h>
 #include <core/page_alloc.h>
@@ -89,6 +90,13 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return npt_map(svm->npt_root, gpa, pa, size);
 }
 
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	struct svm_vm *svm = vm->arch;
+
+	return npt_map_shared(svm->npt_root, gpa, pa, size, writable);
+}
+
 /*
  * No x86 exit asks for a reset yet (the 8042 and ACPI reset registers are
  * not modelled): a reset of an x86 VM is refused, and vm_reset() leaves
@@ -146,6 +154,24 @@ int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 	struct svm_vm *svm = vm->arch;
 
 	return vplat_irq_line(&svm->plat, irq, level);
+}
+
+/*
+ * A pulse on an IOAPIC pin above the ISA ones: one delivery whether the
+ * guest made the pin edge- or level-triggered (a level pin's remote IRR
+ * is then cleared by the EOI with the line already low).
+ */
+int arch_vm_doorbell(struct vm *vm, u32 irq)
+{
+	struct svm_vm *svm = vm->arch;
+	int err;
+
+	if (irq < CONFIG_X86_ISA_IRQS || irq >= VPLAT_IOAPIC_PINS)
+		return -EINVAL;
+	err = vplat_irq_line(&svm->plat, irq, true);
+	if (!err)
+		err = vplat_irq_line(&svm->plat, irq, false);
+	return err;
 }
 
 void vioapic_eoi(struct vm *vm, u8 vector)

@@ -154,7 +154,7 @@ vm-suites:
 	$(Q)tools/run-suite arm64-vm-power --timeout 120 \
 		--expect '^\[reset\] # life 1 of 4: image as loaded, RAM cleared' \
 		--expect '^\[reset\] # life 4 of 4: image as loaded, RAM cleared' \
-		--expect 'hv: vm reset: reset 3 done on CPU [0-9] \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm reset: restart 3 after: vCPU [0-9] asked for reset; done on CPU [0-9] in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
 		--expect $(call a64_stopped,reset,system-off) --expect $(call a64_stopped,psci,exit) \
 		--expect 'hv: vm psci: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \

@@ -134,7 +134,7 @@ vm-suites:
 		-- $(call hv_vms,max,platform)
 	$(Q)tools/run-suite x86-vm-power --timeout 120 \
 		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
-		--expect 'hv: vm restart: reset 2 done on CPU [0-9]+ \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm restart: restart 2 after: vCPU 0 asked for reset; done on CPU [0-9]+ in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
 		--expect '^\[restart\] # life 2 of 3$$' \
 		--expect $(call stopped,restart,exit) \
 		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
