@@ -136,13 +136,19 @@ int arch_vm_reset(struct vm *vm)
 	return 0;
 }
 
+/*
+ * Again after a restart: the ASIDs are the VM's for its whole life and
+ * kept (each vCPU flushes its own at its next VMRUN, arch_vm_reset()).
+ * Allocated at every pass, a VM restarted 15 times would take every ASID
+ * of the CPU and the next restart would fail.
+ */
 int arch_vm_finalize(struct vm *vm)
 {
 	struct svm_vm *svm = vm->arch;
-	int err = svm_asid_alloc(&svm->asid);
+	int err = svm->asid ? 0 : svm_asid_alloc(&svm->asid);
 
 	/* L2 must not share L1's ASID: L1's and L2's translations of one address differ. */
-	if (!err && svm->nested_svm)
+	if (!err && svm->nested_svm && !svm->l2_asid)
 		err = svm_asid_alloc(&svm->l2_asid);
 	if (err)
 		pr_err("vm %s: no free ASID (the CPU has %u)\n", vm->name, svm_caps.nr_asids);

@@ -139,6 +139,20 @@ vm-suites:
 		--expect $(call stopped,restart,exit) \
 		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-channels --timeout 180 \
+		--expect $(call stopped,ping,exit) --expect $(call stopped,pong,exit) \
+		--expect $(call stopped,hello,exit) \
+		--expect '^hv: channel 1 .pong-lane.: 0x1000 bytes, 2 endpoints$$' \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,channels)
+	$(Q)tools/run-suite x86-vm-crash --timeout 240 \
+		--expect 'hv: vm crasher: restart 1 of 100 after: vCPU 0: triple fault \(shutdown\); done on CPU 1 in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm crasher: restart 100 of 100 after: vCPU 0: triple fault' \
+		--expect $(call said,crasher,vCPU 0: triple fault \(shutdown\); restart limit 100 reached \(shutdown\)) \
+		--expect '^\[watcher\] # the crasher is in life 50$$' \
+		--expect $(call stopped,watcher,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,crash)
+	$(Q)$(call said_times,x86-vm-crash-count,x86-vm-crash,hv: vm crasher: restart [0-9]* of 100 after,100)
 	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
 		--expect $(call stopped,ioapic,exit) \
 		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
