@@ -74,12 +74,6 @@ never_said = if grep -aq '$(3)' build/logs/$(2).log; then \
 		echo "$(1) 0 1 0" >build/results/$(1).res; echo "FAIL  $(1): the log says '$(3)'"; \
 	else echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; fi
 
-# One scored test: $(3) appears exactly $(4) times in suite $(2)'s log.
-said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
-		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
-	else echo "$(1) 0 1 0" >build/results/$(1).res; \
-		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
-
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
 guest-suites:
