@@ -298,10 +298,12 @@ void config_check_vm_channels(struct config_check *c)
 			if (strcmp(vm, c->vm))
 				continue;
 			snprintf(c->path, sizeof(c->path), "/%s/%s/%s", CHANNELS_NODE, channel, vm);
-			if (c->run->channel_refused & BIT(idx))
+			/* Once a channel: a VM named twice in it is the channel's mistake. */
+			if (c->run->channel_refused & BIT(idx)) {
 				check_error(c, NULL, "is an endpoint of channel '%s', which was "
 					    "refused", channel);
-			else if (!fdt_prop_u32(fdt, ch, "size", &size))
+				break;
+			} else if (!fdt_prop_u32(fdt, ch, "size", &size))
 				check_endpoint(c, ep, channel, size, vm_path, taken, &nr_taken);
 		}
 	}
