@@ -205,6 +205,12 @@ bench-arch: test-images
 	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench.dtb \
 		</dev/null >build/logs/arm64-bench.log 2>&1; \
 	tools/bench-table-arm64 build/logs/arm64-bench-floor.log build/logs/arm64-bench.log
+	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/channel-bench.dtb \
+		</dev/null >build/logs/arm64-channel-bench.log 2>&1; \
+	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/restart-bench.dtb \
+		</dev/null >build/logs/arm64-restart-bench.log 2>&1; \
+	tools/bench-table-channels arm64 build/logs/arm64-channel-bench.log \
+		build/logs/arm64-restart-bench.log
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
 		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
 	tools/bench-table-vgic build/logs/arm64-bench-vgic.log

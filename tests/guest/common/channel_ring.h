@@ -72,4 +72,81 @@ static inline u32 ring_head(const volatile struct ring_lane *l)
 	return __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
 }
 
+/*
+ * The benchmark (make bench, under -icount shift=0: now() counts
+ * instructions), the same on both architectures; each guest gives its
+ * clock, its doorbell and its wait. Phase 1, one message at a time: the
+ * writer stamps each message, the reader's handler stamps the doorbell,
+ * and the difference is the one-way latency from the ring to the
+ * handler; the writer's wait for the answer is the round trip. Phase 2,
+ * a stream: RING_BATCH messages per doorbell, each batch answered by one.
+ */
+#define BENCH_MSGS	1000
+#define STREAM_BATCHES	128
+#define RING_BATCH	32
+
+struct ring_env {
+	volatile struct ring_lane *tx, *rx;
+	u64 (*now)(void);
+	bool (*ring)(void);		/* rings the peer; false if it could not */
+	bool (*wait)(u32 n);		/* sleeps until the n-th doorbell */
+	volatile u64 *irq_stamp;	/* now() in the last doorbell's handler */
+};
+
+/* The writer's side: the average round trip, and instructions per streamed message. */
+static inline bool ring_bench_send(const struct ring_env *e, u64 *round_trip, u64 *per_msg)
+{
+	u32 seq, b, i, bells = 0;
+	u64 t0, total = 0;
+
+	for (seq = 1; seq <= BENCH_MSGS; seq++) {
+		volatile struct ring_msg *m = &e->tx->slot[seq % RING_SLOTS];
+
+		t0 = e->now();
+		m->words[0] = t0;
+		ring_publish(e->tx, seq);
+		if (!e->ring() || !e->wait(++bells))
+			return false;
+		total += e->now() - t0;
+	}
+	*round_trip = total / BENCH_MSGS;
+	t0 = e->now();
+	for (b = 0; b < STREAM_BATCHES; b++) {
+		for (i = 0; i < RING_BATCH; i++, seq++)
+			ring_fill(&e->tx->slot[seq % RING_SLOTS], seq);
+		ring_publish(e->tx, seq - 1);
+		if (!e->ring() || !e->wait(++bells))
+			return false;
+	}
+	*per_msg = (e->now() - t0) / (STREAM_BATCHES * RING_BATCH);
+	return true;
+}
+
+/* The reader's side: the average one-way latency; false if a message was wrong. */
+static inline bool ring_bench_receive(const struct ring_env *e, u64 *one_way)
+{
+	u32 seq, b, bells = 0, bad = 0;
+	u64 total = 0;
+
+	for (seq = 1; seq <= BENCH_MSGS; seq++) {
+		if (!e->wait(++bells))
+			return false;
+		total += *e->irq_stamp - e->rx->slot[seq % RING_SLOTS].words[0];
+		ring_publish(e->tx, seq);
+		if (!e->ring())
+			return false;
+	}
+	*one_way = total / BENCH_MSGS;
+	for (b = 0; b < STREAM_BATCHES; b++) {
+		if (!e->wait(++bells))
+			return false;
+		for (; seq <= ring_head(e->rx); seq++)
+			bad += !ring_valid(&e->rx->slot[seq % RING_SLOTS], seq);
+		ring_publish(e->tx, seq - 1);
+		if (!e->ring())
+			return false;
+	}
+	return bad == 0 && seq == BENCH_MSGS + 1 + STREAM_BATCHES * RING_BATCH;
+}
+
 #endif

@@ -34,6 +34,8 @@
 static volatile struct ring_lane *const tx = (void *)(uintptr_t)TX;
 static volatile struct ring_lane *const rx = (void *)(uintptr_t)RX;
 static volatile u32 doorbells, ticks, lost, late;
+static volatile u64 doorbell_stamp;
+static u64 my_channel;
 
 static void io_write(u32 reg, u32 v)
 {
@@ -43,6 +45,7 @@ static void io_write(u32 reg, u32 v)
 
 static void doorbell(struct ex_regs *r)
 {
+	doorbell_stamp = rdtsc();
 	doorbells++;
 	apic_eoi();
 }
@@ -201,11 +204,49 @@ static int pong(void)
 	return tap_done();
 }
 
+static u64 now(void)
+{
+	return rdtsc();
+}
+
+static bool ring_mine(void)
+{
+	return ring_peer(my_channel);
+}
+
+/* make bench: the figures of channel_ring.h, as "# bench NAME INSTRUCTIONS" lines. */
+static int bench(bool writer)
+{
+	const struct ring_env env = { tx, rx, now, ring_mine, wait_doorbells, &doorbell_stamp };
+	u64 a = 0, b = 0;
+	bool done;
+
+	tap_plan(1);
+	my_channel = writer ? 0 : 1;
+	doorbell_init();
+	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	if (writer && !wait_ready())
+		bail_out("pong never got ready");
+	done = writer ? ring_bench_send(&env, &a, &b) : ring_bench_receive(&env, &a);
+	if (writer) {
+		diag("bench channel-round-trip %llu", a);
+		diag("bench channel-stream-msg %llu", b);
+	} else {
+		diag("bench doorbell-one-way %llu", a);
+	}
+	ok(done, "the benchmark's messages went through");
+	return tap_done();
+}
+
 int guest_main(const struct mb_info *mbi)
 {
 	const char *who = mb_cmdline(mbi);
 
 	if (who && !strcmp(who, "pong"))
 		return pong();
+	if (who && !strcmp(who, "ping-bench"))
+		return bench(true);
+	if (who && !strcmp(who, "pong-bench"))
+		return bench(false);
 	return ping();
 }

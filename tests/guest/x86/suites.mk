@@ -249,6 +249,11 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/channel-bench.dtb config" \
+		</dev/null >build/logs/channel-bench.log 2>&1; \
+	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/restart-bench.dtb config" \
+		</dev/null >build/logs/restart-bench.log 2>&1; \
+	tools/bench-table-channels x86_64 build/logs/channel-bench.log build/logs/restart-bench.log
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 	$(Q)$(MAKE) --no-print-directory $(KVM_L2)
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) kvm-bench
