@@ -109,6 +109,10 @@ own-vm-suites:
 		--expect '^\[hello\] Hello from my own VM$$' \
 		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
 		-- $(OWN_VM_MAKE) run CONFIG=examples/$(ARCH)/hello.dts RUN_TIMEOUT=120
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-example-mailbox --plain --status 0 --timeout 180 \
+		--expect '^\[reader\] Hello through the channel$$' \
+		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
+		-- $(OWN_VM_MAKE) run CONFIG=examples/$(ARCH)/mailbox.dts RUN_TIMEOUT=120
 	$(Q)if grep -aq "warning: TCG doesn't support" build/logs/$(OWN_VM_SUITE)-example.log; then \
 		echo "$(OWN_VM_SUITE)-example-quiet 0 1 0" >build/results/$(OWN_VM_SUITE)-example-quiet.res; \
 		echo "FAIL  $(OWN_VM_SUITE)-example-quiet: QEMU warned about CPUID bits"; \
