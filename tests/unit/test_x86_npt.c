@@ -92,7 +92,7 @@ static void test_shared_read_only(void **state)
 	expect_map(0x10000000, 0x40000000, PAGE_SIZE);
 	expect_map(0x10001000, 0x40001000, PAGE_SIZE);
 	for (level = 4; level > 1; level--)
-		t = (u64 *)(uintptr_t)(t[(0x10000000 >> (12 + 9 * (level - 1))) & 511] &
+		t = (u64 *)(uintptr_t)(t[(0x10000000ull >> (12 + 9 * (level - 1))) & 511] &
 				       GENMASK(51, 12));
 	assert_true((t[0] & 7) == 5);		/* present, user, not writable */
 	assert_true((t[1] & 7) == 7);		/* the writer's */
