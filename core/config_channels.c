@@ -198,6 +198,24 @@ void config_check_channels(struct config_check_run *run)
 }
 
 /*
+ * The VM lines a device node raises: a passthrough device's
+ * 'guest-interrupts' (default: its 'interrupts'), a model's 'interrupts'.
+ */
+static bool device_raises(const struct fdt *fdt, int d, u32 irq)
+{
+	const u8 *val;
+	u32 len = 0, i;
+
+	if (fdt_prop(fdt, d, "guest-interrupts", (const void **)&val, &len) &&
+	    fdt_prop(fdt, d, "interrupts", (const void **)&val, &len))
+		return false;
+	for (i = 0; i < len / 4; i++)
+		if (config_be32(val + 4 * i) == irq)
+			return true;
+	return false;
+}
+
+/*
  * Whether a device of the VM (under @vm_path) raises @irq, or (arm64)
  * 'passthrough-spis' has it: then @by names which.
  */
@@ -207,11 +225,11 @@ static bool line_taken(struct config_check *c, u32 irq, const char *vm_path, cha
 	int devs = fdt_subnode(fdt, c->node, "devices", 7), d;
 	char dev[32];
 	const u8 *spis;
-	u32 v, len = 0, i;
+	u32 len = 0, i;
 
 	for (d = devs < 0 ? -1 : fdt_first_subnode(fdt, devs); d >= 0;
 	     d = fdt_next_subnode(fdt, d)) {
-		if (!fdt_prop_u32(fdt, d, "interrupts", &v) && v == irq && fdt_is_enabled(fdt, d)) {
+		if (fdt_is_enabled(fdt, d) && device_raises(fdt, d, irq)) {
 			node_name(fdt, d, dev, sizeof(dev));
 			snprintf(by, n, "device '%s/devices/%s'", vm_path, dev);
 			return true;
@@ -276,7 +294,7 @@ static void check_endpoint(struct config_check *c, int ep, const char *channel, 
 	else if (gpa + (size - 1) < gpa)
 		check_error(c, p, "is 0x%llx, where the channel would wrap around", gpa);
 	else
-		config_claim_window(c, p, gpa, size, what);
+		config_claim_guest(c, p, false, gpa, size, what);
 	check_doorbell(c, ep, vm_path, taken, nr_taken);
 }
 

@@ -16,6 +16,7 @@ static const char *const region_kind_names[] = {
 	[VM_REGION_EMULATED] = "emulated",
 	[VM_REGION_VMM] = "device",
 	[VM_REGION_SHARED] = "channel",
+	[VM_REGION_DEVICE] = "passthrough",
 };
 
 struct vm *vm_create(const char *name)
@@ -158,11 +159,13 @@ static int validate_region(const struct vm *vm, const struct vm_region *r, char 
 	/*
 	 * An emulated region is left unmapped in stage-2 / NPT so that every
 	 * access traps: it must own whole pages, or RAM mapped next to it
-	 * would cover part of it.
+	 * would cover part of it. A passthrough region is mapped by the page:
+	 * a part page would give the guest the rest of the device's page.
 	 */
-	if (r->kind == VM_REGION_EMULATED && !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
-		snprintf(why, why_len, "emulated %s %#llx+%#llx is not page aligned", r->name,
-			 r->gpa, r->size);
+	if ((r->kind == VM_REGION_EMULATED || r->kind == VM_REGION_DEVICE) &&
+	    !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
+		snprintf(why, why_len, "%s %s %#llx+%#llx is not page aligned",
+			 region_kind_names[r->kind], r->name, r->gpa, r->size);
 		return -EINVAL;
 	}
 	return 0;
@@ -195,8 +198,8 @@ static int validate_memory_map(const struct vm *vm, char *why, size_t why_len)
 	return 0;
 }
 
-/* RAM and channels: what the guest reaches without an exit. */
-static int map_ram(struct vm *vm, char *why, size_t why_len)
+/* RAM, channels, and the passthrough devices' MMIO (with device memory attributes). */
+static int map_regions(struct vm *vm, char *why, size_t why_len)
 {
 	u32 i;
 	int err;
@@ -209,6 +212,8 @@ static int map_ram(struct vm *vm, char *why, size_t why_len)
 			err = arch_vm_map_ram(vm, r->gpa, pa, r->size);
 		else if (r->kind == VM_REGION_SHARED)
 			err = arch_vm_map_shared(vm, r->gpa, pa, r->size, !r->read_only);
+		else if (r->kind == VM_REGION_DEVICE)
+			err = arch_vm_map_device(vm, r->gpa, (paddr_t)r->hpa, r->size);
 		else
 			continue;
 		if (err) {
@@ -236,7 +241,7 @@ static int build_memory_map(struct vm *vm, char *why, size_t why_len)
 	if (!err)
 		err = validate_memory_map(vm, why, why_len);
 	if (!err)
-		err = map_ram(vm, why, why_len);
+		err = map_regions(vm, why, why_len);
 	if (!err) {
 		err = vm_snapshot_ram(vm);
 		if (err)

@@ -33,6 +33,15 @@
 #define S2_ADDR_MASK		GENMASK(47, 12)
 #define S2_RAM_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
 #define S2_RO_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RO | S2_SH_INNER | S2_AF)
+/*
+ * A passthrough device's MMIO: Device-nGnRE (MemAttr 0b0001), which the
+ * combination with the guest's stage 1 can only make stricter, so the
+ * guest's accesses reach the device unmerged, in order, uncached, however
+ * its own tables map the page; never executable (XN, bit 54).
+ */
+#define S2_MEMATTR_DEVICE_NGNRE	(0x1ULL << 2)
+#define S2_XN			BIT(54)
+#define S2_DEVICE_ATTRS		(S2_MEMATTR_DEVICE_NGNRE | S2_AP_RW | S2_AF | S2_XN)
 
 #define NR_VMIDS		256	/* 8-bit VMIDs; 0 is never given out */
 
@@ -105,6 +114,11 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 int arm64_s2_map_shared(u64 *root, u64 ipa, u64 pa, u64 size, bool writable)
 {
 	return map_range(root, ipa, pa, size, writable ? S2_RAM_ATTRS : S2_RO_ATTRS);
+}
+
+int arm64_s2_map_device(u64 *root, u64 ipa, u64 pa, u64 size)
+{
+	return map_range(root, ipa, pa, size, S2_DEVICE_ATTRS);
 }
 
 static void free_level(u64 *table, int level)

@@ -39,6 +39,7 @@ enum vm_region_kind {
 	 * copy, never cleared by a restart, never freed with the VM.
 	 */
 	VM_REGION_SHARED,
+	VM_REGION_DEVICE,	/* a passthrough device's MMIO: mapped uncached to @hpa */
 };
 
 struct vm_mmio_ops {
@@ -53,6 +54,7 @@ struct vm_region {
 	const char *name;
 	void *hva;				/* RAM, SHARED: where it is in the hypervisor */
 	bool read_only;				/* SHARED: a guest write faults */
+	u64 hpa;				/* DEVICE: where it is in the machine */
 	const struct vm_mmio_ops *ops;		/* EMULATED */
 	void *opaque;
 };

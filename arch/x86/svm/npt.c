@@ -4,13 +4,19 @@
  * both 2 MiB aligned and the range covers the whole page).
  *
  * Only guest RAM and the VM's channels are ever mapped, from the pages
- * core/vm.c and core/channel.c allocated for them: every other guest-physical address is not present,
- * so any access to it, whatever the guest's own page tables say, is a
- * #NPF and becomes an MMIO exit. That is the whole of a VM's isolation
+ * core/vm.c and core/channel.c allocated for them: every other
+ * guest-physical address is not present, so any access to it, whatever
+ * the guest's own page tables say, is a #NPF and becomes an MMIO exit. That is the whole of a VM's isolation
  * from the hypervisor and from the other VMs.
  *
  * The CPU walks nested tables as user accesses: every entry has U set.
- * PWT/PCD/PAT stay 0, selecting the host PAT's entry 0 (write-back).
+ * RAM's PWT/PCD/PAT stay 0, selecting the host PAT's entry 0 (write-back).
+ *
+ * The one exception to "only RAM and channels": a passthrough device's MMIO
+ * (npt_map_uncached()), given to one VM by its configuration. Its leaves
+ * set PCD and PWT, the host PAT's entry 3, uncached: combined with the
+ * guest's own type, UC wins whatever the guest's tables say, so its
+ * accesses reach the device in order and uncombined.
  */
 #include <asm/npt.h>
 #include <core/page_alloc.h>
@@ -19,6 +25,8 @@
 #define NPT_P		BIT(0)
 #define NPT_RW		BIT(1)
 #define NPT_US		BIT(2)
+#define NPT_PWT		BIT(3)
+#define NPT_PCD		BIT(4)
 #define NPT_PS		BIT(7)
 #define NPT_ADDR	GENMASK(51, 12)
 #define NPT_TABLE	(NPT_P | NPT_RW | NPT_US)
@@ -106,6 +114,11 @@ int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size)
 int npt_map_shared(u64 *root, u64 gpa, paddr_t pa, u64 size, bool writable)
 {
 	return map_range(root, gpa, pa, size, writable ? NPT_LEAF : NPT_LEAF & ~NPT_RW);
+}
+
+int npt_map_uncached(u64 *root, u64 gpa, paddr_t pa, u64 size)
+{
+	return map_range(root, gpa, pa, size, NPT_LEAF | NPT_PCD | NPT_PWT);
 }
 
 int npt_lookup(const u64 *root, u64 gpa, paddr_t *pa, u64 *page_size)

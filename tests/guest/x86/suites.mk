@@ -73,6 +73,9 @@ hv_vms = $(QEMU_X86) -cpu $(1) -serial stdio -kernel $(HV32) -append "hv.test=vm
 stopped = 'hv: vm $(1) stopped after [0-9]+ ms: .*\($(2)\)$$'
 said = 'hv: vm $(1) stopped after [0-9]+ ms: $(2)$$'
 ALL_AS_EXPECTED := 'hv: all VMs have stopped; 0 did not end as expected'
+# What the passthrough VM writes to COM2, QEMU's second serial port.
+PASSTHROUGH_COM2 := $(BUILD)/tests/passthrough-com2.txt
+PASSTHROUGH_COM3 := $(BUILD)/tests/passthrough-com3.txt
 END_UNDECODABLE := .*internal error, sub-code 1 .*\(internal-error\)
 END_MMIOEXEC := .*memory fault at GPA 0xfe800000 \(4096 bytes, flags 0x5\).*\(error\)
 END_STOPPOLICY := IO port read of 1 bytes at 0x80 with no device \(unhandled-access\)
@@ -163,6 +166,18 @@ vm-suites:
 		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,ioapic)
+	$(Q)tools/run-suite x86-vm-passthrough --timeout 120 \
+		--expect $(call stopped,passthrough,exit) --expect $(call stopped,hello,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		--expect '^com2: polled line from the passthrough VM$$' \
+		--expect '^com2: interrupt-driven line, one THRE interrupt per byte$$' \
+		--expect 'hv: vm passthrough: host IOAPIC pin 3 \(edge-triggered\) raises its line 3$$' \
+		--expect 'hv: vm passthrough: host IOAPIC pin 5 \(level-triggered\) raises its line 5$$' \
+		--expect '^com3: a level-triggered line, held until the guest.s EOI$$' \
+		-- sh -c '$(call hv_vms,max,passthrough) -serial file:$(PASSTHROUGH_COM2) \
+			-chardev file,id=com3,path=$(PASSTHROUGH_COM3) \
+			-device isa-serial,iobase=0x3e8,irq=5,chardev=com3; \
+			s=$$?; cat $(PASSTHROUGH_COM2) $(PASSTHROUGH_COM3); exit $$s'
 	$(Q)tools/run-suite x86-vm-errors --timeout 120 \
 		--expect $(call said,undecodable,$(END_UNDECODABLE)) \
 		--expect $(call said,mmioexec,$(END_MMIOEXEC)) \
@@ -239,7 +254,7 @@ vm-suites:
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
 # tick per instruction: exact and the same every run). The floor is the
 # same CPUID answered by the bare world switch (x86-bench-floor).
-BENCH_QEMU = $(QEMU_X86) -cpu max -serial stdio -icount shift=0,align=off,sleep=off \
+BENCH_QEMU = $(QEMU_X86) -cpu max -serial stdio -serial null -icount shift=0,align=off,sleep=off \
 	-kernel $(HV32) -append "hv.test=vm"
 
 bench-arch: test-images

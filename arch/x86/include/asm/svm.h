@@ -65,6 +65,7 @@ struct svm_vm {
 	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
 	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
+	u8 *iopm;		/* passthrough ports open (passthrough.c); NULL: the shared map */
 	/* Unknown MSR numbers logged already, as BIT(32) | number; CAS-claimed, 0 is free. */
 	u64 msr_logged[SVM_MSR_LOGGED];
 };
