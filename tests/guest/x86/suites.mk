@@ -215,6 +215,12 @@ vm-suites:
 		--expect $(ALL_AS_EXPECTED) \
 		-- $(QEMU_X86) -cpu $(X86_CPU) -serial stdio -cdrom $(RUN_TEST_ISO) -boot d -net none
 	$(Q)tools/x86-kvm-start $(RUN_TEST_ISO)
+	$(Q)tools/run-suite x86-run-no-pit --status 0 --timeout 120 \
+		--expect 'the 8254 PIT does not count .*: the TSC is measured against the ACPI PM timer$$' \
+		--expect $(call stopped,demo0,exit) --expect $(call stopped,demo1,exit) \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(QEMU_X86) -machine pit=off -cpu $(X86_CPU) -serial stdio -cdrom $(RUN_TEST_ISO) \
+		-boot d -net none
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD)
 
 # Exit round trips, counted by the guest under -icount shift=0 (one TSC
