@@ -95,18 +95,7 @@ a64_said = 'hv: vm $(1) stopped after [0-9]+ ms: $(2)$$'
 A64_ALL_AS_EXPECTED := 'hv: all VMs have stopped; 0 did not end as expected'
 
 vm-suites:
-	$(Q)tools/run-suite arm64-run --plain --status 0 --timeout 120 \
-		--expect 'hv: vm demo0: vCPU 0 on CPU 1$$' --expect 'hv: vm demo1: vCPU 0 on CPU 2$$' \
-		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
-		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
-		--expect '^\[demo0\] demo0: a read where no device is: 0 \(the VMM ignores it\)$$' \
-		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 0, CNTP_TVAL_EL0 [0-9]+ \(the emulated' \
-		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
-		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
-		--expect $(call a64_stopped,demo0,system-off) \
-		--expect $(call a64_stopped,demo1,system-off) \
-		--expect $(A64_ALL_AS_EXPECTED) \
-		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE)
+	$(Q)$(MAKE) --no-print-directory demo-suite
 	$(Q)tools/run-suite arm64-vm-exits --timeout 120 \
 		--expect $(call a64_stopped,exits,exit) --expect $(call a64_stopped,image,system-off) \
 		--expect '^\[exits\] this line came through the console hypercall$$' \
@@ -167,7 +156,7 @@ vm-suites:
 		--expect $(call a64_said,stoppolicy,MMIO read of 4 bytes at 0xa000000 with no device \(unhandled-access\)) \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,errors)
-	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
+	$(Q)$(MAKE) --no-print-directory linux-suite
 
 # Exit round trips counted by the guest on its virtual counter under
 # -icount shift=0 (one instruction per ns: exact and the same every
@@ -219,3 +208,23 @@ hostile-timer: test-images
 	done
 
 .PHONY: hostile-timer
+
+# What `make run` boots, and the Linux guest: also what `make soak` repeats.
+demo-suite: test-images
+	$(Q)tools/run-suite arm64-run --plain --status 0 --timeout 120 \
+		--expect 'hv: vm demo0: vCPU 0 on CPU 1$$' --expect 'hv: vm demo1: vCPU 0 on CPU 2$$' \
+		--expect '^\[demo0\] demo0: this line came through the console hypercall$$' \
+		--expect '^\[demo1\] demo1: PSCI version 0x10000 ' \
+		--expect '^\[demo0\] demo0: a read where no device is: 0 \(the VMM ignores it\)$$' \
+		--expect '^\[demo0\] demo0: CNTP_CTL_EL0 0, CNTP_TVAL_EL0 [0-9]+ \(the emulated' \
+		--expect '^\[demo1\] demo1: WFI waited [0-9]+ us for the virtual timer$$' \
+		--expect '^\[demo0\] demo0: the virtual timer.s interrupt \(PPI 27\) came through the vGIC$$' \
+		--expect $(call a64_stopped,demo0,system-off) \
+		--expect $(call a64_stopped,demo1,system-off) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(QEMU_ARM64_RR) -serial stdio -kernel $(IMAGE)
+
+linux-suite: test-images
+	$(Q)tools/arm64-linux-guest $(IMAGE) $(BUILD)
+
+.PHONY: demo-suite linux-suite
