@@ -195,8 +195,10 @@ comma := ,
 .PHONY: test-images llvm-images guest-suites vm-suites bench-arch
 
 # The virtual-timer storm and far deadlines beside the exits guest
-# (configs/hostile-timer.dts), under MTTCG and round-robin TCG: with a
-# CNTVOFF it hung QEMU 7.2 in every run (DESIGN.md section 9).
+# (configs/hostile-timer.dts), under MTTCG and round-robin TCG. While VMs
+# had a CNTVOFF, a far deadline hung QEMU 7.2 in every run: it computes
+# its next tick as CVAL + CNTVOFF, which wrapped into the past, so its
+# timer re-fired forever and the main loop (SIGTERM too) never ran again.
 hostile-timer: test-images
 	$(Q)for accel in mttcg rr; do \
 		if [ $$accel = rr ]; then q="$(QEMU_ARM64_RR) -smp 2"; else q="$(QEMU_ARM64_MT2)"; fi; \
