@@ -5,6 +5,7 @@
 #   /* SOURCES: arch/x86/decode.c */
 #   /* CFLAGS: -Iarch/x86/include */
 #   /* SEEDS: tests/unit/data/qemu-virt-gicv3.dts */   (compiled by dtc into the corpus)
+# and tests/fuzz/corpus/NAME/, inputs copied into its corpus as they are.
 #
 #   make fuzz                     build every target, run each FUZZ_SECONDS
 #   make fuzz FUZZ_SECONDS=300    longer
@@ -59,6 +60,7 @@ fuzz-run-%:
 	for s in $$(sed -n 's|^/\* SEEDS: \(.*\) \*/$$|\1|p' tests/fuzz/fuzz_$$t.c); do \
 		dtc -q -I dts -O dtb -o $(FUZZ_BUILD)/corpus/$$t/$$(basename $$s .dts).dtb $$s; \
 	done; \
+	if [ -d tests/fuzz/corpus/$$t ]; then cp tests/fuzz/corpus/$$t/* $(FUZZ_BUILD)/corpus/$$t/; fi; \
 	log=$(FUZZ_BUILD)/$$t.log; res=$(FUZZ_BUILD)/$$t.result; \
 	if $(FUZZ_BUILD)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/$$t- \

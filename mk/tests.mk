@@ -96,7 +96,12 @@ bench: deps-ensure
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 bench-arch
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 bench-arch
 
-.PHONY: unit unit-build check check-arch bench
+# Not part of check: the demo configurations and the Linux guests of both
+# architectures booted N times each (default 3), hangs and crashes counted.
+soak: deps-ensure
+	$(Q)tools/soak $(or $(N),3)
+
+.PHONY: unit unit-build check check-arch bench soak
 
 # One scored test of either architecture's suites: $(3) appears exactly $(4) times in
 # suite $(2)'s log.

@@ -18,7 +18,8 @@
  * interrupt line on that CPU and a CNTPOFF (ECV) to make it per VM;
  * trapping costs an exit per access, which guests make a few per tick.
  * The guest's physical counter is the host's (no offset without ECV):
- * CNTPCT_EL0 stays readable (EL1PCTEN).
+ * CNTPCT_EL0 stays readable (EL1PCTEN); so is its virtual counter
+ * (CNTVOFF_EL2 is 0, see arm64_vcpu_load()), so that the two agree.
  *
  * Both lines are level-sensitive PPIs in the vGIC: high exactly while
  * ENABLE and not IMASK and the compare value is reached.
@@ -91,7 +92,7 @@ void arm64_vtimer_arm_wfi(struct arm64_vcpu *av)
 
 	if (av->vtimer_masked || (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) != CNT_CTL_ENABLE)
 		return;
-	ns = vtimer_deadline_ns(read_sysreg(cntv_cval_el0), av->avm->cntvoff,
+	ns = vtimer_deadline_ns(read_sysreg(cntv_cval_el0), read_sysreg(cntvoff_el2),
 				read_sysreg(cntfrq_el0) & GENMASK(31, 0));
 	if (ns == VTIMER_NEVER)	/* beyond the host clock's range: no wake-up either */
 		return;

@@ -249,7 +249,17 @@ void arm64_vcpu_load(struct arm64_vcpu *av)
 	write_sysreg(arm64_vtcr(), vtcr_el2);
 	write_sysreg(av->hcr, hcr_el2);
 	write_sysreg(av->vmpidr, vmpidr_el2);
-	write_sysreg(av->avm->cntvoff, cntvoff_el2);
+	/*
+	 * No virtual counter offset: a VM's CNTVCT is the system counter, as
+	 * its CNTPCT must be without ECV (nothing offsets it), so the two
+	 * agree as on bare hardware. An offset also let a guest hang QEMU
+	 * before 8.2 (issue #60: it adds CVAL + CNTVOFF without overflow, so
+	 * a deadline near 2^64 re-fires the emulator's timer forever, and
+	 * the main loop never runs again), which no trap can prevent: the
+	 * guest writes CNTV_CVAL directly. The cost: a VM sees how long the
+	 * machine has been up.
+	 */
+	write_sysreg(0, cntvoff_el2);
 	write_sysreg(CNTHCTL_EL1PCTEN, cnthctl_el2);
 	write_sysreg((read_sysreg(mdcr_el2) & MDCR_HPMN_MASK) | MDCR_EL2_GUEST, mdcr_el2);
 	isb();

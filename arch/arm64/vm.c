@@ -70,7 +70,6 @@ u64 arch_vm_gpa_limit(void)
 	return arm64_s2_ipa_limit();
 }
 
-/* The virtual counter of a VM starts at 0 when it is created, the same on every vCPU. */
 int arch_vm_init(struct vm *vm)
 {
 	struct arm64_vm *avm = kzalloc(sizeof(*avm));
@@ -82,7 +81,6 @@ int arch_vm_init(struct vm *vm)
 		kfree(avm);
 		return -ENOMEM;
 	}
-	avm->cntvoff = read_sysreg(cntpct_el0);
 	avm->gic_dist_base = VGIC_DEFAULT_DIST_BASE;
 	avm->gic_redist_base = VGIC_DEFAULT_REDIST_BASE;
 	vm->arch = avm;

@@ -22,6 +22,10 @@
 
 #define FADT_DSDT		40
 #define FADT_PM1A_CNT		64
+#define FADT_PM_TMR_BLK		76
+#define FADT_PM_TMR_LEN		91
+#define FADT_FLAGS		112
+#define FADT_TMR_VAL_EXT	BIT(8)
 #define FADT_X_DSDT		140
 
 static u32 get32(const u8 *p)
@@ -191,6 +195,11 @@ static void parse_fadt(const u8 *t, u32 len, boot_map_fn map, void *ctx,
 
 	if (len >= FADT_PM1A_CNT + 4)
 		out->pm1a_cnt = (u16)get32(t + FADT_PM1A_CNT);
+	/* The PM timer is a 4-byte port; any other length is not one we can read. */
+	if (len >= FADT_FLAGS + 4 && t[FADT_PM_TMR_LEN] == 4 && get32(t + FADT_PM_TMR_BLK) <= 0xfffc) {
+		out->pm_tmr = (u16)get32(t + FADT_PM_TMR_BLK);
+		out->pm_tmr_32bit = get32(t + FADT_FLAGS) & FADT_TMR_VAL_EXT;
+	}
 	if (len >= FADT_X_DSDT + 8)
 		dsdt = get64(t + FADT_X_DSDT);
 	if (!dsdt && len >= FADT_DSDT + 4)

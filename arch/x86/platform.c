@@ -70,11 +70,12 @@ static void claim_host_devices(void)
 int arch_init(const struct boot_info *bi)
 {
 	paging_init(bi);
-	tsc_calibrate();
+	/* ACPI first: the TSC's calibration may need its PM timer. */
+	acpi_init(bi);
+	tsc_calibrate(&acpi);
 	lapic_init();
 	lapic_timer_init();
 	svm_cpu_init();
-	acpi_init(bi);
 	ioapic_init(&acpi);
 	claim_host_devices();
 	return smp_boot(&acpi);

@@ -97,6 +97,9 @@ static void build_tables(bool with_xsdt)
 	table(FADT, "FACP", 148);
 	put32(FADT + 40, DSDT);
 	put32(FADT + 64, 0x604);
+	put32(FADT + 76, 0x608);
+	phys[FADT + 91] = 4;
+	put32(FADT + 112, 1u << 8);
 	fix_checksum(FADT, 148, 9);
 
 	table(XSDT, "XSDT", 36 + 16);
@@ -127,6 +130,8 @@ static void check_good(const struct acpi_info *a)
 	assert_int_equal(a->apic_ids[3], 300);
 	assert_true(a->lapic_addr == 0xfee00000);
 	assert_int_equal(a->pm1a_cnt, 0x604);
+	assert_int_equal(a->pm_tmr, 0x608);
+	assert_true(a->pm_tmr_32bit);
 	assert_true(a->has_s5);
 	assert_int_equal(a->slp_typ_s5, 5);
 }

@@ -72,7 +72,6 @@ struct arm64_vm {
 	u64 *s2_root;
 	u64 vttbr;
 	u16 vmid;
-	u64 cntvoff;
 	u64 gic_dist_base;
 	u64 gic_redist_base;
 	bool bench_floor;	/* test-only: HVC 0xc600ffff answered by the bare trap path */

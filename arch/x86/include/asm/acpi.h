@@ -16,6 +16,8 @@ struct acpi_info {
 	u32 cpus_ignored;	/* enabled CPUs beyond MAX_CPUS */
 	u64 lapic_addr;
 	u16 pm1a_cnt;		/* port of PM1a_CNT, 0 if none */
+	u16 pm_tmr;		/* port of the 3.579545 MHz PM timer, 0 if none */
+	bool pm_tmr_32bit;	/* its counter has 32 bits (FADT TMR_VAL_EXT), else 24 */
 	u16 slp_typ_s5;
 	bool has_s5;
 	u64 ioapic_addr;	/* the first IOAPIC's registers, 0 if none */

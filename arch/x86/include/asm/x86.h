@@ -61,7 +61,9 @@ void x86_timer_fired(void);
  */
 volatile bool *x86_timer_fired_flag(void);
 
-void tsc_calibrate(void);
+struct acpi_info;
+/* Against the PIT, else the ACPI PM timer @acpi names; stops the machine without either. */
+void tsc_calibrate(const struct acpi_info *acpi);
 u64 tsc_hz(void);
 void udelay(u64 us);
 
