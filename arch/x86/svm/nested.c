@@ -15,8 +15,10 @@
 #include <asm/cpuid_model.h>
 #include <asm/svm.h>
 #include <asm/svm_nested.h>
+#include <core/arch.h>
 #include <core/console.h>
 #include <core/page_alloc.h>
+#include <core/percpu.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <lib/errno.h>
@@ -788,7 +790,8 @@ bool svm_nested_intr_for_l1(struct svm_vcpu *sv)
  * An exception L0 raised for L2 (emulating an instruction L1 left to
  * it) is L1's if L1 intercepts the vector; a pending interrupt of L1's
  * 8259 is L1's if L1 intercepts INTR. Either ends L2's run here, before
- * the entry, with the event that was in flight reported.
+ * the entry: the exception with the event that was in flight reported,
+ * the interrupt once no event L1 injected is left to deliver.
  */
 void svm_nested_before_entry(struct svm_vcpu *sv)
 {
@@ -802,6 +805,20 @@ void svm_nested_before_entry(struct svm_vcpu *sv)
 				  l2_event_in_flight(sv));
 		return;
 	}
-	if (svm_nested_intr_for_l1(sv))
-		nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, l2_event_in_flight(sv));
+	if (!svm_nested_intr_for_l1(sv))
+		return;
+	/*
+	 * VMRUN delivers the event L1 injected before it takes an interrupt,
+	 * so the INTR #VMEXIT comes after the delivery. Reflecting it before
+	 * the entry instead would hand the event back in EXITINTINFO every
+	 * time: Linux's KVM, which kicks itself with an IPI just before VMRUN
+	 * while it injects into L2, would never see L2 take it. A kick of
+	 * our own, pending across the entry, makes the CPU exit right after
+	 * the delivery; the next entry reflects the interrupt.
+	 */
+	if (l2_event_in_flight(sv)) {
+		arch_cpu_kick(cpu_id());
+		return;
+	}
+	nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, 0);
 }
