@@ -32,6 +32,8 @@
 #define L2_PD 0x3000ul
 #define L2_PT 0x4000ul		/* two tables: 0x4000, 0x5000 */
 #define L2_RESULTS 0x9000ul
+#define L2_IDT 0xa000ul
+#define L2_GDT 0xb000ul
 #define L2_CODE 0x10000ul
 #define L2_PAGES_BASE 0x100000ul
 #define L2_PAGES 512
@@ -41,6 +43,10 @@
 #define PORT_IN 0x11
 #define PORT_SUM 0x12
 #define PORT_TICKS 0x13
+#define PORT_WINDOW 0x14
+#define PORT_IRQ 0x15
+#define L2_IRQ_VECTOR 0x40
+#define L2_UNMAPPED 0x600000ul	/* PD entry 3 is not present */
 #define OUT_VALUE 0x12345678u
 #define IN_VALUE 0xcafef00du
 #define MMIO_WRITE_VALUE 0x1122334455667788ull
@@ -158,9 +164,15 @@ static void fail_stop(const char *what, long err)
  * to PORT_SUM, then HLT. Phase 2 (after the host resumes it): 10 batches
  * of CPUID_LOOPS CPUIDs, each between two RDTSCs, the ticks of the
  * fastest batch sent to PORT_TICKS (the others may include a timer
- * interrupt of L0 or L1), HLT.
+ * interrupt of L0 or L1), HLT. Phase 3: a load from an unmapped page
+ * and a UD2, each handled by L2's own IDT (the handlers note CR2, the
+ * error code, the RIP and resume after the instruction), OUT to PORT_WINDOW
+ * with IF clear, STI and a wait for vector 0x40 (the host asks for the
+ * interrupt window and injects it with KVM_INTERRUPT), its vector sent to
+ * PORT_IRQ, HLT.
  */
 extern const unsigned char l2_code[], l2_code_end[];
+extern const unsigned char l2_pf_handler[], l2_ud_handler[], l2_irq_handler[], l2_ud2_insn[];
 __asm__(".pushsection .rodata\n"
 	".globl l2_code, l2_code_end\n"
 	"l2_code:\n"
@@ -241,6 +253,44 @@ __asm__(".pushsection .rodata\n"
 	"	mov $0x13, %edx\n"
 	"	out %eax, %dx\n"
 	"	hlt\n"
+	/* phase 3: L2's own IDT takes a #PF, a #UD and an interrupt */
+	"	mov $0x80000, %esp\n"
+	"	mov $0x600000, %eax\n"
+	"	mov (%rax), %rbx\n"
+	".Lafter_pf:\n"
+	".globl l2_ud2_insn\n"
+	"l2_ud2_insn:\n"
+	"	ud2\n"
+	".Lafter_ud:\n"
+	"	mov $0x14, %edx\n"
+	"	out %eax, %dx\n"
+	"	mov $1000000, %ecx\n"
+	"	sti\n"
+	"5:	cmpl $0x40, 0x9040\n"
+	"	je 6f\n"
+	"	dec %ecx\n"
+	"	jnz 5b\n"
+	"6:	cli\n"
+	"	mov 0x9040, %eax\n"
+	"	mov $0x15, %edx\n"
+	"	out %eax, %dx\n"
+	"	hlt\n"
+	".globl l2_pf_handler, l2_ud_handler, l2_irq_handler\n"
+	"l2_pf_handler:\n"
+	"	mov %cr2, %rax\n"
+	"	mov %rax, 0x9030\n"
+	"	pop %rax\n"
+	"	mov %rax, 0x9038\n"
+	"	movq $(.Lafter_pf - l2_code + 0x10000), (%rsp)\n"
+	"	iretq\n"
+	"l2_ud_handler:\n"
+	"	mov (%rsp), %rax\n"
+	"	mov %rax, 0x9048\n"
+	"	movq $(.Lafter_ud - l2_code + 0x10000), (%rsp)\n"
+	"	iretq\n"
+	"l2_irq_handler:\n"
+	"	movl $0x40, 0x9040\n"
+	"	iretq\n"
 	"l2_code_end:\n"
 	".popsection\n");
 
@@ -297,6 +347,31 @@ static void build_page_tables(unsigned char *ram)
 		wr64(ram, L2_PT + i * 8, (i << 12) | 3);
 }
 
+static unsigned long l2_addr(const unsigned char *sym)
+{
+	return L2_CODE + (unsigned long)(sym - l2_code);
+}
+
+/* A 64-bit interrupt gate to a handler of L2's code, selector 8. */
+static void set_gate(unsigned char *ram, unsigned int vector, const unsigned char *handler)
+{
+	unsigned long a = l2_addr(handler);
+
+	wr64(ram, L2_IDT + vector * 16, (a & 0xffff) | (8ul << 16) | (0x8eul << 40) |
+					 ((a >> 16 & 0xffff) << 48));
+	wr64(ram, L2_IDT + vector * 16 + 8, a >> 32);
+}
+
+/* IRETQ reloads CS and SS from the GDT: null, 64-bit code at 8, data at 0x10. */
+static void build_tables(unsigned char *ram)
+{
+	wr64(ram, L2_GDT + 8, 0x00af9a000000ffffull);
+	wr64(ram, L2_GDT + 16, 0x00cf92000000ffffull);
+	set_gate(ram, 6, l2_ud_handler);
+	set_gate(ram, 14, l2_pf_handler);
+	set_gate(ram, L2_IRQ_VECTOR, l2_irq_handler);
+}
+
 static void set_long_mode(struct vm *vm)
 {
 	struct kvm_sregs s;
@@ -317,6 +392,10 @@ static void set_long_mode(struct vm *vm)
 	data.db = 1;
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	s.gdt.base = L2_GDT;
+	s.gdt.limit = 23;
+	s.idt.base = L2_IDT;
+	s.idt.limit = 0xfff;
 	s.cr3 = L2_PML4;
 	s.cr4 = 1 << 5;				/* PAE */
 	s.cr0 = 0x80000001u | (1 << 4) | (1 << 5);	/* PG, PE, ET, NE */
@@ -483,7 +562,39 @@ static unsigned long phase2(struct vm *vm)
 	return r == KVM_EXIT_HLT ? ticks : 0;
 }
 
-#define TESTS_PER_RUN 13
+/*
+ * L2's exceptions go to L2's IDT (with npt=0 KVM intercepts the #PF and
+ * injects it); the interrupt takes KVM's interrupt window (V_IRQ and the
+ * VINTR intercept in L1's VMCB) and an injection into L2.
+ */
+static void phase3(struct vm *vm)
+{
+	struct kvm_interrupt irq = { .irq = L2_IRQ_VECTOR };
+	unsigned int r = run(vm);
+	long err;
+
+	check(is_io(vm, r, KVM_EXIT_IO_OUT, PORT_WINDOW), "L2's #PF and #UD handlers returned", r);
+	vm->run->request_interrupt_window = 1;
+	r = run(vm);
+	check(r == KVM_EXIT_IRQ_WINDOW_OPEN && vm->run->ready_for_interrupt_injection,
+	      "L2's STI opens the interrupt window (KVM_EXIT_IRQ_WINDOW_OPEN)", r);
+	vm->run->request_interrupt_window = 0;
+	err = kvm_ioctl(vm->vcpu, KVM_INTERRUPT, (long)&irq);
+	if (err)
+		fail_stop("KVM_INTERRUPT", err);
+	r = run(vm);
+	check(is_io(vm, r, KVM_EXIT_IO_OUT, PORT_IRQ) && io_value(vm) == L2_IRQ_VECTOR,
+	      "L2's handler took the injected vector 0x40", r == KVM_EXIT_IO ? io_value(vm) : r);
+	r = run(vm);
+	check(r == KVM_EXIT_HLT, "L2 halts after the interrupt", r);
+	check(rd64(vm->ram, L2_RESULTS + 0x30) == L2_UNMAPPED && rd64(vm->ram, L2_RESULTS + 0x38) == 0,
+	      "L2's #PF handler saw CR2 0x600000 and error code 0 (read, not present)",
+	      rd64(vm->ram, L2_RESULTS + 0x30));
+	check(rd64(vm->ram, L2_RESULTS + 0x48) == l2_addr(l2_ud2_insn),
+	      "L2's #UD handler saw the RIP of its UD2", rd64(vm->ram, L2_RESULTS + 0x48));
+}
+
+#define TESTS_PER_RUN 19
 
 static int kvm_l2_main(int argc, char **argv)
 {
@@ -500,10 +611,12 @@ static int kvm_l2_main(int argc, char **argv)
 	create_vm(&vm);
 	memcpy(vm.ram + L2_CODE, l2_code, (size_t)(l2_code_end - l2_code));
 	build_page_tables(vm.ram);
+	build_tables(vm.ram);
 	set_cpuid(&vm);
 	set_long_mode(&vm);
 	phase1(&vm);
 	ticks = phase2(&vm);
+	phase3(&vm);
 	if (bench) {
 		put("x86 L2 CPUID exit under Debian's KVM as L1 (kvm_amd npt=");
 		put(argc > 3 ? argv[3] : "?");
