@@ -571,7 +571,8 @@ int vlapic_mmio_access(struct vlapic *a, u64 gpa, u32 len, bool write, u64 *val)
 			row_write(a, row, slot, (u32)*val & row->wmask);
 		return 0;
 	}
-	if (in + len > 4) {
+	/* An empty read at offset 4 would shift the register by 32 bits. */
+	if (!len || in + len > 4) {
 		bad_access(a, off, len, false);
 		return 0;
 	}
