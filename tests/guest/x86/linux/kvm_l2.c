@@ -99,9 +99,26 @@ static size_t slen(const char *s)
 	return n;
 }
 
+/*
+ * Output goes out a line per write(): two instances run at once (one
+ * per L1 CPU) and a terminal keeps one write() whole, not a line made of
+ * several.
+ */
+static char line[256];
+static size_t line_len;
+
 static void put(const char *s)
 {
-	sys(SYS_write, 1, (long)s, (long)slen(s), 0, 0, 0);
+	size_t n = slen(s);
+
+	if (line_len + n > sizeof(line))
+		n = sizeof(line) - line_len;
+	memcpy(line + line_len, s, n);
+	line_len += n;
+	if (line_len == sizeof(line) || (n && s[n - 1] == '\n')) {
+		sys(SYS_write, 1, (long)line, (long)line_len, 0, 0, 0);
+		line_len = 0;
+	}
 }
 
 static void put_num(unsigned long v, unsigned int base)
