@@ -13,6 +13,7 @@
  * KiB and needs nothing from the initramfs but the kernel.
  */
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,10 @@
 #define PORT_TICKS 0x13
 #define PORT_WINDOW 0x14
 #define PORT_IRQ 0x15
+#define PORT_TIMER 0x16
+#define L2_TIMER_VECTOR 0x41
+#define L2_PD_HIGH 0x6000ul	/* the 4th GiB: a 2 MiB page over the local APIC */
+#define L2_APIC 0xfee00000ul
 #define L2_IRQ_VECTOR 0x40
 #define L2_UNMAPPED 0x600000ul	/* PD entry 3 is not present */
 #define OUT_VALUE 0x12345678u
@@ -186,10 +191,14 @@ static void fail_stop(const char *what, long err)
  * error code, the RIP and resume after the instruction), OUT to PORT_WINDOW
  * with IF clear, STI and a wait for vector 0x40 (the host asks for the
  * interrupt window and injects it with KVM_INTERRUPT), its vector sent to
- * PORT_IRQ, HLT.
+ * PORT_IRQ, HLT. Phase 4, from l2_apic_entry in a VM with KVM's in-kernel
+ * irqchip: the local APIC's timer (vector 0x41) armed three times, L2
+ * halting until each fires (KVM, not this program, handles that HLT and
+ * the APIC), the count sent to PORT_TIMER.
  */
 extern const unsigned char l2_code[], l2_code_end[];
 extern const unsigned char l2_pf_handler[], l2_ud_handler[], l2_irq_handler[], l2_ud2_insn[];
+extern const unsigned char l2_apic_entry[], l2_timer_handler[];
 __asm__(".pushsection .rodata\n"
 	".globl l2_code, l2_code_end\n"
 	"l2_code:\n"
@@ -308,6 +317,32 @@ __asm__(".pushsection .rodata\n"
 	"l2_irq_handler:\n"
 	"	movl $0x40, 0x9040\n"
 	"	iretq\n"
+	/* phase 4 (a VM of its own, in-kernel irqchip): HLT until 3 LAPIC timer interrupts */
+	".globl l2_apic_entry, l2_timer_handler\n"
+	"l2_apic_entry:\n"
+	"	mov $0x80000, %esp\n"
+	"	mov $0xfee00000, %ebx\n"
+	"	movl $0x1ff, 0xf0(%rbx)\n"
+	"	movl $0xb, 0x3e0(%rbx)\n"
+	"	movl $0x41, 0x320(%rbx)\n"
+	"	mov $3, %r12d\n"
+	"7:	movl $200000, 0x380(%rbx)\n"
+	"	mov 0x9050, %r13d\n"
+	"8:	sti\n"
+	"	hlt\n"
+	"	cli\n"
+	"	cmp 0x9050, %r13d\n"
+	"	je 8b\n"
+	"	dec %r12d\n"
+	"	jnz 7b\n"
+	"	mov 0x9050, %eax\n"
+	"	mov $0x16, %edx\n"
+	"	out %eax, %dx\n"
+	"	hlt\n"
+	"l2_timer_handler:\n"
+	"	incl 0x9050\n"
+	"	movl $0, 0xb0(%rbx)\n"
+	"	iretq\n"
 	"l2_code_end:\n"
 	".popsection\n");
 
@@ -360,6 +395,8 @@ static void build_page_tables(unsigned char *ram)
 	wr64(ram, L2_PD, L2_PT | 3);
 	wr64(ram, L2_PD + 8, (L2_PT + 0x1000) | 3);
 	wr64(ram, L2_PD + (L2_MMIO >> 21) * 8, L2_MMIO | 0x83);
+	wr64(ram, L2_PDPT + 3 * 8, L2_PD_HIGH | 3);
+	wr64(ram, L2_PD_HIGH + ((L2_APIC >> 21) & 511) * 8, L2_APIC | 0x93);	/* PCD */
 	for (i = 0; i < L2_RAM_SIZE / 0x1000; i++)
 		wr64(ram, L2_PT + i * 8, (i << 12) | 3);
 }
@@ -387,9 +424,10 @@ static void build_tables(unsigned char *ram)
 	set_gate(ram, 6, l2_ud_handler);
 	set_gate(ram, 14, l2_pf_handler);
 	set_gate(ram, L2_IRQ_VECTOR, l2_irq_handler);
+	set_gate(ram, L2_TIMER_VECTOR, l2_timer_handler);
 }
 
-static void set_long_mode(struct vm *vm)
+static void set_long_mode(struct vm *vm, unsigned long rip)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r = { 0 };
@@ -420,7 +458,7 @@ static void set_long_mode(struct vm *vm)
 	err = kvm_ioctl(vm->vcpu, KVM_SET_SREGS, (long)&s);
 	if (err)
 		fail_stop("KVM_SET_SREGS", err);
-	r.rip = L2_CODE;
+	r.rip = rip;
 	r.rflags = 2;
 	err = kvm_ioctl(vm->vcpu, KVM_SET_REGS, (long)&r);
 	if (err)
@@ -448,7 +486,8 @@ static void set_cpuid(struct vm *vm)
 		fail_stop("KVM_SET_CPUID2", err);
 }
 
-static void create_vm(struct vm *vm)
+/* @irqchip: KVM's in-kernel local APIC (and PIC, IOAPIC), created before the vCPU. */
+static void create_vm(struct vm *vm, bool irqchip)
 {
 	struct kvm_userspace_memory_region region = { 0 };
 	long kvm, fd, size, err;
@@ -457,10 +496,14 @@ static void create_vm(struct vm *vm)
 	if (kvm < 0)
 		fail_stop("open /dev/kvm", kvm);
 	err = kvm_ioctl(kvm, KVM_GET_API_VERSION, 0);
-	check(err == KVM_API_VERSION, "KVM_GET_API_VERSION is 12", (unsigned long)err);
+	if (!irqchip)
+		check(err == KVM_API_VERSION, "KVM_GET_API_VERSION is 12", (unsigned long)err);
 	fd = kvm_ioctl(kvm, KVM_CREATE_VM, 0);
 	if (fd < 0)
 		fail_stop("KVM_CREATE_VM", fd);
+	err = irqchip ? kvm_ioctl(fd, KVM_CREATE_IRQCHIP, 0) : 0;
+	if (err)
+		fail_stop("KVM_CREATE_IRQCHIP", err);
 	vm->ram = map_shared(L2_RAM_SIZE, -1);
 	region.memory_size = L2_RAM_SIZE;
 	region.userspace_addr = (unsigned long)vm->ram;
@@ -611,7 +654,29 @@ static void phase3(struct vm *vm)
 	      "L2's #UD handler saw the RIP of its UD2", rd64(vm->ram, L2_RESULTS + 0x48));
 }
 
-#define TESTS_PER_RUN 19
+/*
+ * A VM with KVM's in-kernel irqchip: L2's HLT and its local APIC are
+ * KVM's, so L1 halts while L2 waits, and KVM's timer (an hrtimer of L1's)
+ * wakes it and injects the interrupt.
+ */
+static void phase4(void)
+{
+	struct vm vm;
+	unsigned int r;
+
+	create_vm(&vm, true);
+	memcpy(vm.ram + L2_CODE, l2_code, (size_t)(l2_code_end - l2_code));
+	build_page_tables(vm.ram);
+	build_tables(vm.ram);
+	set_cpuid(&vm);
+	set_long_mode(&vm, l2_addr(l2_apic_entry));
+	r = run(&vm);
+	check(is_io(&vm, r, KVM_EXIT_IO_OUT, PORT_TIMER) && io_value(&vm) == 3,
+	      "L2 halts and wakes for 3 LAPIC timer interrupts (in-kernel irqchip)",
+	      r == KVM_EXIT_IO ? io_value(&vm) : r);
+}
+
+#define TESTS_PER_RUN 20
 
 static int kvm_l2_main(int argc, char **argv)
 {
@@ -625,12 +690,12 @@ static int kvm_l2_main(int argc, char **argv)
 		return 0;
 	}
 	test_no = argc > 1 ? parse_num(argv[1]) : 1;
-	create_vm(&vm);
+	create_vm(&vm, false);
 	memcpy(vm.ram + L2_CODE, l2_code, (size_t)(l2_code_end - l2_code));
 	build_page_tables(vm.ram);
 	build_tables(vm.ram);
 	set_cpuid(&vm);
-	set_long_mode(&vm);
+	set_long_mode(&vm, L2_CODE);
 	phase1(&vm);
 	ticks = phase2(&vm);
 	phase3(&vm);
@@ -643,6 +708,7 @@ static int kvm_l2_main(int argc, char **argv)
 		return 0;
 	}
 	check(ticks != 0, "L2 runs 10 batches of 100 CPUIDs and exits with their TSC ticks", ticks);
+	phase4();
 	put("# ");
 	put_num(ticks / CPUID_LOOPS, 10);
 	put(" TSC ticks per L2 CPUID exit\n");
