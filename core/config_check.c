@@ -332,6 +332,17 @@ static void claim(struct config_check *c, const struct config_prop *p, bool io_p
 	strlcpy(c->win[c->nr_win - 1].what, what, sizeof(c->win[0].what));
 }
 
+void config_claim_guest(struct config_check *c, const struct config_prop *p, bool io_port,
+			u64 base, u64 size, const char *what)
+{
+	claim(c, p, io_port, base, size, what);
+}
+
+const struct config_prop *config_find_row(const struct config_node_kind *k, const char *name)
+{
+	return find_row(k, name);
+}
+
 /*
  * arm64: the vGIC's frames, at their defaults unless the VM moves them;
  * and room for the guest's DTB, which takes the last 2 MiB of the first
@@ -486,6 +497,11 @@ static void check_device(struct config_check *c, int node)
 	check_props(c, node, k);
 	if (c->errors != before || !fdt_is_enabled(c->run->fdt, node))
 		return;
+	/* Not a model of the VMM: it places itself, and takes no VMM device slot. */
+	if (k->check_node) {
+		k->check_node(c, node, k);
+		return;
+	}
 	if (++c->nr_devices > VMM_MAX_DEVICES) {
 		check_error(c, NULL, "is device %u; a VM has at most %u", c->nr_devices,
 			    VMM_MAX_DEVICES);

@@ -201,8 +201,13 @@ static const struct config_prop vm_props[] = {
 	  "the vGIC redistributors, 128 KiB per vCPU",
 	  "not 64 KiB aligned; overlapping RAM, a device or the other frame" },
 	{ "passthrough-spis", CT_U32_LIST, CONFIG_ARM64, false, NULL, check_spis, "none",
-	  "physical SPIs (INTIDs 32-127) given to this VM with the same INTID",
+	  "physical SPIs (INTIDs 32-127) given to this VM with the same INTID: the older form of "
+	  "a \"microhv,passthrough\" device's 'interrupts' (SPI n there is INTID 32 + n here)",
 	  "an INTID outside 32-127; one listed twice; one another VM has" },
+	{ "passthrough-dma-unsafe", CT_FLAG, CONFIG_ANY_ARCH, false, NULL, NULL, "absent",
+	  "accepts passthrough devices marked 'dma-capable': without an IOMMU such a device can "
+	  "read and write all of the machine's memory, the hypervisor's and every VM's",
+	  "-" },
 };
 
 const struct config_node_kind config_vm_kind = {
@@ -395,17 +400,56 @@ static const struct config_prop uart16550_props[] = {
 };
 static const struct config_prop plain_props[] = { DEVICE_ROWS() };
 
+/* A physical device given to the VM (config_passthrough.c checks the node as a whole). */
+static const struct config_prop passthrough_props[] = {
+	{ "compatible", CT_STRING, CONFIG_ANY_ARCH, true, NULL, NULL, NULL,
+	  "names the device model",
+	  "no model has it (a typo is named)" },
+	{ "status", CT_STRING, CONFIG_ANY_ARCH, false, statuses, NULL, "\"okay\"",
+	  "\"disabled\" leaves the device out", "another value" },
+	{ "reg", CT_REG, CONFIG_ANY_ARCH, false, NULL, NULL, "none",
+	  "an MMIO region: guest-physical (address, size) in whole 4 KiB pages, mapped as device "
+	  "memory (arm64 Device-nGnRE, x86 uncached): the guest's accesses reach the device",
+	  "not whole 4 KiB pages; overlapping the VM's RAM, a vGIC frame, the x86 platform or "
+	  "another device of the VM" },
+	{ "host-address", CT_ADDR, CONFIG_ANY_ARCH, false, NULL, NULL, "the address in 'reg'",
+	  "where the region is in the machine (4 KiB aligned)",
+	  "without 'reg'; not 4 KiB aligned; in the machine's RAM; on a device the hypervisor "
+	  "drives; a range another passthrough region has" },
+	{ "io-ports", CT_U32_LIST, CONFIG_X86_64, false, NULL, NULL, "none",
+	  "(first port, count) pairs opened in the VM's IO permission map: the guest's IN and OUT "
+	  "reach the machine's ports without an exit",
+	  "an odd number of cells; an empty range or one beyond 0xffff; a port the hypervisor "
+	  "drives, the x86 platform has, another device of the VM or another VM has" },
+	{ "interrupts", CT_U32_LIST, CONFIG_ANY_ARCH, false, NULL, NULL, "none",
+	  "the device's lines: x86 host IOAPIC pins 0-23; arm64 SPIs 0-95, given to the VM with "
+	  "the same INTID (32 + n)",
+	  "beyond pin 23 (x86) or SPI 95 (arm64); one listed twice; one another VM has; the VM's "
+	  "line another device of the VM raises" },
+	{ "guest-interrupts", CT_U32_LIST, CONFIG_X86_64, false, NULL, NULL, "'interrupts'",
+	  "x86: the VM's line for each host pin: ISA IRQ 0-15 (the 8259 and its IOAPIC pin) or "
+	  "IOAPIC pin 16-23",
+	  "not one per 'interrupts'; a line beyond 23; a line another device of the VM raises" },
+	{ "dma-capable", CT_FLAG, CONFIG_ANY_ARCH, false, NULL, NULL, "absent",
+	  "the device can master DMA: accepted only in a VM with 'passthrough-dma-unsafe'",
+	  "in a VM without 'passthrough-dma-unsafe'" },
+};
+
 const struct config_node_kind config_device_kinds[] = {
 	{ "ns16550a", CONFIG_ANY_ARCH, uart16550_props, ARRAY_SIZE(uart16550_props),
-	  "16550 UART: its output is the VM's console", true, true, 8, true },
+	  "16550 UART: its output is the VM's console", true, true, 8, true, NULL },
 	{ "arm,pl011", CONFIG_ANY_ARCH, uart_props, ARRAY_SIZE(uart_props),
 	  "PL011 UART (memory-mapped only; named in the arm64 guest DTB)", false, true, 0x1000,
-	  true },
+	  true, NULL },
 	{ "microhv,debug-exit", CONFIG_ANY_ARCH, plain_props, ARRAY_SIZE(plain_props),
 	  "a 32-bit write of v ends the VM with exit code v (QEMU's isa-debug-exit)", true, true,
-	  4, false },
+	  4, false, NULL },
 	{ "microhv,access-counter", CONFIG_ANY_ARCH, plain_props, ARRAY_SIZE(plain_props),
-	  "tests: a read returns how many accesses found no device", true, true, 4, false },
+	  "tests: a read returns how many accesses found no device", true, true, 4, false, NULL },
+	{ "microhv,passthrough", CONFIG_ANY_ARCH, passthrough_props, ARRAY_SIZE(passthrough_props),
+	  "a physical device given to the VM: MMIO regions, x86 IO ports and interrupt lines that "
+	  "no other VM and not the hypervisor uses; the VM drives it directly", false, true, 0, true,
+	  config_check_passthrough },
 };
 
 const u32 config_nr_device_kinds = ARRAY_SIZE(config_device_kinds);

@@ -15,6 +15,7 @@ static const char *const region_kind_names[] = {
 	[VM_REGION_RAM] = "RAM",
 	[VM_REGION_EMULATED] = "emulated",
 	[VM_REGION_VMM] = "device",
+	[VM_REGION_DEVICE] = "passthrough",
 };
 
 struct vm *vm_create(const char *name)
@@ -155,11 +156,13 @@ static int validate_region(const struct vm *vm, const struct vm_region *r, char 
 	/*
 	 * An emulated region is left unmapped in stage-2 / NPT so that every
 	 * access traps: it must own whole pages, or RAM mapped next to it
-	 * would cover part of it.
+	 * would cover part of it. A passthrough region is mapped by the page:
+	 * a part page would give the guest the rest of the device's page.
 	 */
-	if (r->kind == VM_REGION_EMULATED && !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
-		snprintf(why, why_len, "emulated %s %#llx+%#llx is not page aligned", r->name,
-			 r->gpa, r->size);
+	if ((r->kind == VM_REGION_EMULATED || r->kind == VM_REGION_DEVICE) &&
+	    !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
+		snprintf(why, why_len, "%s %s %#llx+%#llx is not page aligned",
+			 region_kind_names[r->kind], r->name, r->gpa, r->size);
 		return -EINVAL;
 	}
 	return 0;
@@ -192,7 +195,8 @@ static int validate_memory_map(const struct vm *vm, char *why, size_t why_len)
 	return 0;
 }
 
-static int map_ram(struct vm *vm, char *why, size_t why_len)
+/* RAM, and the passthrough devices' MMIO (with device memory attributes). */
+static int map_regions(struct vm *vm, char *why, size_t why_len)
 {
 	u32 i;
 	int err;
@@ -200,12 +204,15 @@ static int map_ram(struct vm *vm, char *why, size_t why_len)
 	for (i = 0; i < vm->nr_regions; i++) {
 		const struct vm_region *r = &vm->regions[i];
 
-		if (r->kind != VM_REGION_RAM)
+		if (r->kind == VM_REGION_RAM)
+			err = arch_vm_map_ram(vm, r->gpa, (paddr_t)(uintptr_t)r->hva, r->size);
+		else if (r->kind == VM_REGION_DEVICE)
+			err = arch_vm_map_device(vm, r->gpa, (paddr_t)r->hpa, r->size);
+		else
 			continue;
-		err = arch_vm_map_ram(vm, r->gpa, (paddr_t)(uintptr_t)r->hva, r->size);
 		if (err) {
-			snprintf(why, why_len, "cannot map RAM %#llx+%#llx (%s)", r->gpa, r->size,
-				 errno_name(err));
+			snprintf(why, why_len, "cannot map %s %#llx+%#llx (%s)",
+				 region_kind_names[r->kind], r->gpa, r->size, errno_name(err));
 			return err;
 		}
 	}
@@ -227,7 +234,7 @@ static int build_memory_map(struct vm *vm, char *why, size_t why_len)
 	if (!err)
 		err = validate_memory_map(vm, why, why_len);
 	if (!err)
-		err = map_ram(vm, why, why_len);
+		err = map_regions(vm, why, why_len);
 	if (!err) {
 		err = vm_snapshot_ram(vm);
 		if (err)

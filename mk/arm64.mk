@@ -69,7 +69,8 @@ run: deps-ensure $(ESP)
 else
 run: deps-ensure $(IMAGE) $(RUN_DTB)
 	timeout -k 5 $(RUN_TIMEOUT) $(QEMU_ARM64) -serial mon:stdio -kernel $(IMAGE) \
-		$(if $(RUN_DTB),-initrd $(RUN_DTB)) $(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)")
+		$(if $(RUN_DTB),-initrd $(RUN_DTB)) $(if $(RUN_CMDLINE),-append "$(RUN_CMDLINE)") \
+		$(RUN_QEMU_ARGS)
 endif
 
 # Debian's arm64 kernel and busybox as a 2-vCPU guest (fetched once with

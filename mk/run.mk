@@ -6,8 +6,8 @@ CONFIG_CHECK := build/host/config-check
 # Both architectures' Linux loaders: the x86 one is arch code (its boot
 # protocol's layout is in arch/x86/include).
 CONFIG_CHECK_SRCS := tools/config-check.c tools/config_linux.c core/config_check.c \
-	core/config_schema.c core/config_platform.c core/loader.c core/vmm/outcome.c \
-	core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c lib/fdt.c lib/string.c \
+	core/config_schema.c core/config_platform.c core/config_passthrough.c core/loader.c \
+	core/vmm/outcome.c core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c lib/fdt.c lib/string.c \
 	lib/printf.c lib/errno.c
 
 $(CONFIG_CHECK): $(CONFIG_CHECK_SRCS) $(UNIT_HDRS) mk/run.mk
@@ -85,6 +85,7 @@ help:
 	@echo '  MODULES="file:name ..."     x86: more GRUB modules a kernel node may name'
 	@echo '  RUN_CMDLINE="..."           the hypervisor command line (hv.cpus=N, ...)'
 	@echo '  RUN_TIMEOUT=seconds         how long make run may take (600)'
+	@echo '  RUN_QEMU_ARGS="..."         more QEMU options for make run (a second -serial, ...)'
 	@echo '  X86_CPU=model               the QEMU CPU of x86 runs (max: SVM with nested paging)'
 	@echo '  LLVM=1                      build with clang and ld.lld'
 	@echo '  CROSS_COMPILE=prefix        another toolchain'

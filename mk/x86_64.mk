@@ -52,7 +52,7 @@ endif
 # FIRMWARE=uefi boots the same (hybrid) ISO through OVMF.
 run: deps-ensure $(RUN_ISO) $(HV32)
 	timeout -k 5 $(RUN_TIMEOUT) $(if $(filter uefi,$(FIRMWARE)),$(QEMU_X86_UEFI),$(QEMU_X86)) \
-		-cpu $(X86_CPU) -serial mon:stdio -cdrom $(RUN_ISO) -boot d -net none
+		-cpu $(X86_CPU) -serial mon:stdio -cdrom $(RUN_ISO) -boot d -net none $(RUN_QEMU_ARGS)
 
 # Debian's amd64 kernel and busybox to an interactive shell on the serial
 # console (fetched once with apt-get download into $(BUILD)/linux; the

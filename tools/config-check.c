@@ -171,6 +171,8 @@ int main(int argc, char **argv)
 	if (!file)
 		return usage();
 	env.nr_cpus = nr_cpus;
+	/* The machine `make run` boots: its RAM and the devices the hypervisor drives there. */
+	config_host_claim_qemu(env.arch, &bi);
 	blob = read_file(file, &size);
 	if (!blob) {
 		fprintf(stderr, "config-check: cannot read %s\n", file);

@@ -1,4 +1,5 @@
 #include <core/arch.h>
+#include <core/config_check.h>
 #include <core/page_alloc.h>
 #include <lib/compiler.h>
 #include <lib/errno.h>
@@ -130,6 +131,16 @@ void console_probe(const struct fdt *f, u64 *base, u64 *size)
 	*base = ALIGN_DOWN(uart.base, PAGE_SIZE);
 	*size = ALIGN_UP(uart.base + uart.size, PAGE_SIZE) - *base;
 	uart_on = true;
+}
+
+/* The console's pages are the hypervisor's: no passthrough device may take them. */
+void console_claim_host(void)
+{
+	u64 base = ALIGN_DOWN(uart.base, PAGE_SIZE);
+
+	if (uart_on)
+		config_host_claim(false, base, ALIGN_UP(uart.base + uart.size, PAGE_SIZE) - base,
+				  CONFIG_HOST_CONSOLE);
 }
 
 void console_disable(void)

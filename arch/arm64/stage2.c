@@ -31,6 +31,15 @@
 #define S2_AF			BIT(10)
 #define S2_ADDR_MASK		GENMASK(47, 12)
 #define S2_RAM_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+/*
+ * A passthrough device's MMIO: Device-nGnRE (MemAttr 0b0001), which the
+ * combination with the guest's stage 1 can only make stricter, so the
+ * guest's accesses reach the device unmerged, in order, uncached, however
+ * its own tables map the page; never executable (XN, bit 54).
+ */
+#define S2_MEMATTR_DEVICE_NGNRE	(0x1ULL << 2)
+#define S2_XN			BIT(54)
+#define S2_DEVICE_ATTRS		(S2_MEMATTR_DEVICE_NGNRE | S2_AP_RW | S2_AF | S2_XN)
 
 #define NR_VMIDS		256	/* 8-bit VMIDs; 0 is never given out */
 
@@ -48,7 +57,7 @@ static u64 *table_of(u64 desc)
 }
 
 /* The largest block at @ipa that @pa's alignment and the remaining size allow. */
-static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
+static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size, u64 attrs)
 {
 	u64 *table = root;
 	int level;
@@ -60,7 +69,7 @@ static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
 		if (level == 3 || (IS_ALIGNED(ipa | pa, block) && size >= block)) {
 			if (*e & S2_VALID)
 				return -EEXIST;
-			*e = pa | S2_RAM_ATTRS | S2_VALID | (level == 3 ? S2_TABLE : 0);
+			*e = pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0);
 			return (s64)block;
 		}
 		if (!(*e & S2_VALID)) {
@@ -76,7 +85,7 @@ static s64 map_step(u64 *root, u64 ipa, u64 pa, u64 size)
 	}
 }
 
-int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
+static int map_range(u64 *root, u64 ipa, u64 pa, u64 size, u64 attrs)
 {
 	s64 step;
 
@@ -84,7 +93,7 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 	    ipa + size > arm64_s2_ipa_limit())
 		return -EINVAL;
 	while (size) {
-		step = map_step(root, ipa, pa, size);
+		step = map_step(root, ipa, pa, size, attrs);
 		if (step < 0)
 			return (int)step;
 		ipa += (u64)step;
@@ -92,6 +101,16 @@ int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 		size -= (u64)step;
 	}
 	return 0;
+}
+
+int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
+{
+	return map_range(root, ipa, pa, size, S2_RAM_ATTRS);
+}
+
+int arm64_s2_map_device(u64 *root, u64 ipa, u64 pa, u64 size)
+{
+	return map_range(root, ipa, pa, size, S2_DEVICE_ATTRS);
 }
 
 static void free_level(u64 *table, int level)

@@ -329,6 +329,29 @@ bool arm64_guest_irq(u32 intid)
 	return false;
 }
 
+int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
+{
+	struct arm64_vm *avm = vm->arch;
+	int err = arm64_s2_map_device(avm->s2_root, gpa, pa, size);
+
+	dsb(ishst);
+	return err;
+}
+
+/* Arm has no port space. */
+int arch_vm_passthrough_ports(struct vm *vm, u32 base, u32 count)
+{
+	return -EOPNOTSUPP;
+}
+
+/* A passthrough device's SPI n is INTID 32 + n, the same in the VM (vgic_phys.c). */
+int arch_vm_passthrough_irq(struct vm *vm, u32 host, u32 guest)
+{
+	if (host != guest || host >= VGIC_NR_SPIS)
+		return -EINVAL;
+	return vgic_assign_spi(vm, VGIC_NR_PRIVATE + host);
+}
+
 /*
  * Again after a reset: the VMID is kept (allocated once), the vGIC's
  * per-vCPU state exists already, and the reloaded RAM is cleaned for a

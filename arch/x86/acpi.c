@@ -14,6 +14,8 @@
 #define RSDP_V2_LEN		36
 
 #define MADT_LAPIC		0
+#define MADT_IOAPIC		1
+#define MADT_ISO		2
 #define MADT_X2APIC		9
 #define MADT_ENABLED		BIT(0)
 #define MADT_ONLINE_CAPABLE	BIT(1)
@@ -96,6 +98,24 @@ static void madt_add_cpu(struct acpi_info *out, u32 apic_id, u32 flags)
 	out->apic_ids[out->nr_cpus++] = apic_id;
 }
 
+/* The first IOAPIC only: passthrough lines are its pins (asm/ioapic.h). */
+static void madt_add_ioapic(struct acpi_info *out, const u8 *e)
+{
+	if (out->ioapic_addr)
+		return;
+	out->ioapic_addr = get32(e + 4);
+	out->ioapic_gsi_base = get32(e + 8);
+}
+
+/* An interrupt source override: the polarity and trigger of the GSI it names. */
+static void madt_add_iso(struct acpi_info *out, const u8 *e)
+{
+	u32 gsi = get32(e + 4);
+
+	if (gsi < ACPI_MAX_GSI_FLAGS)
+		out->gsi_flags[gsi] = (u16)(e[8] | e[9] << 8) | ACPI_GSI_OVERRIDDEN;
+}
+
 static int parse_madt(const u8 *t, u32 len, struct acpi_info *out)
 {
 	u32 off = 44;
@@ -112,6 +132,10 @@ static int parse_madt(const u8 *t, u32 len, struct acpi_info *out)
 			madt_add_cpu(out, t[off + 3], get32(t + off + 4));
 		else if (type == MADT_X2APIC && elen >= 16)
 			madt_add_cpu(out, get32(t + off + 4), get32(t + off + 8));
+		else if (type == MADT_IOAPIC && elen >= 12)
+			madt_add_ioapic(out, t + off);
+		else if (type == MADT_ISO && elen >= 10)
+			madt_add_iso(out, t + off);
 		off += elen;
 	}
 	return 0;

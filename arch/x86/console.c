@@ -5,7 +5,9 @@
 #include <asm/uart.h>
 #include <asm/x86.h>
 #include <core/arch.h>
+#include <core/config_check.h>
 #include <core/console.h>
+#include <core/page_alloc.h>
 #include <lib/errno.h>
 
 /*
@@ -58,6 +60,18 @@ static bool reachable(u64 base, u64 size)
 
 static const char *const source_names[] = { "command line", "ACPI SPCR", "default" };
 
+/* The console's UART is the hypervisor's: no passthrough device may take it. */
+static void claim_uart(const struct uart_port *p)
+{
+	u64 size = 8ULL << p->reg_shift, page = ALIGN_DOWN(p->base, PAGE_SIZE);
+
+	if (p->space == UART_SPACE_IO)
+		config_host_claim(true, p->base, size, CONFIG_HOST_CONSOLE);
+	else
+		config_host_claim(false, page, ALIGN_UP(p->base + size, PAGE_SIZE) - page,
+				  CONFIG_HOST_CONSOLE);
+}
+
 void x86_console_init(const struct boot_info *bi, boot_map_fn map)
 {
 	struct console_choice c;
@@ -82,8 +96,10 @@ void x86_console_init(const struct boot_info *bi, boot_map_fn map)
 					     .baud = UART_BAUD_MAX };
 	}
 	serial_on = c.serial;
-	if (c.serial)
+	if (c.serial) {
 		uart_init(&c.port);
+		claim_uart(&c.port);
+	}
 	if (c.fb && bi->fb.kind != BOOT_FB_NONE &&
 	    reachable(bi->fb.addr, (u64)bi->fb.pitch * bi->fb.height))
 		fb_on = !fbcon_init(&bi->fb);

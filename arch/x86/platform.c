@@ -1,9 +1,11 @@
 #include <asm/acpi.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
+#include <asm/ioapic.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
 #include <core/arch.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <lib/errno.h>
 
@@ -50,6 +52,20 @@ static void acpi_init(const struct boot_info *bi)
 			MAX_CPUS);
 }
 
+/*
+ * What the hypervisor drives itself, so that no passthrough device of the
+ * configuration takes it (config_host_claim()); the console's UART is
+ * claimed by the console, the IOAPIC by its driver.
+ */
+static void claim_host_devices(void)
+{
+	config_host_claim(false, rdmsr(MSR_APIC_BASE) & ~0xfffULL & ((1ULL << 52) - 1), 0x1000,
+			  CONFIG_HOST_LAPIC);
+	config_host_claim(true, DEBUG_EXIT_PORT, 4, CONFIG_HOST_DEBUG_EXIT);
+	if (acpi.pm1a_cnt)
+		config_host_claim(true, acpi.pm1a_cnt, 2, CONFIG_HOST_PM1A);
+}
+
 /* SVM comes up on the boot CPU first: the APs check against its findings. */
 int arch_init(const struct boot_info *bi)
 {
@@ -59,6 +75,8 @@ int arch_init(const struct boot_info *bi)
 	lapic_timer_init();
 	svm_cpu_init();
 	acpi_init(bi);
+	ioapic_init(&acpi);
+	claim_host_devices();
 	return smp_boot(&acpi);
 }
 

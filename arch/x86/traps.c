@@ -1,4 +1,5 @@
 #include <asm/cpu.h>
+#include <asm/passthrough.h>
 #include <asm/x86.h>
 #include <core/arch.h>
 #include <core/console.h>
@@ -61,6 +62,8 @@ void x86_interrupt(struct x86_exc_frame *f)
 	/* Kicks only wake the CPU or end guest mode: the work is done at safe points. */
 	if (f->vector == VECTOR_TIMER)
 		x86_timer_fired();
+	else if (f->vector >= X86_PT_VECTOR_BASE && f->vector < X86_PT_VECTOR_BASE + X86_PT_PINS)
+		x86_pt_interrupt((u32)(f->vector - X86_PT_VECTOR_BASE));
 	else
 		WARN_ON_ONCE(f->vector != VECTOR_KICK);
 	lapic_eoi();

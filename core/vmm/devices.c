@@ -114,6 +114,7 @@ const struct vmm_device_type vmm_device_types[] = {
 	{ "arm,pl011", pl011_config },
 	{ "microhv,debug-exit", debug_exit_config },
 	{ "microhv,access-counter", access_counter_config },
+	{ "microhv,passthrough", passthrough_config },
 };
 
 const unsigned int vmm_nr_device_types = ARRAY_SIZE(vmm_device_types);

@@ -62,6 +62,17 @@ void arch_vm_destroy(struct vm *vm);
 int arch_vm_add_regions(struct vm *vm);
 /* Maps guest RAM [gpa, gpa + size) to host [pa, pa + size). */
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
+/* Maps a passthrough device's MMIO [gpa, gpa + size) to [pa, pa + size) as device memory. */
+int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
+/*
+ * While the VM is CREATED (core/passthrough.c): opens host ports
+ * [base, base + count) to the VM (x86; -EOPNOTSUPP elsewhere), and gives
+ * it a physical interrupt line: x86 host IOAPIC pin @host raises the
+ * VM's line @guest; arm64 SPI @host is the VM's SPI @host (@guest equal).
+ * Both are undone by arch_vm_destroy().
+ */
+int arch_vm_passthrough_ports(struct vm *vm, u32 base, u32 count);
+int arch_vm_passthrough_irq(struct vm *vm, u32 host, u32 guest);
 /* Last step of vm_finalize(), with the map validated and mapped: size and allocate state. */
 int arch_vm_finalize(struct vm *vm);
 /*

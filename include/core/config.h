@@ -50,4 +50,7 @@ struct vmm_device_type {
 	int (*create)(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err);
 };
 
+/* A "microhv,passthrough" node (core/passthrough.c): regions, ports and lines to the VM. */
+int passthrough_config(struct vm *vm, const struct fdt *fdt, int node, struct config_error *err);
+
 #endif

@@ -60,6 +60,28 @@ extern const struct config_fixed_window config_x86_platform[];
 extern const u32 config_x86_nr_platform;
 bool config_x86_platform_has(bool io_port, u64 base, u64 size);
 
+/*
+ * The host's own devices: what the hypervisor drives itself (its console
+ * UART, the APICs or the GIC, the ports it powers off through). Each
+ * driver claims its window when it starts; a passthrough device of the
+ * configuration that touches one is refused (config_passthrough.c). The
+ * host's config-check claims QEMU's defaults instead. Full: -ENOSPC.
+ */
+#define CONFIG_MAX_HOST_WINDOWS	16
+int config_host_claim(bool io_port, u64 base, u64 size, const char *what);
+const struct config_fixed_window *config_host_windows(u32 *n);
+/* What the host's config-check assumes: QEMU pc (-m 1G) or virt at their defaults. */
+void config_host_claim_qemu(u32 arch, struct boot_info *bi);
+
+/* The names the drivers claim their windows by (the messages say them). */
+#define CONFIG_HOST_CONSOLE	"the hypervisor's console UART"
+#define CONFIG_HOST_LAPIC	"the local APIC"
+#define CONFIG_HOST_IOAPIC	"the host IOAPIC"
+#define CONFIG_HOST_PM1A	"the ACPI PM1a control port"
+#define CONFIG_HOST_DEBUG_EXIT	"QEMU's debug-exit port"
+#define CONFIG_HOST_GICD	"the GIC distributor"
+#define CONFIG_HOST_GICR	"the GIC redistributors"
+
 #define CONFIG_MSG_MAX		200
 #define CONFIG_PATH_MAX		128
 
@@ -70,6 +92,7 @@ struct config_env {
 	const struct boot_info *bi;		/* the boot modules "module" may name */
 	/* One finished message, "vm NAME: /path: ...", without a newline. */
 	void (*report)(bool error, const char *msg);
+	/* The host's RAM is env->bi's; the host's own devices are config_host_windows(). */
 };
 
 /* Value types of a property: what its bytes must look like. */
@@ -116,6 +139,8 @@ struct config_node_kind {
 	bool io_port_ok, mmio_ok;
 	u64 size;			/* bytes or ports */
 	bool irq_ok;
+	/* A node checked by its own function instead of the walker's placement (passthrough). */
+	void (*check_node)(struct config_check *c, int node, const struct config_node_kind *k);
 };
 
 extern const struct config_node_kind config_root_kind, config_vm_kind, config_kernel_kind;
@@ -162,6 +187,24 @@ struct config_check {
 	u32 addr_cells, size_cells;	/* of the devices node, for "reg" */
 };
 
+/*
+ * Passthrough (config_passthrough.c): the host-physical ranges and ports
+ * given to VMs so far, and the host IOAPIC pins (x86; arm64's SPIs are
+ * spi_owner), each with its VM.
+ */
+#define CONFIG_MAX_PT_CLAIMS	32
+#define CONFIG_X86_IOAPIC_PINS	24
+struct config_pt_claim {
+	u64 base, size;
+	bool io_port;
+	char vm[32];
+};
+struct config_pt_run {
+	struct config_pt_claim claims[CONFIG_MAX_PT_CLAIMS];
+	u32 nr_claims;
+	char pin_owner[CONFIG_X86_IOAPIC_PINS][32];
+};
+
 /* Cross-VM state of one check: the CPUs and physical SPIs taken so far. */
 struct config_check_run {
 	const struct config_env *env;
@@ -171,6 +214,7 @@ struct config_check_run {
 	char spi_owner[CONFIG_ARM64_SPIS][32];	/* arm64: the VM each passed-through SPI went to */
 	char console_input[CONFIG_PATH_MAX + 40];	/* "vm NAME's device '/path'", or "" */
 	struct config_check vm;		/* the VM being checked */
+	struct config_pt_run pt;
 	u32 errors, warnings;
 	u32 nr_vms;
 };
@@ -202,6 +246,13 @@ bool config_kernel_params(const struct fdt *fdt, int k, const struct boot_info *
 
 /* What is wrong with a blob fdt_init() refused with @err. */
 const char *config_blob_error(int err);
+
+/* The passthrough device's own check (config_passthrough.c), named by its kind's row. */
+void config_check_passthrough(struct config_check *c, int node, const struct config_node_kind *k);
+/* The reporting helpers the passthrough check shares with the walker. */
+void config_claim_guest(struct config_check *c, const struct config_prop *p, bool io_port,
+			u64 base, u64 size, const char *what);
+const struct config_prop *config_find_row(const struct config_node_kind *k, const char *name);
 
 /* Big-endian cells of a property. */
 u32 config_be32(const void *p);

@@ -33,6 +33,7 @@ enum vm_region_kind {
 	VM_REGION_RAM,		/* guest RAM, mapped in stage-2 / NPT */
 	VM_REGION_EMULATED,	/* emulated in the hypervisor (vGIC), never exits */
 	VM_REGION_VMM,		/* a VMM device: accesses become MMIO exits */
+	VM_REGION_DEVICE,	/* a passthrough device's MMIO: mapped uncached to @hpa */
 };
 
 struct vm_mmio_ops {
@@ -46,6 +47,7 @@ struct vm_region {
 	u32 kind;
 	const char *name;
 	void *hva;				/* RAM: where it is in the hypervisor */
+	u64 hpa;				/* DEVICE: where it is in the machine */
 	const struct vm_mmio_ops *ops;		/* EMULATED */
 	void *opaque;
 };

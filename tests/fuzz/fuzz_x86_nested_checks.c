@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/nested_checks.c */
+/* SOURCES: arch/x86/svm/nested_checks.c arch/x86/svm/nested_npt_walk.c */
 /* CFLAGS: -Iarch/x86/include */
 /*
  * libFuzzer target for the VMRUN consistency checks: VMCB12 is L1's, so
@@ -27,7 +27,27 @@ struct input {
 	u64 iopm, msrpm, event_inj, nested_ctl;
 	u8 tlb_control, phys_bits;
 	u64 cr4_allowed;
+	u64 ncr3, g_pat;
+	u8 l1_long_mode;
 } __packed;
+
+/* With NP, N_CR3 within the width, every G_PAT byte a defined type, L1 in long mode. */
+static bool reference_np_legal(const struct input *in, u64 limit)
+{
+	unsigned int b;
+	u8 t;
+
+	if (!(in->nested_ctl & 1))
+		return true;
+	if (in->ncr3 > limit || !(in->l1_long_mode & 1))
+		return false;
+	for (b = 0; b < 8; b++) {
+		t = (u8)(in->g_pat >> (8 * b));
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
 
 /* The APM's list, spelled out bit by bit rather than by mask. */
 static bool reference_legal(const struct input *in, u32 phys)
@@ -68,7 +88,7 @@ static bool reference_legal(const struct input *in, u32 phys)
 				  vec >= 31))
 			return false;
 	}
-	return in->nested_ctl == 0 && in->tlb_control <= 1;
+	return (in->nested_ctl >> 1) == 0 && reference_np_legal(in, limit) && in->tlb_control <= 1;
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -105,10 +125,13 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	v->control.event_inj = in.event_inj;
 	v->control.nested_ctl = in.nested_ctl;
 	v->control.tlb_control = in.tlb_control;
+	v->control.nested_cr3 = in.ncr3;
+	v->save.g_pat = in.g_pat;
 	l = (struct nested_limits){
 		.phys_bits = in.phys_bits,
 		.cr4_allowed = in.cr4_allowed,
 		.efer_allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+		.l1_long_mode = in.l1_long_mode & 1,
 	};
 	c = nested_vmcb_check(v, &l);
 	legal = reference_legal(&in, in.phys_bits);

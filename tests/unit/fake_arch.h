@@ -87,6 +87,42 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return 0;
 }
 
+/* What the VM's passthrough devices asked for (core/passthrough.c). */
+struct fake_passthrough {
+	u64 gpa, pa, size;		/* the last device region mapped */
+	u32 maps;
+	u32 port_base[4], port_count[4], nr_ports;
+	u32 irq_host[4], irq_guest[4], nr_irqs;
+};
+static struct fake_passthrough fake_pt;
+
+int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
+{
+	fake_pt.gpa = gpa;
+	fake_pt.pa = pa;
+	fake_pt.size = size;
+	fake_pt.maps++;
+	return 0;
+}
+
+int arch_vm_passthrough_ports(struct vm *vm, u32 base, u32 count)
+{
+	if (fake_pt.nr_ports == 4)
+		return -ENOSPC;
+	fake_pt.port_base[fake_pt.nr_ports] = base;
+	fake_pt.port_count[fake_pt.nr_ports++] = count;
+	return 0;
+}
+
+int arch_vm_passthrough_irq(struct vm *vm, u32 host, u32 guest)
+{
+	if (fake_pt.nr_irqs == 4)
+		return -ENOSPC;
+	fake_pt.irq_host[fake_pt.nr_irqs] = host;
+	fake_pt.irq_guest[fake_pt.nr_irqs++] = guest;
+	return 0;
+}
+
 int arch_vm_finalize(struct vm *vm)
 {
 	struct fake_vm *f = vm->arch;

@@ -164,6 +164,21 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return 0;
 }
 
+int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
+{
+	return 0;
+}
+
+int arch_vm_passthrough_ports(struct vm *vm, u32 base, u32 count)
+{
+	return -EOPNOTSUPP;
+}
+
+int arch_vm_passthrough_irq(struct vm *vm, u32 host, u32 guest)
+{
+	return vgic_assign_spi(vm, VGIC_NR_PRIVATE + host);
+}
+
 /* A failure injected by the test comes after the vGIC allocated its state. */
 int arch_vm_finalize(struct vm *vm)
 {

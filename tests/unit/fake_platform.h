@@ -93,6 +93,17 @@ void page_free_contig(void *p, size_t npages)
 	free(p);
 }
 
+/* Single pages, as npt.c takes them for L0's NPT (the nested NPT tests build one). */
+void *page_alloc(void)
+{
+	return page_alloc_contig(1, 4096);
+}
+
+void page_free(void *p)
+{
+	page_free_contig(p, 1);
+}
+
 /* Everything core prints, kept for the tests to look at (and echoed). */
 static char fake_console[16384];
 static size_t fake_console_len;

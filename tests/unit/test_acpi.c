@@ -172,6 +172,51 @@ static void test_bad_rsdp(void **state)
 	assert_int_equal(acpi_parse(phys + RSDP, 36, phys_map, NULL, &a), -EINVAL);
 }
 
+/* One MADT entry at @off: type, length, and the bytes after them. */
+static u32 madt_entry(u32 off, u8 type, u8 len)
+{
+	phys[MADT + off] = type;
+	phys[MADT + off + 1] = len;
+	return off + len;
+}
+
+/*
+ * The first IOAPIC's address and GSI base, and each interrupt source
+ * override's flags by GSI (QEMU's: IRQ 0 on GSI 2, PCI links level/high);
+ * a second IOAPIC and an override beyond the table are left out.
+ */
+static void test_ioapic_and_overrides(void **state)
+{
+	struct acpi_info a;
+	u32 ioapic = 44 + 8 * 4, off = 44 + 8 * 4 + 12 + 16;
+
+	build_tables(true);
+	put32(MADT + ioapic + 4, 0xfec00000);
+	put32(MADT + ioapic + 8, 0);
+	off = madt_entry(off, 1, 12);
+	put32(MADT + off - 8, 0xfec10000);
+	put32(MADT + off - 4, 24);
+	off = madt_entry(off, 2, 10);
+	phys[MADT + off - 7] = 0;			/* IRQ 0 */
+	put32(MADT + off - 6, 2);			/* on GSI 2, the bus's flags */
+	off = madt_entry(off, 2, 10);
+	phys[MADT + off - 7] = 9;
+	put32(MADT + off - 6, 9);
+	phys[MADT + off - 2] = 0x0d;			/* level, active high */
+	off = madt_entry(off, 2, 10);
+	put32(MADT + off - 6, 40);			/* beyond the flags table */
+	phys[MADT + off - 2] = 0x0f;
+	put32(MADT + 4, off);
+	fix_checksum(MADT, off, 9);
+	assert_int_equal(acpi_parse(phys + RSDP, 36, phys_map, NULL, &a), 0);
+	assert_true(a.ioapic_addr == 0xfec00000);
+	assert_int_equal(a.ioapic_gsi_base, 0);
+	assert_int_equal(a.gsi_flags[2], ACPI_GSI_OVERRIDDEN);
+	assert_int_equal(a.gsi_flags[9], ACPI_GSI_OVERRIDDEN | 0x0d);
+	assert_int_equal(a.gsi_flags[5], 0);
+	assert_int_equal(a.nr_cpus, 4);
+}
+
 static void test_lying_tables(void **state)
 {
 	struct acpi_info a;
@@ -235,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_xsdt_and_rsdt),
 		cmocka_unit_test(test_find_rsdp),
 		cmocka_unit_test(test_bad_rsdp),
+		cmocka_unit_test(test_ioapic_and_overrides),
 		cmocka_unit_test(test_lying_tables),
 		cmocka_unit_test(test_too_many_cpus),
 	};

@@ -1,4 +1,4 @@
-/* SOURCES: arch/arm64/console.c arch/arm64/dt.c lib/fdt.c tests/unit/fdt_util.c lib/string.c */
+/* SOURCES: arch/arm64/console.c core/config_platform.c core/boot_info.c arch/arm64/dt.c lib/fdt.c tests/unit/fdt_util.c lib/string.c */
 /* CFLAGS: -Iarch/arm64/include */
 #include "test_support.h"
 

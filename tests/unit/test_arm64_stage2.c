@@ -152,6 +152,32 @@ static void test_refusals(void **state)
 	assert_int_equal(arm64_s2_map(root, (1ULL << S2_IPA_BITS) - 0x1000, 0, 0x1000), 0);
 }
 
+/*
+ * A passthrough device's MMIO: Device-nGnRE (MemAttr 0b0001), read-write,
+ * accessed, never executable; blocks where aligned, as for RAM.
+ */
+#define DEVICE_ATTRS	((0x1ULL << 2) | (3ULL << 6) | BIT(10) | BIT(54))
+
+static void test_device_attributes(void **state)
+{
+	struct walk w;
+
+	assert_int_equal(arm64_s2_map_device(root, 0x09100000, 0x09010000, 0x1000), 0);
+	w = walk(root, 0x09100010);
+	assert_int_equal(w.level, 3);
+	assert_int_equal(w.pa, 0x09010010);
+	assert_int_equal(w.attrs, DEVICE_ATTRS);
+	assert_int_equal(arm64_s2_map_device(root, 0x40000000, 0x80000000, 2 * MIB), 0);
+	w = walk(root, 0x40000000);
+	assert_int_equal(w.level, 2);
+	assert_int_equal(w.attrs, DEVICE_ATTRS);
+	/* Beside RAM, each keeps its own attributes. */
+	assert_int_equal(arm64_s2_map(root, 0x09101000, 0x50000000, 0x1000), 0);
+	expect(0x09101000, 3, 0x50000000);
+	assert_int_equal(arm64_s2_map_device(root, 0x09100000, 0x09010000, 0x1000), -EEXIST);
+	assert_int_equal(arm64_s2_map_device(root, 0x09200800, 0x09010000, 0x1000), -EINVAL);
+}
+
 static void test_vmids(void **state)
 {
 	u16 ids[255], extra;
@@ -176,6 +202,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_2m_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_device_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_1g_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pages_when_pa_unaligned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed, setup, teardown),

@@ -1,4 +1,4 @@
-/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/config_passthrough.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/passthrough.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"
@@ -60,7 +60,12 @@ static const char dts[] =
 	"            exit { compatible = \"microhv,debug-exit\"; io-port = <0xf4>; };"
 	"            mmio { compatible = \"ns16550a\"; reg = <0x0 0x9000000 0x0 0x1000>; }; };"
 	"};"
-	"good1@7 {" VM_COMMON "cpus = <2 3>;" KERNEL_OK "};"
+	"good1@7 {" VM_COMMON "cpus = <2 3>;" KERNEL_OK
+	"  devices { #address-cells = <2>; #size-cells = <2>;"
+	"            pt { compatible = \"microhv,passthrough\"; reg = <0x0 0xd0000000 0x0 0x2000>;"
+	"                 host-address = <0x0 0xfed00000>; io-ports = <0x2f8 8 0x2e8 4>;"
+	"                 interrupts = <3 5>; guest-interrupts = <3 10>; }; };"
+	"};"
 	"bad-memory {" "compatible = \"microhv,vm\"; memory = <0x0 0x1000 0x0 0x800>;"
 	"  cpus = <4>;" KERNEL_OK "};"
 	"bad-cpus {" VM_COMMON "cpus = <2>;" KERNEL_OK "};"
@@ -92,6 +97,33 @@ static void expect_said(const char *msg)
 	snprintf(line, sizeof(line), "hv: error: config: %s\n", msg);
 	if (!strstr(fake_console, line))
 		fail_msg("not said: %s", line);
+}
+
+/*
+ * A passthrough device is no VMM model: its region is the VM's, mapped by
+ * vm_finalize() as device memory to its host address; its ports and its
+ * lines (each to the guest line of the same index) go to the arch.
+ */
+static void expect_passthrough(struct vm *vm)
+{
+	const struct vm_region *r = vm_find_region(vm, 0xd0001000);
+
+	assert_int_equal(vm->vmm->nr_devices, 0);
+	assert_non_null(r);
+	assert_int_equal(r->kind, VM_REGION_DEVICE);
+	assert_true(r->gpa == 0xd0000000 && r->size == 0x2000 && r->hpa == 0xfed00000);
+	assert_null(vm_gpa_to_hva(vm, 0xd0000000, 4));
+	assert_int_equal(fake_pt.nr_ports, 2);
+	assert_true(fake_pt.port_base[0] == 0x2f8 && fake_pt.port_count[0] == 8);
+	assert_true(fake_pt.port_base[1] == 0x2e8 && fake_pt.port_count[1] == 4);
+	assert_int_equal(fake_pt.nr_irqs, 2);
+	assert_true(fake_pt.irq_host[0] == 3 && fake_pt.irq_guest[0] == 3);
+	assert_true(fake_pt.irq_host[1] == 5 && fake_pt.irq_guest[1] == 10);
+	assert_int_equal(fake_pt.maps, 0);
+	assert_int_equal(vm_finalize(vm), 0);
+	assert_int_equal(fake_pt.maps, 1);
+	assert_true(fake_pt.gpa == 0xd0000000 && fake_pt.pa == 0xfed00000 &&
+		    fake_pt.size == 0x2000);
 }
 
 static void test_config(void **state)
@@ -127,6 +159,7 @@ static void test_config(void **state)
 	assert_int_equal(good1->nr_vcpus, 2);
 	assert_false(vcpu_is_on(good1->vcpus[1]));
 	assert_int_equal(good1->vmm->expect, VMM_OUTCOME_EXIT_CODE);
+	expect_passthrough(good1);
 
 	expect_dead("bad-memory", "refused: 1 configuration error");
 	expect_said("vm bad-memory: /bad-memory: property 'memory' range 0 (0x1000+0x800) must "

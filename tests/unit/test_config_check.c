@@ -1,4 +1,4 @@
-/* SOURCES: core/config_check.c core/config_schema.c core/config_platform.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config_check.c core/config_schema.c core/config_platform.c core/config_passthrough.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fdt_util.h"
@@ -121,7 +121,8 @@ static void test_rows_well_formed(void **state)
 		const struct config_node_kind *k = &config_device_kinds[i];
 
 		check_rows(k);
-		assert_true(k->size > 0);
+		/* A kind that places itself (passthrough) has no fixed size. */
+		assert_true(k->size > 0 || k->check_node);
 		assert_true(k->io_port_ok || k->mmio_ok);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(k->name, config_device_kinds[j].name);
@@ -280,6 +281,40 @@ static void test_good_and_cpu_clash(void **state)
 			    "already has");
 }
 
+#define PT_VM(name, cpu, extra, devs)						\
+	" " name " { compatible = \"microhv,vm\"; cpus = <" cpu ">; " extra			\
+	" memory = <0x0 0x0 0x0 0x10000>; " GOOD_KERNEL " devices { " devs " }; };"
+
+/*
+ * Passthrough: a DMA-capable device accepted once the VM says so; a host
+ * window the hypervisor claimed refused; an SPI given by a device and by
+ * 'passthrough-spis' clashes across VMs, the same INTID in both forms.
+ */
+static void test_passthrough(void **state)
+{
+	assert_int_equal(check_dts("/dts-v1/; / {" PT_VM("a", "1", "passthrough-dma-unsafe;",
+				   "nic { compatible = \"microhv,passthrough\"; dma-capable;"
+				   " reg = <0x0 0xd0000000 0x1000>; io-ports = <0x2f8 8>;"
+				   " interrupts = <3 11>; guest-interrupts = <4 20>; };") "};",
+				   CONFIG_X86_64), 0);
+	assert_int_equal(config_host_claim(true, 0x3f8, 8, CONFIG_HOST_CONSOLE), 0);
+	assert_int_equal(check_dts("/dts-v1/; / {" PT_VM("a", "1", "",
+				   "c { compatible = \"microhv,passthrough\"; io-ports = <0x3fc 1>;"
+				   " guest-interrupts = <24>; };") "};", CONFIG_X86_64), 2);
+	assert_string_equal(said[0], "vm a: /a/devices/c: property 'io-ports' gives ports "
+			    "0x3fc-0x3fc, which overlaps the hypervisor's console UART at "
+			    "0x3f8-0x3ff (the hypervisor drives it)");
+	assert_string_equal(said[1], "vm a: /a/devices/c: property 'guest-interrupts' lists 1 "
+			    "lines for 0 in 'interrupts'; give one each");
+	assert_int_equal(check_dts("/dts-v1/; / {" PT_VM("a", "1", "",
+				   "rtc { compatible = \"microhv,passthrough\"; interrupts = <3>; };")
+				   PT_VM("b", "2", "passthrough-spis = <35>;", "") "};", CONFIG_ARM64),
+			 3);
+	/* (Each VM's 64 KiB of RAM is too small for an arm64 guest's DTB: one error each.) */
+	assert_string_equal(said[1], "vm b: /b: property 'passthrough-spis' lists INTID 35, "
+			    "which VM 'a' already has");
+}
+
 /* Text from the blob cannot forge a line of the boot log. */
 static void test_no_control_characters(void **state)
 {
@@ -302,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_platform_ports),
 		cmocka_unit_test(test_every_error_in_order),
 		cmocka_unit_test(test_good_and_cpu_clash),
+		cmocka_unit_test(test_passthrough),
 		cmocka_unit_test(test_no_control_characters),
 	};
 

@@ -1,8 +1,9 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fake_timer.h"
+#include <asm/npt.h>
 
 #include <asm/cpu.h>
 #include <asm/cpuid_model.h>
@@ -229,7 +230,7 @@ static void test_cpuid_offers_svm(void **state)
 	run();
 	assert_int_equal(vmcb01->save.rax, CPUID_NESTED_SVM_REVISION);
 	assert_int_equal(sv.gprs[GPR_RBX], 16);
-	assert_int_equal(sv.gprs[GPR_RDX], 0);	/* no NP, no NRIPS, no vGIF */
+	assert_int_equal(sv.gprs[GPR_RDX], CPUID_SVM_NP);	/* NP only: no NRIPS, no vGIF */
 	vmcb01->save.rax = 0x80000001;
 	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
 	run();
@@ -399,6 +400,32 @@ static void test_vmrun_error_pdptes(void **state)
 	/* Fixed, the same L2 runs. */
 	pdpt[2] = 0;
 	v12->save.cr3 = 0x40000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+}
+
+/*
+ * With nested paging CR3 is an L2 GPA and VMRUN loads no PDPTE (the CPU
+ * reads them through the nested translation at each walk): a reserved
+ * bit there is L2's #PF later, not a refused VMRUN.
+ */
+static void test_vmrun_np_loads_no_pdptes(void **state)
+{
+	u64 *pdpt = vm_gpa_to_hva(vm, 0x40000, 32);
+
+	l1_enable_svm();
+	make_v12();
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_PG;
+	v12->save.cr4 = X86_CR4_PAE;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cr3 = 0x40000;
+	v12->save.g_pat = 0x0007040600070406ULL;
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = 0x100000;
+	pdpt[2] = 0x42000 | 1 | BIT(5);
 	l1_vmrun_at(V12);
 	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
 	run();
@@ -715,6 +742,72 @@ static void test_vmload_vmsave_invlpga(void **state)
 	assert_int_equal(entry_tlb[1], TLB_CONTROL_FLUSH_ALL_ASID);
 }
 
+#define NCR3		0x100000ULL
+#define PAT_RESET	0x0007040600070406ULL
+#define L1_PAGE		0x200000ULL
+
+/* L1's nested table: L2 GPA 1 GiB -> L1 GPA 2 MiB (4 KiB), the page after it not present. */
+static u64 *build_l1_npt(void)
+{
+	u64 *t = vm_gpa_to_hva(vm, NCR3, 4 * PAGE_SIZE);
+
+	memset(t, 0, 4 * PAGE_SIZE);
+	t[0] = (NCR3 + 0x1000) | 7;
+	t[512 + 1] = (NCR3 + 0x2000) | 7;
+	t[1024] = (NCR3 + 0x3000) | 7;
+	t[1536] = L1_PAGE | 7;
+	return t + 1536;
+}
+
+/*
+ * Nested NPT through the run loop: VMRUN with NP puts VMCB02 on the
+ * shadow; an #NPF that L1's table allows fills it (with L1's A and D
+ * set) and L2 resumes; one that L1's table refuses is L1's #VMEXIT(NPF);
+ * TLB_CONTROL at the next VMRUN empties the shadow.
+ */
+static void test_nested_npt(void **state)
+{
+	struct vmcb *v02 = sv.nested.vmcb02;
+	u64 *pte = build_l1_npt(), size;
+	paddr_t hpa;
+
+	svm.npt_root = page_alloc();
+	assert_int_equal(npt_map(svm.npt_root, 0, (paddr_t)(uintptr_t)vm_gpa_to_hva(vm, 0,
+				 RAM_SIZE), RAM_SIZE), 0);
+	l1_enable_svm();
+	make_v12();
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = NCR3;
+	v12->save.g_pat = PAT_RESET;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN },
+	       { SVM_EXIT_NPF, NPF_USER | NPF_WRITE | NPF_FINAL_GPA, 0x40000123 },
+	       { SVM_EXIT_NPF, NPF_USER | NPF_FINAL_GPA, 0x40001008 }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[1], v02);
+	assert_int_equal(v02->control.nested_ctl, NESTED_CTL_NP_ENABLE);
+	assert_int_equal(v02->control.nested_cr3, (u64)(uintptr_t)sv.nested.npt.pool);
+	assert_int_equal(v02->save.g_pat, PAT_RESET);
+	assert_int_equal(npt_lookup(sv.nested.npt.pool, 0x40000123, &hpa, &size), 0);
+	assert_ptr_equal((void *)(uintptr_t)hpa, vm_gpa_to_hva(vm, L1_PAGE + 0x123, 1));
+	assert_int_equal(size, PAGE_SIZE);
+	assert_int_equal(*pte, L1_PAGE | 7 | BIT(5) | BIT(6));	/* A and D: a write */
+	assert_ptr_equal(entered[2], v02);
+	assert_false(sv.nested.guest_mode);
+	assert_ptr_equal(entered[3], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_NPF);
+	assert_int_equal(v12->control.exit_info_1, NPF_USER | NPF_FINAL_GPA);
+	assert_int_equal(v12->control.exit_info_2, 0x40001008);
+	assert_int_equal(v12->save.g_pat, PAT_RESET);	/* L2's G_PAT saved back */
+	v12->control.tlb_control = TLB_CONTROL_FLUSH_ALL_ASID;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(npt_lookup(sv.nested.npt.pool, 0x40000123, &hpa, &size), -ENOENT);
+	npt_free(svm.npt_root);
+	svm.npt_root = NULL;
+}
+
 /* A reboot leaves guest mode: the vCPU starts again as L1 on VMCB01. */
 static void test_reset_leaves_guest_mode(void **state)
 {
@@ -742,6 +835,7 @@ int main(void)
 		T(test_svm_insns_fault),
 		T(test_vmrun_error_vmexit),
 		T(test_vmrun_error_pdptes),
+		T(test_vmrun_np_loads_no_pdptes),
 		T(test_hardware_refuses_vmcb02),
 		T(test_vmcb02_built),
 		T(test_reflected_exit),
@@ -752,6 +846,7 @@ int main(void)
 		T(test_l2_hlt_waits_for_l1_interrupt),
 		T(test_vmload_vmsave_invlpga),
 		T(test_reset_leaves_guest_mode),
+		T(test_nested_npt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/nested_checks.c */
+/* SOURCES: arch/x86/svm/nested_checks.c arch/x86/svm/nested_npt_walk.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 
@@ -18,7 +18,15 @@
 #define CR4_OK		(BIT(5) | BIT(7) | BIT(9) | BIT(10) | BIT(18))
 #define EFER_OK		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME)
 
+#define PAT_RESET	0x0007040600070406ULL
+
 static const struct nested_limits limits = {
+	.phys_bits = PHYS_BITS, .cr4_allowed = CR4_OK, .efer_allowed = EFER_OK,
+	.l1_long_mode = true,
+};
+
+/* The same CPU with L1 in protected mode at the VMRUN: its nested table is not long-mode. */
+static const struct nested_limits limits_l1_legacy = {
 	.phys_bits = PHYS_BITS, .cr4_allowed = CR4_OK, .efer_allowed = EFER_OK,
 };
 
@@ -38,6 +46,7 @@ static void valid_long_mode(struct vmcb *w)
 	w->save.cs.attrib = SEG_ATTR_L | SEG_ATTR_P | SEG_ATTR_S | 0xb;
 	w->save.dr6 = 0xffff0ff0;
 	w->save.dr7 = 0x400;
+	w->save.g_pat = PAT_RESET;
 }
 
 /* 32-bit protected mode, no paging: the legacy rules for CR3. */
@@ -84,8 +93,18 @@ M(evt_exc_22, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 22)
 M(evt_exc_27, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 27)
 M(evt_exc_29, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | EVTINJ_VALID_ERR | 29)
 M(evt_exc_31, w->control.event_inj = EVTINJ_VALID | EVTINJ_TYPE_EXEPT | 31)
-M(np, w->control.nested_ctl = NESTED_CTL_NP_ENABLE)
+M(np, w->control.nested_ctl = NESTED_CTL_NP_ENABLE; w->control.nested_cr3 = 0x200000)
+M(np_sev, w->control.nested_ctl = NESTED_CTL_NP_ENABLE | BIT(1))
 M(sev_es, w->control.nested_ctl = BIT(2))
+M(ncr3_at_limit, np(w); w->control.nested_cr3 |= 1ULL << PHYS_BITS)
+M(ncr3_bit63, np(w); w->control.nested_cr3 |= 1ULL << 63)
+M(ncr3_below_limit, np(w); w->control.nested_cr3 = (1ULL << PHYS_BITS) - 0x1000)
+M(ncr3_high_without_np, w->control.nested_cr3 = 1ULL << 63)
+M(gpat_type2, np(w); w->save.g_pat = (PAT_RESET & ~0xffULL) | 2)
+M(gpat_type3_entry7, np(w); w->save.g_pat = (PAT_RESET & ~(0xffULL << 56)) | (3ULL << 56))
+M(gpat_bit3, np(w); w->save.g_pat = PAT_RESET | (8ULL << 8))
+M(gpat_all_types, np(w); w->save.g_pat = 0x0706050401000606ULL)
+M(gpat_bad_without_np, w->save.g_pat = 0x0202020202020202ULL)
 M(tlb3, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID)
 M(tlb7, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID_LOCAL)
 M(tlb2, w->control.tlb_control = 2)
@@ -115,66 +134,83 @@ struct row {
 	const char *desc;
 	void (*spoil)(struct vmcb *w);
 	const char *check;	/* the check that must refuse it; NULL: it must pass */
+	bool l1_legacy;		/* L1 outside long mode at the VMRUN (limits_l1_legacy) */
 };
 
+static const struct nested_limits *limits_of(const struct row *r)
+{
+	return r->l1_legacy ? &limits_l1_legacy : &limits;
+}
+
 static const struct row rows[] = {
-	{ "EFER.SVME clear", svme_clear, "efer_svme_clear" },
-	{ "CR0.NW without CD", nw_no_cd, "cr0_cd_clear_nw_set" },
-	{ "CR0 bit 32", cr0_bit32, "cr0_high_bits" },
-	{ "CR0 bit 63", cr0_bit63, "cr0_high_bits" },
-	{ "DR6 bit 32", dr6_bit32, "dr6_high_bits" },
-	{ "DR7 bit 47", dr7_bit47, "dr7_high_bits" },
-	{ "CR3 bit at the physical width (long mode)", cr3_at_limit, "cr3_mbz" },
-	{ "CR3 bit 63 (long mode)", cr3_bit63, "cr3_mbz" },
-	{ "CR3 bit 32 (legacy)", cr3_legacy_bit32, "cr3_mbz" },
-	{ "CR4 bit 15 (reserved)", cr4_reserved_bit, "cr4_reserved" },
-	{ "CR4.LA57 (not offered)", cr4_not_offered, "cr4_reserved" },
-	{ "EFER bit 2", efer_bit2, "efer_reserved" },
-	{ "EFER.FFXSR (not offered)", efer_ffxsr, "efer_reserved" },
-	{ "LME+PG without PAE", no_pae, "lme_pg_without_pae" },
-	{ "LME+PG without PE", no_pe, "lme_pg_without_pe" },
-	{ "LME+PG+PAE, CS.L and CS.D", cs_l_d, "lme_pg_pae_cs_l_and_d" },
-	{ "VMRUN not intercepted", no_vmrun, "vmrun_intercept_clear" },
-	{ "ASID 0", asid0, "asid_zero" },
-	{ "IOPM ends beyond the width", iopm_end, "iopm_beyond_limit" },
-	{ "IOPM starts beyond the width", iopm_base, "iopm_beyond_limit" },
-	{ "MSRPM ends beyond the width", msrpm_end, "msrpm_beyond_limit" },
-	{ "MSRPM bit 63", msrpm_base_high, "msrpm_beyond_limit" },
-	{ "EVENTINJ type 1", evt_type1, "event_inj_illegal" },
-	{ "EVENTINJ type 5", evt_type5, "event_inj_illegal" },
-	{ "EVENTINJ type 7", evt_type7, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 2", evt_exc_nmi, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 32", evt_exc_32, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 9 (reserved)", evt_exc_9, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 15 (reserved)", evt_exc_15, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 21 (#CP, not offered)", evt_exc_21, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 22 (reserved)", evt_exc_22, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 27 (reserved)", evt_exc_27, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 29 (#VC, not offered)", evt_exc_29, "event_inj_illegal" },
-	{ "EVENTINJ exception vector 31 (reserved)", evt_exc_31, "event_inj_illegal" },
-	{ "NP_ENABLE", np, "nested_ctl_not_offered" },
-	{ "SEV-ES", sev_es, "nested_ctl_not_offered" },
-	{ "TLB_CONTROL 3", tlb3, "tlb_control_not_offered" },
-	{ "TLB_CONTROL 7", tlb7, "tlb_control_not_offered" },
-	{ "TLB_CONTROL 2", tlb2, "tlb_control_not_offered" },
-	{ "CR0.CD and NW", cd_and_nw, NULL },
-	{ "CR0.CD alone", cd_only, NULL },
-	{ "CR3 just below the width", cr3_below_limit, NULL },
-	{ "CR3 below 4 GiB (legacy)", cr3_legacy_low, NULL },
-	{ "CS.L outside long mode", legacy_pae_off_cs_ld, NULL },
-	{ "LME without PG", lme_without_pg, NULL },
-	{ "IOPM's last byte at the width", iopm_last_fit, NULL },
-	{ "IOPM base's low 12 bits ignored", iopm_low_bits_ignored, NULL },
-	{ "MSRPM's last byte at the width", msrpm_last_fit, NULL },
-	{ "EVENTINJ without V", evt_not_valid, NULL },
-	{ "EVENTINJ interrupt 0x80", evt_intr, NULL },
-	{ "EVENTINJ NMI", evt_nmi, NULL },
-	{ "EVENTINJ exception 30 (#SX) with error code", evt_exc_30_err, NULL },
-	{ "EVENTINJ exception 19 (#XF)", evt_exc_19, NULL },
-	{ "EVENTINJ reserved bits 30:12 (not checked)", evt_reserved_bits, NULL },
-	{ "EVENTINJ software interrupt", evt_soft, NULL },
-	{ "TLB_CONTROL 1", tlb1, NULL },
-	{ "every other intercept", other_intercepts, NULL },
+	{ "EFER.SVME clear", svme_clear, "efer_svme_clear", false },
+	{ "CR0.NW without CD", nw_no_cd, "cr0_cd_clear_nw_set", false },
+	{ "CR0 bit 32", cr0_bit32, "cr0_high_bits", false },
+	{ "CR0 bit 63", cr0_bit63, "cr0_high_bits", false },
+	{ "DR6 bit 32", dr6_bit32, "dr6_high_bits", false },
+	{ "DR7 bit 47", dr7_bit47, "dr7_high_bits", false },
+	{ "CR3 bit at the physical width (long mode)", cr3_at_limit, "cr3_mbz", false },
+	{ "CR3 bit 63 (long mode)", cr3_bit63, "cr3_mbz", false },
+	{ "CR3 bit 32 (legacy)", cr3_legacy_bit32, "cr3_mbz", false },
+	{ "CR4 bit 15 (reserved)", cr4_reserved_bit, "cr4_reserved", false },
+	{ "CR4.LA57 (not offered)", cr4_not_offered, "cr4_reserved", false },
+	{ "EFER bit 2", efer_bit2, "efer_reserved", false },
+	{ "EFER.FFXSR (not offered)", efer_ffxsr, "efer_reserved", false },
+	{ "LME+PG without PAE", no_pae, "lme_pg_without_pae", false },
+	{ "LME+PG without PE", no_pe, "lme_pg_without_pe", false },
+	{ "LME+PG+PAE, CS.L and CS.D", cs_l_d, "lme_pg_pae_cs_l_and_d", false },
+	{ "VMRUN not intercepted", no_vmrun, "vmrun_intercept_clear", false },
+	{ "ASID 0", asid0, "asid_zero", false },
+	{ "IOPM ends beyond the width", iopm_end, "iopm_beyond_limit", false },
+	{ "IOPM starts beyond the width", iopm_base, "iopm_beyond_limit", false },
+	{ "MSRPM ends beyond the width", msrpm_end, "msrpm_beyond_limit", false },
+	{ "MSRPM bit 63", msrpm_base_high, "msrpm_beyond_limit", false },
+	{ "EVENTINJ type 1", evt_type1, "event_inj_illegal", false },
+	{ "EVENTINJ type 5", evt_type5, "event_inj_illegal", false },
+	{ "EVENTINJ type 7", evt_type7, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 2", evt_exc_nmi, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 32", evt_exc_32, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 9 (reserved)", evt_exc_9, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 15 (reserved)", evt_exc_15, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 21 (#CP, not offered)", evt_exc_21, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 22 (reserved)", evt_exc_22, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 27 (reserved)", evt_exc_27, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 29 (#VC, not offered)", evt_exc_29, "event_inj_illegal", false },
+	{ "EVENTINJ exception vector 31 (reserved)", evt_exc_31, "event_inj_illegal", false },
+	{ "NP_ENABLE with SEV", np_sev, "nested_ctl_not_offered", false },
+	{ "SEV-ES", sev_es, "nested_ctl_not_offered", false },
+	{ "N_CR3 bit at the physical width", ncr3_at_limit, "ncr3_mbz", false },
+	{ "N_CR3 bit 63", ncr3_bit63, "ncr3_mbz", false },
+	{ "G_PAT entry 0 type 2 (reserved)", gpat_type2, "g_pat_invalid", false },
+	{ "G_PAT entry 7 type 3 (reserved)", gpat_type3_entry7, "g_pat_invalid", false },
+	{ "G_PAT entry 1 bit 3", gpat_bit3, "g_pat_invalid", false },
+	{ "NP with L1 outside long mode", np, "np_l1_not_long_mode", true },
+	{ "TLB_CONTROL 3", tlb3, "tlb_control_not_offered", false },
+	{ "TLB_CONTROL 7", tlb7, "tlb_control_not_offered", false },
+	{ "TLB_CONTROL 2", tlb2, "tlb_control_not_offered", false },
+	{ "CR0.CD and NW", cd_and_nw, NULL, false },
+	{ "CR0.CD alone", cd_only, NULL, false },
+	{ "CR3 just below the width", cr3_below_limit, NULL, false },
+	{ "CR3 below 4 GiB (legacy)", cr3_legacy_low, NULL, false },
+	{ "CS.L outside long mode", legacy_pae_off_cs_ld, NULL, false },
+	{ "LME without PG", lme_without_pg, NULL, false },
+	{ "IOPM's last byte at the width", iopm_last_fit, NULL, false },
+	{ "IOPM base's low 12 bits ignored", iopm_low_bits_ignored, NULL, false },
+	{ "MSRPM's last byte at the width", msrpm_last_fit, NULL, false },
+	{ "EVENTINJ without V", evt_not_valid, NULL, false },
+	{ "EVENTINJ interrupt 0x80", evt_intr, NULL, false },
+	{ "EVENTINJ NMI", evt_nmi, NULL, false },
+	{ "EVENTINJ exception 30 (#SX) with error code", evt_exc_30_err, NULL, false },
+	{ "EVENTINJ exception 19 (#XF)", evt_exc_19, NULL, false },
+	{ "EVENTINJ reserved bits 30:12 (not checked)", evt_reserved_bits, NULL, false },
+	{ "EVENTINJ software interrupt", evt_soft, NULL, false },
+	{ "TLB_CONTROL 1", tlb1, NULL, false },
+	{ "NP_ENABLE", np, NULL, false },
+	{ "N_CR3 just below the width", ncr3_below_limit, NULL, false },
+	{ "N_CR3 bit 63 without NP (not looked at)", ncr3_high_without_np, NULL, false },
+	{ "G_PAT with every defined type", gpat_all_types, NULL, false },
+	{ "G_PAT reserved types without NP (not loaded)", gpat_bad_without_np, NULL, false },
+	{ "every other intercept", other_intercepts, NULL, false },
 };
 
 static void test_valid_vmcb_passes(void **state)
@@ -194,7 +230,7 @@ static void test_each_row(void **state)
 	for (i = 0; i < ARRAY_SIZE(rows); i++) {
 		valid_long_mode(&v);
 		rows[i].spoil(&v);
-		c = nested_vmcb_check(&v, &limits);
+		c = nested_vmcb_check(&v, limits_of(&rows[i]));
 		if (!rows[i].check && c)
 			fail_msg("%s: refused by %s, but it is legal", rows[i].desc, c->name);
 		if (rows[i].check && (!c || strcmp(c->name, rows[i].check)))
@@ -232,10 +268,58 @@ static void test_each_predicate_alone(void **state)
 		for (i = 0; i < nested_nr_checks; i++) {
 			bool want = !strcmp(nested_checks[i].name, rows[j].check);
 
-			if (nested_checks[i].violated(&v, &limits) != want)
+			if (nested_checks[i].violated(&v, limits_of(&rows[j])) != want)
 				fail_msg("%s: check %s says %s", rows[j].desc,
 					 nested_checks[i].name, want ? "legal" : "illegal");
 		}
+	}
+}
+
+/*
+ * The memo skips the checks while their key is unchanged: every
+ * violation in the table must change the key, or a VMRUN after a valid
+ * one could slip it past the checks.
+ */
+static void test_every_violation_changes_the_key(void **state)
+{
+	struct nested_check_key valid, k;
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(rows); j++) {
+		if (!rows[j].check)
+			continue;
+		valid_long_mode(&v);
+		nested_check_key(&v, &limits, &valid);
+		rows[j].spoil(&v);
+		nested_check_key(&v, limits_of(&rows[j]), &k);
+		if (!memcmp(&valid, &k, sizeof(k)))
+			fail_msg("%s: the check key does not see it", rows[j].desc);
+	}
+}
+
+/* After a pass, each row's violation is still refused, by its own check. */
+static void test_memo(void **state)
+{
+	struct nested_check_memo m = { 0 };
+	const struct nested_check *c;
+	unsigned int j;
+
+	for (j = 0; j < ARRAY_SIZE(rows); j++) {
+		valid_long_mode(&v);
+		assert_null(nested_vmcb_check_memo(&v, &limits, &m));
+		assert_true(m.passed);
+		v.save.rip += 0x10;		/* read by no check: still a pass */
+		v.save.rax = j;
+		assert_null(nested_vmcb_check_memo(&v, &limits, &m));
+		rows[j].spoil(&v);
+		c = nested_vmcb_check_memo(&v, limits_of(&rows[j]), &m);
+		if (rows[j].check && (!c || strcmp(c->name, rows[j].check)))
+			fail_msg("%s after a pass: %s", rows[j].desc, c ? c->name : "passed");
+		if (!rows[j].check && c)
+			fail_msg("%s after a pass: refused by %s", rows[j].desc, c->name);
+		/* A refusal is not remembered: the same state is checked again. */
+		if (c)
+			assert_non_null(nested_vmcb_check_memo(&v, limits_of(&rows[j]), &m));
 	}
 }
 
@@ -258,6 +342,8 @@ int main(void)
 		cmocka_unit_test(test_valid_vmcb_passes),
 		cmocka_unit_test(test_each_row),
 		cmocka_unit_test(test_every_check_has_a_row),
+		cmocka_unit_test(test_every_violation_changes_the_key),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_each_predicate_alone),
 		cmocka_unit_test(test_pdptes),
 	};

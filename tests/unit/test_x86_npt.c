@@ -118,6 +118,30 @@ static void test_every_entry_is_user(void **state)
 	}
 }
 
+/* A passthrough device's MMIO: PCD and PWT on the leaf (host PAT entry 3, UC); RAM's clear. */
+static void test_uncached_leaves(void **state)
+{
+	u64 *t = root, e = 0;
+	unsigned int level;
+
+	assert_int_equal(npt_map_uncached(root, 0xd0000000ULL, 0xfed00000ULL, 0x1000), 0);
+	assert_int_equal(npt_map(root, 0xd0001000ULL, 0x5000, 0x1000), 0);
+	expect_map(0xd0000000ULL, 0xfed00000ULL, PAGE_SIZE);
+	for (level = 4; level >= 1; level--) {
+		e = t[(0xd0000000ULL >> (12 + 9 * (level - 1))) & 511];
+		if (level > 1) {
+			/* Tables stay write-back: the walker reads them from RAM. */
+			assert_int_equal(e & (BIT(3) | BIT(4)), 0);
+			t = (u64 *)(uintptr_t)(e & GENMASK(51, 12));
+		}
+	}
+	assert_int_equal(e & (BIT(3) | BIT(4) | 7), BIT(3) | BIT(4) | 7);
+	e = t[(0xd0001000ULL >> 12) & 511];
+	assert_int_equal(e & (BIT(3) | BIT(4)), 0);
+	assert_int_equal(npt_map_uncached(root, 0xd0000000ULL, 0x1000, 0x1000), -EEXIST);
+	assert_int_equal(npt_map_uncached(root, 0xd0002000ULL, 0x1800, 0x1000), -EINVAL);
+}
+
 static void test_refuses_bad_input(void **state)
 {
 	assert_int_equal(npt_map(root, 0x1000, 0x2001, 0x1000), -EINVAL);
@@ -144,6 +168,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_small_pages_when_not, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_head_and_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_entry_is_user, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uncached_leaves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_bad_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
 	};

@@ -243,6 +243,53 @@ static void test_level_remote_irr_and_eoi(void **state)
 	assert_false(get_rte(9) & RTE_REMOTE_IRR);
 }
 
+/*
+ * The EOI listener (passthrough): told the pins whose Remote IRR the EOI
+ * cleared, before they are looked at again, so a line it lowers there
+ * sends nothing more; a line it leaves high sends again. Through the EOI
+ * register too.
+ */
+static u32 notified, notify_calls;
+static bool notify_lowers;
+
+static void eoi_listener(struct vm *vm, u32 pins)
+{
+	assert_ptr_equal(vm, &io);
+	notified |= pins;
+	notify_calls++;
+	if (notify_lowers && (pins & BIT(11)))
+		vioapic_set_line(&io, 11, false);
+}
+
+static void test_eoi_notify(void **state)
+{
+	notified = notify_calls = 0;
+	notify_lowers = true;
+	io.eoi_notify = eoi_listener;
+	set_rte(11, RTE_LEVEL | 0x51);
+	set_rte(12, RTE_LEVEL | 0x51);
+	set_rte(13, 0x51);					/* edge: no Remote IRR */
+	vioapic_set_line(&io, 11, true);
+	vioapic_set_line(&io, 12, true);
+	vioapic_set_line(&io, 13, true);
+	assert_int_equal(nr_sent, 3);
+	vioapic_eoi_vector(&io, 0x50);				/* another vector: nobody told */
+	assert_int_equal(notify_calls, 0);
+	vioapic_eoi_vector(&io, 0x51);
+	assert_int_equal(notify_calls, 1);
+	assert_int_equal(notified, BIT(11) | BIT(12));
+	/* 11 was lowered by the listener: not sent again; 12 still high: sent again. */
+	assert_int_equal(nr_sent, 4);
+	assert_int_equal(sent[3].vector, 0x51);
+	assert_false(get_rte(11) & RTE_REMOTE_IRR);
+	assert_true(get_rte(12) & RTE_REMOTE_IRR);
+	notify_lowers = false;
+	notified = 0;
+	assert_int_equal(vioapic_write(&io, VIOAPIC_EOI, 4, 0x51), 0);
+	assert_int_equal(notified, BIT(12));
+	io.eoi_notify = NULL;
+}
+
 /* Version 0x20's EOI register does what a broadcast EOI does. */
 static void test_eoi_register(void **state)
 {
@@ -316,6 +363,7 @@ int main(void)
 		T(test_delivery_fields),
 		T(test_level_remote_irr_and_eoi),
 		T(test_eoi_register),
+		T(test_eoi_notify),
 		T(test_level_masked_then_unmasked),
 		T(test_level_not_accepted),
 		T(test_polarity),

@@ -21,9 +21,9 @@
  *    32-bit CR8 alias are not emulated;
  *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
  *  - SKINIT, VMX, SMX: never offered; SVM (0x80000001 ECX bit 2 and leaf
- *    0x8000000a) only to a VM with nested-svm, with no optional SVM
- *    feature at all in 0x8000000a EDX (no NP, no NRIPS, no vGIF, ...:
- *    arch/x86/svm/README.md says why), revision 1 and the host's ASID
+ *    0x8000000a) only to a VM with nested-svm, with NP (nested_npt.c)
+ *    and no other optional SVM feature in 0x8000000a EDX (no NRIPS, no
+ *    vGIF, ...: arch/x86/svm/README.md says why), revision 1 and the host's ASID
  *    count; without nested-svm leaf 0x8000000a reads as zeros and the
  *    highest extended leaf is 0x80000008;
  *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
@@ -184,13 +184,14 @@ static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
-/* Revision, ASIDs, no optional feature: an honest SVM without NP, NRIPS or vGIF. */
+/* Revision, ASIDs, and of the optional features NP only: an honest SVM without NRIPS or vGIF. */
 static void fix_svm_leaf(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
 	if (!g->nested_svm)
 		return;
 	r->eax = CPUID_NESTED_SVM_REVISION;
 	r->ebx = g->nested_asids;
+	r->edx = CPUID_SVM_NP;
 }
 
 /* EBX[31:24] is the initial APIC ID; HTT is masked, so [23:16] is reserved (0). */

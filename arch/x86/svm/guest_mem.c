@@ -1,7 +1,9 @@
 /*
  * The guest's memory as its instructions see it: segment + offset ->
  * linear (the guest's segmentation) -> guest-physical (the guest's page
- * tables, asm/gwalk.h) -> guest RAM (the VM's map; never MMIO). Used to
+ * tables, asm/gwalk.h) -> for an L2 with nested paging, L1's
+ * guest-physical (L1's nested table, nested_npt.c) -> guest RAM (the
+ * VM's map; never MMIO). Used to
  * fetch the instruction behind an MMIO fault and for the memory operands
  * of string IO and MOVS.
  */
@@ -36,11 +38,16 @@ static const void *ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
 /*
  * Table entries are naturally aligned, so one never straddles two
  * regions, and a load of the entry's own width reads it (every walk of an
- * MMIO exit comes through here).
+ * MMIO exit comes through here). An L2 with nested paging has its tables
+ * at L2 GPAs: L1's nested table says where they are in the VM.
  */
 static int read_table_entry(void *ctx, u64 gpa, u32 size, u64 *val)
 {
-	const void *p = ram_at(ctx, gpa, size);
+	const void *p;
+
+	if (svm_nested_npt_gpa(ctx, gpa, 0, &gpa))
+		return -EFAULT;
+	p = ram_at(ctx, gpa, size);
 
 	if (!p)
 		return -EFAULT;
@@ -59,8 +66,13 @@ int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error
 	struct gwalk_regs r = { s->cr0, s->cr3, s->cr4, s->efer };
 	struct gwalk_mem m = { read_table_entry, sv };
 	u32 err = 0;
+	int ret;
 
-	return gwalk_translate(&r, &m, la, access_of(sv, kind), gpa, pf_error ? pf_error : &err);
+	ret = gwalk_translate(&r, &m, la, access_of(sv, kind), gpa, pf_error ? pf_error : &err);
+	/* The VM's address, whatever L1's nested table made of L2's: not mapped there, not RAM. */
+	if (!ret && svm_nested_npt_gpa(sv, *gpa, kind & (GWALK_WRITE | GWALK_FETCH), gpa))
+		return -EIO;
+	return ret;
 }
 
 /*

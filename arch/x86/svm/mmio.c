@@ -250,10 +250,15 @@ static int decode_access(struct svm_vcpu *sv, u64 gpa, bool write_fault)
 	return start_access(sv, write_fault);
 }
 
-int svm_exit_npf(struct svm_vcpu *sv)
+/*
+ * @gpa is in the VM's own guest-physical space: the exit's for L1 (and
+ * for an L2 without nested paging, which shares it), the L1 GPA that
+ * L1's nested table gave for an L2 with it (nested_npt.c). The guest
+ * walks of the decode translate L2's addresses the same way
+ * (guest_mem.c), so every address here is the VM's.
+ */
+int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error)
 {
-	const struct vmcb_control *c = &sv->vmcb->control;
-	u64 gpa = c->exit_info_2, error = c->exit_info_1;
 	const struct vm_region *r = vm_find_region(sv->vcpu->vm, gpa);
 
 	/* RAM is mapped with every permission: it never faults. */
@@ -268,6 +273,13 @@ int svm_exit_npf(struct svm_vcpu *sv)
 	if (error & (NPF_PAGE_TABLE | NPF_FETCH))
 		return memory_fault(sv, gpa, error);
 	return decode_access(sv, gpa, error & NPF_WRITE);
+}
+
+int svm_exit_npf(struct svm_vcpu *sv)
+{
+	const struct vmcb_control *c = &sv->vmcb->control;
+
+	return svm_npf_at(sv, c->exit_info_2, c->exit_info_1);
 }
 
 /* The element of a STOS or MOVS is done: indexes, count, and RIP if it was the last. */

@@ -34,6 +34,7 @@
 #define PDPT_ALIGN_MASK		0x1fULL
 #define NR_PDPTES		4
 #define EXITCODE_HW_VMRUN_FAILED 0xffffffffu
+#define CPUID_EXT1_EDX_1GB	BIT(26)
 
 /* int_ctl bits L1 may give L2: V_TPR, V_IRQ, its priority and vector, V_IGN_TPR. */
 #define V_INTR_PRIO_MASK	(0xfULL << V_INTR_PRIO_SHIFT)
@@ -127,6 +128,7 @@ static void compute_limits(struct svm_vcpu *sv)
 		.phys_bits = model_reg(sv, 0x80000008u, 0) & 0xff,
 		.cr4_allowed = cr4_allowed(sv),
 		.efer_allowed = cpuid_efer_allowed(&ext1),
+		.gbpages = ext1.edx & CPUID_EXT1_EDX_1GB,
 	};
 }
 
@@ -145,7 +147,7 @@ int svm_nested_vcpu_init(struct svm_vcpu *sv)
 	n->cache = page_alloc_contig(1, PAGE_SIZE);
 	n->vmcb02 = page_alloc_contig(1, PAGE_SIZE);
 	n->msrpm02 = page_alloc_contig(MSRPM_SIZE / PAGE_SIZE, PAGE_SIZE);
-	if (!n->cache || !n->vmcb02 || !n->msrpm02) {
+	if (!n->cache || !n->vmcb02 || !n->msrpm02 || svm_nested_npt_init(sv)) {
 		svm_nested_vcpu_destroy(sv);
 		return -ENOMEM;
 	}
@@ -172,6 +174,7 @@ void svm_nested_vcpu_destroy(struct svm_vcpu *sv)
 		page_free_contig(n->msrpm02, MSRPM_SIZE / PAGE_SIZE);
 	n->cache = n->vmcb02 = NULL;
 	n->msrpm02 = NULL;
+	svm_nested_npt_destroy(sv);
 }
 
 /* Back to VMCB01, whatever ran: a (re)boot starts L1 outside guest mode. */
@@ -186,6 +189,8 @@ void svm_nested_reset(struct svm_vcpu *sv)
 	n->vm_cr = 0;
 	n->hsave_pa = 0;
 	n->l1_asid = 0;
+	n->checked.passed = false;
+	svm_nested_npt_reset(sv);
 	sv->vmcb = sv->vmcb01;
 	sv->vmcb_pa = sv->vmcb01_pa;
 	sv->gif = true;
@@ -344,6 +349,17 @@ static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info
 		v12->control.event_inj = 0;
 		v12->control.next_rip = 0;
 	}
+	/*
+	 * L2's PAT writes (L1 left the MSR to L0) went to VMCB02's G_PAT:
+	 * with nested paging that is L2's own PAT, saved in VMCB12 like the
+	 * rest of its state; without, L2 shares L1's PAT, which they changed.
+	 */
+	if (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE) {
+		if (v12)
+			v12->save.g_pat = v02->save.g_pat;
+	} else {
+		vmcb01(sv)->save.g_pat = v02->save.g_pat;
+	}
 	/* After #VMEXIT the CPU holds L2's FS, GS, TR, LDTR and syscall MSRs: L1 VMSAVEs them. */
 	copy_vmload_state(&vmcb01(sv)->save, &v02->save);
 	return_to_l1(sv);
@@ -374,6 +390,8 @@ static void cache_vmcb12(struct svm_vcpu *sv, const struct vmcb *v12)
 	/* The builtin (we build with -fno-builtin): a fixed-size copy inline, no call and loop. */
 	__builtin_memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, nested_cr3) + 8);
 	save_l2_state(&c->save, &v12->save);
+	/* L2's PAT when L1 enables nested paging (VMRUN loads G_PAT then). */
+	c->save.g_pat = v12->save.g_pat;
 }
 
 static bool legacy_pae_paging(const struct vmcb_save *s)
@@ -385,7 +403,10 @@ static bool legacy_pae_paging(const struct vmcb_save *s)
  * Loading CR3. With legacy PAE paging VMRUN loads the four PDPTEs: they
  * must be L1 RAM with no reserved bit set, or VMRUN fails. In the other
  * modes CR3 is only a value (its MBZ bits are checked already); its
- * tables are read by the walks that need them.
+ * tables are read by the walks that need them. So are the PDPTEs with
+ * nested paging: the CPU then reads them at each walk through the nested
+ * translation, and a reserved bit is L2's #PF, not a failed VMRUN (AMD
+ * caches no PDPTEs for a guest with NP).
  */
 static int load_l2_cr3(struct svm_vcpu *sv)
 {
@@ -393,7 +414,7 @@ static int load_l2_cr3(struct svm_vcpu *sv)
 	const u64 *pdpt;
 	unsigned int i;
 
-	if (!legacy_pae_paging(s))
+	if (!legacy_pae_paging(s) || (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE))
 		return 0;
 	pdpt = vm_gpa_to_hva(sv->vcpu->vm, s->cr3 & 0xffffffffULL & ~PDPT_ALIGN_MASK,
 			     NR_PDPTES * sizeof(u64));
@@ -470,7 +491,9 @@ static int nested_vmrun_checks(struct svm_vcpu *sv)
 	const struct nested_check *failed;
 	int err;
 
-	failed = nested_vmcb_check(sv->nested.cache, &sv->nested.limits);
+	sv->nested.limits.l1_long_mode = vmcb01(sv)->save.efer & EFER_LMA;
+	failed = nested_vmcb_check_memo(sv->nested.cache, &sv->nested.limits,
+					&sv->nested.checked);
 	if (failed) {
 		pr_info_ratelimited("vm %s vCPU %u: nested VMRUN refused: %s\n", sv->vcpu->vm->name,
 			sv->vcpu->id, failed->name);
@@ -515,14 +538,24 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 	c->int_state = c12->int_state & INT_SHADOW;
 	/* Reserved bits are ignored by VMRUN, not refused: nothing of them reaches the CPU. */
 	c->event_inj = c12->event_inj & EVTINJ_ARCH_BITS;
-	/* No nested NPT: L2's guest-physical space is L1's, which L0's NPT maps. */
+	/*
+	 * With L1's nested paging, L2 runs on the shadow of L1's table under
+	 * L0's; without it L2's guest-physical space is L1's, which L0's NPT
+	 * maps. Either way the CPU does nested paging.
+	 */
 	c->nested_ctl = NESTED_CTL_NP_ENABLE;
-	c->nested_cr3 = c01->nested_cr3;
+	if (c12->nested_ctl & NESTED_CTL_NP_ENABLE) {
+		c->nested_cr3 = svm_nested_npt_vmrun(sv);
+	} else {
+		c->nested_cr3 = c01->nested_cr3;
+		svm_nested_npt_vmrun_without(sv);
+	}
 }
 
 /*
  * L2's state from VMCB12; what VMRUN does not load (VMLOAD's state, the
- * PAT without nested paging) stays what L1 had in the CPU.
+ * PAT without nested paging) stays what L1 had in the CPU. With nested
+ * paging G_PAT is L2's PAT (checked valid), over its own page tables.
  */
 static void prepare_vmcb02_save(struct svm_vcpu *sv)
 {
@@ -532,7 +565,8 @@ static void prepare_vmcb02_save(struct svm_vcpu *sv)
 
 	save_l2_state(s, s12);
 	copy_vmload_state(s, s01);
-	s->g_pat = s01->g_pat;
+	s->g_pat = (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE) ?
+		   sv->nested.cache->save.g_pat : s01->g_pat;
 }
 
 /*
@@ -645,13 +679,15 @@ int svm_nested_exit_clgi(struct svm_vcpu *sv)
 
 /*
  * Every L2 ASID of L1 is one L0 ASID, and flush-by-ASID is not offered:
- * invalidating one page of one of them flushes that ASID whole.
+ * invalidating one page of one of them flushes that ASID whole, and the
+ * nested NPT shadow with it (the ASID is in ECX).
  */
 int svm_nested_exit_invlpga(struct svm_vcpu *sv)
 {
 	if (svm_insn_faults(sv))
 		return VCPU_RESUME;
 	sv->flush_tlb = true;
+	svm_nested_npt_invlpga(sv, (u32)svm_gpr_read(sv, GPR_RCX));
 	svm_skip(sv, LEN_SVM_INSN);
 	return VCPU_RESUME;
 }
@@ -701,8 +737,9 @@ static bool bit_in(u32 word, u32 bit)
  * one: CR and DR accesses 0x00-0x3f, exceptions 0x40-0x5f, then one bit
  * per code from 0x60 and from 0x80. Physical interrupts, NMIs, SMIs and
  * INITs are L0's own (L1's interrupts come from L0's virtual 8259 and
- * are reflected by svm_nested_before_entry()); NPFs are L0's (L1 has no
- * nested paging).
+ * are reflected by svm_nested_before_entry()); NPFs are L0's: they are
+ * VMCB02's faults on L0's tables, which nested_npt.c turns into L1's
+ * #VMEXIT(NPF) where L1's own table faulted.
  */
 static bool l1_intercepts(struct svm_vcpu *sv, u32 code)
 {
@@ -757,6 +794,8 @@ int svm_nested_exit(struct svm_vcpu *sv)
 
 	if (code == EXITCODE_HW_VMRUN_FAILED)
 		return vmcb02_refused(sv);
+	if (code == SVM_EXIT_NPF && svm_nested_npt_active(sv))
+		return svm_nested_npt_fault(sv);
 	if (l1_intercepts(sv, code)) {
 		/* EXITINTINFO goes to L1 as the CPU wrote it; L0 must not deliver it again. */
 		nested_svm_vmexit(sv, code, c->exit_info_1, c->exit_info_2, c->exit_int_info);
@@ -768,6 +807,11 @@ int svm_nested_exit(struct svm_vcpu *sv)
 		return VCPU_RESUME;
 	}
 	return NESTED_EXIT_L0;
+}
+
+void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2)
+{
+	nested_svm_vmexit(sv, code, info1, info2, sv->vmcb->control.exit_int_info);
 }
 
 /* L1's interrupt can end L2's run the way a physical one would: its IF, or L2's. */

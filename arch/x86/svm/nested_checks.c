@@ -167,10 +167,40 @@ static bool event_inj_illegal(const struct vmcb *v, const struct nested_limits *
 	return !nested_event_inj_valid(v->control.event_inj);
 }
 
-/* NP, SEV and SEV-ES (nested_ctl bits 0-2 and up) are not offered to L1. */
+/* NP is offered (nested_npt.c); SEV, SEV-ES and the bits above are not. */
 static bool nested_ctl_not_offered(const struct vmcb *v, const struct nested_limits *l)
 {
-	return v->control.nested_ctl != 0;
+	return v->control.nested_ctl & ~NESTED_CTL_NP_ENABLE;
+}
+
+static bool nested_paging(const struct vmcb *v)
+{
+	return v->control.nested_ctl & NESTED_CTL_NP_ENABLE;
+}
+
+/* N_CR3 is a physical address of L1's: bits beyond L1's width are MBZ. */
+static bool ncr3_mbz(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && (v->control.nested_cr3 & above_phys(l->phys_bits));
+}
+
+/*
+ * With nested paging VMRUN loads G_PAT as L2's PAT: an undefined memory
+ * type in any entry is illegal state, as a WRMSR of it would be #GP.
+ */
+static bool g_pat_invalid(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && !nnpt_pat_valid(v->save.g_pat);
+}
+
+/*
+ * The nested table has the format of L1's own paging mode; only the
+ * long-mode one is walked here, so an L1 outside long mode (legacy or
+ * PAE nested tables) is refused rather than walked wrongly.
+ */
+static bool np_l1_not_long_mode(const struct vmcb *v, const struct nested_limits *l)
+{
+	return nested_paging(v) && !l->l1_long_mode;
 }
 
 /*
@@ -203,6 +233,9 @@ const struct nested_check nested_checks[] = {
 	CHECK(msrpm_beyond_limit),
 	CHECK(event_inj_illegal),
 	CHECK(nested_ctl_not_offered),
+	CHECK(ncr3_mbz),
+	CHECK(g_pat_invalid),
+	CHECK(np_l1_not_long_mode),
 	CHECK(tlb_control_not_offered),
 };
 
@@ -217,6 +250,70 @@ const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
 		if (nested_checks[i].violated(v12, l))
 			return &nested_checks[i];
 	return NULL;
+}
+
+/*
+ * Everything the predicates above read, of VMCB12 and of the limits: a
+ * check's verdict is a function of this alone. A field a new predicate
+ * reads must be added here, or a VMRUN that changed only that field
+ * would pass unchecked (tests/unit/test_x86_nested_checks.c refuses a
+ * row whose violation leaves the key as it was).
+ */
+static inline void fill_key(const struct vmcb *v, const struct nested_limits *l,
+			    struct nested_check_key *k)
+{
+	const struct vmcb_save *s = &v->save;
+	const struct vmcb_control *c = &v->control;
+
+	*k = (struct nested_check_key){ {
+		s->efer, s->cr0, s->cr3, s->cr4, s->dr6, s->dr7, s->g_pat,
+		c->iopm_base_pa, c->msrpm_base_pa, c->event_inj, c->nested_ctl, c->nested_cr3,
+		c->intercept_misc2 | (u64)c->asid << 32,
+		s->cs.attrib | (u64)c->tlb_control << 16 | (u64)(l->phys_bits & 0xff) << 24 |
+			(u64)l->l1_long_mode << 32 | (u64)l->gbpages << 33,
+		l->cr4_allowed, l->efer_allowed,
+	} };
+}
+
+void nested_check_key(const struct vmcb *v, const struct nested_limits *l,
+		      struct nested_check_key *k)
+{
+	fill_key(v, l, k);
+}
+
+/* Word by word: the library's memcmp goes byte by byte, and this is on every VMRUN. */
+static bool key_equal(const struct nested_check_key *a, const struct nested_check_key *b)
+{
+	u64 diff = 0;
+	unsigned int i;
+
+	/* Four words a round: the loop's own count and jump cost as much as a compare. */
+	for (i = 0; i < NESTED_CHECK_KEY_WORDS; i += 4)
+		diff |= (a->w[i] ^ b->w[i]) | (a->w[i + 1] ^ b->w[i + 1]) |
+			(a->w[i + 2] ^ b->w[i + 2]) | (a->w[i + 3] ^ b->w[i + 3]);
+	return !diff;
+}
+
+/*
+ * The checks are the VMRUN path's largest cost (a third of a nested
+ * round trip), and an L1 mostly runs the same L2 state again with only
+ * RIP, RSP, RAX and RFLAGS moved, which no check reads: when the key is
+ * the one that last passed, the verdict is the same, and known.
+ */
+const struct nested_check *nested_vmcb_check_memo(const struct vmcb *v12,
+						  const struct nested_limits *l,
+						  struct nested_check_memo *m)
+{
+	const struct nested_check *failed;
+	struct nested_check_key k;
+
+	fill_key(v12, l, &k);
+	if (m->passed && key_equal(&k, &m->key))
+		return NULL;
+	failed = nested_vmcb_check(v12, l);
+	m->passed = !failed;
+	m->key = k;
+	return failed;
 }
 
 /* A present PDPTE: bits 1, 2, 5-8 and those beyond the physical width (63 too) are MBZ. */

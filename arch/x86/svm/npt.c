@@ -10,7 +10,13 @@
  * from the hypervisor and from the other VMs.
  *
  * The CPU walks nested tables as user accesses: every entry has U set.
- * PWT/PCD/PAT stay 0, selecting the host PAT's entry 0 (write-back).
+ * RAM's PWT/PCD/PAT stay 0, selecting the host PAT's entry 0 (write-back).
+ *
+ * The one exception to "only RAM": a passthrough device's MMIO
+ * (npt_map_uncached()), given to one VM by its configuration. Its leaves
+ * set PCD and PWT, the host PAT's entry 3, uncached: combined with the
+ * guest's own type, UC wins whatever the guest's tables say, so its
+ * accesses reach the device in order and uncombined.
  */
 #include <asm/npt.h>
 #include <core/page_alloc.h>
@@ -19,6 +25,8 @@
 #define NPT_P		BIT(0)
 #define NPT_RW		BIT(1)
 #define NPT_US		BIT(2)
+#define NPT_PWT		BIT(3)
+#define NPT_PCD		BIT(4)
 #define NPT_PS		BIT(7)
 #define NPT_ADDR	GENMASK(51, 12)
 #define NPT_TABLE	(NPT_P | NPT_RW | NPT_US)
@@ -55,7 +63,7 @@ static int next_table(u64 *table, unsigned int idx, u64 **next)
 }
 
 /* One leaf of 4 KiB (level 1) or 2 MiB (level 2). */
-static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level)
+static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level, u64 attrs)
 {
 	u64 *t = root;
 	unsigned int level;
@@ -69,11 +77,11 @@ static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level)
 	/* core/vm.c validated the map: an existing entry is a hypervisor bug. */
 	if (t[index_of(gpa, leaf_level)] & NPT_P)
 		return -EEXIST;
-	t[index_of(gpa, leaf_level)] = pa | NPT_LEAF | (leaf_level == 2 ? NPT_PS : 0);
+	t[index_of(gpa, leaf_level)] = pa | NPT_LEAF | attrs | (leaf_level == 2 ? NPT_PS : 0);
 	return 0;
 }
 
-int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size)
+static int map_range(u64 *root, u64 gpa, paddr_t pa, u64 size, u64 attrs)
 {
 	u64 done = 0, step;
 	int err;
@@ -85,12 +93,22 @@ int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size)
 			     size - done >= PAGE_2M;
 
 		step = large ? PAGE_2M : PAGE_SIZE;
-		err = map_one(root, gpa + done, pa + done, large ? 2 : 1);
+		err = map_one(root, gpa + done, pa + done, large ? 2 : 1, attrs);
 		if (err)
 			return err;
 		done += step;
 	}
 	return 0;
+}
+
+int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size)
+{
+	return map_range(root, gpa, pa, size, 0);
+}
+
+int npt_map_uncached(u64 *root, u64 gpa, paddr_t pa, u64 size)
+{
+	return map_range(root, gpa, pa, size, NPT_PCD | NPT_PWT);
 }
 
 int npt_lookup(const u64 *root, u64 gpa, paddr_t *pa, u64 *page_size)

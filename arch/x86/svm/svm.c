@@ -30,6 +30,7 @@
 #define CPUID_SVM		0x8000000au
 #define CPUID_80000001_ECX_SVM	BIT(2)
 #define CPUID_80000001_EDX_RDTSCP BIT(27)
+#define CPUID_80000001_EDX_NX	BIT(20)
 #define CPUID_7_ECX_RDPID	BIT(22)
 #define NPT_GPA_BITS		48u
 /* ASIDs handed out: one per VM (VMM_MAX_VMS is far below); 0 is the host's. */
@@ -68,7 +69,7 @@ void svm_load_tsc_aux(u32 val)
 static void read_caps(void)
 {
 	struct cpuid_regs r;
-	bool tsc_aux;
+	bool tsc_aux, nx;
 
 	cpuid(CPUID_EXT_MAX, &r);
 	if (r.eax < CPUID_SVM) {
@@ -79,6 +80,7 @@ static void read_caps(void)
 	svm_caps.phys_bits = r.eax & 0xff;
 	cpuid(CPUID_EXT_FEATURES, &r);
 	tsc_aux = r.edx & CPUID_80000001_EDX_RDTSCP;
+	nx = r.edx & CPUID_80000001_EDX_NX;
 	if (!(r.ecx & CPUID_80000001_ECX_SVM)) {
 		unusable_why = "this CPU has no SVM (AMD-V)";
 		return;
@@ -98,6 +100,7 @@ static void read_caps(void)
 		.revision = r.eax & 0xff,
 		.phys_bits = svm_caps.phys_bits,
 		.tsc_aux = tsc_aux || has_rdpid(),
+		.nx = nx,
 	};
 	svm_caps.gpa_bits = svm_caps.phys_bits ? MIN(NPT_GPA_BITS, svm_caps.phys_bits)
 					      : NPT_GPA_BITS;
@@ -147,7 +150,13 @@ void svm_cpu_init(void)
 	if (!c->hsave || !c->host_state)
 		panic("SVM: no memory for CPU %u's host state", cpu_id());
 	c->host_state_pa = (paddr_t)(uintptr_t)c->host_state;
-	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	/*
+	 * NXE lets the shadow of an L1's nested table say "no execute"
+	 * (nested_npt.c); without it bit 63 of an NPT entry is reserved.
+	 * The hypervisor's own tables never set bit 63, so nothing else
+	 * changes.
+	 */
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME | (svm_caps.nx ? EFER_NXE : 0));
 	wrmsr(MSR_VM_HSAVE_PA, (u64)(uintptr_t)c->hsave);
 	/* GS base is this CPU's percpu by now (x86_cpu_early_init). */
 	vmsave(c->host_state_pa);

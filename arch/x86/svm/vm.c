@@ -3,6 +3,7 @@
  * properties of a VM's configuration (include/core/config.h), on SVM.
  */
 #include <asm/npt.h>
+#include <asm/passthrough.h>
 #include <asm/apic_bus.h>
 #include <asm/svm.h>
 #include <asm/x86.h>
@@ -48,6 +49,7 @@ void arch_vm_destroy(struct vm *vm)
 	/* A timer can only leave the list of the CPU it is armed on. */
 	if (svm->plat.pit_timer.armed && !WARN_ON_ONCE(svm->plat.pit_timer.cpu != cpu_id()))
 		timer_cancel(&svm->plat.pit_timer);
+	x86_pt_release(vm);
 	npt_free(svm->npt_root);
 	svm_asid_free(svm->asid);
 	svm_asid_free(svm->l2_asid);
@@ -89,6 +91,23 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return npt_map(svm->npt_root, gpa, pa, size);
 }
 
+int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
+{
+	struct svm_vm *svm = vm->arch;
+
+	return npt_map_uncached(svm->npt_root, gpa, pa, size);
+}
+
+int arch_vm_passthrough_ports(struct vm *vm, u32 base, u32 count)
+{
+	return x86_pt_open_ports(vm, base, count);
+}
+
+int arch_vm_passthrough_irq(struct vm *vm, u32 host, u32 guest)
+{
+	return x86_pt_give_pin(vm, host, guest);
+}
+
 /*
  * No x86 exit asks for a reset yet (the 8042 and ACPI reset registers are
  * not modelled): a reset of an x86 VM is refused, and vm_reset() leaves
@@ -114,6 +133,7 @@ int arch_vm_reset(struct vm *vm)
 	 * into an APIC while it is re-initialised below.
 	 */
 	vplat_reset(&svm->plat);
+	x86_pt_reset(vm);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct svm_vcpu *sv = vm->vcpus[i]->arch;
 
@@ -138,6 +158,8 @@ int arch_vm_finalize(struct vm *vm)
 		err = svm_asid_alloc(&svm->l2_asid);
 	if (err)
 		pr_err("vm %s: no free ASID (the CPU has %u)\n", vm->name, svm_caps.nr_asids);
+	else
+		x86_pt_start(vm);
 	return err;
 }
 

@@ -132,7 +132,7 @@ void svm_vmcb_init(struct svm_vcpu *sv)
 
 	memset(c, 0, sizeof(*c));
 	svm_vmcb_l0_intercepts(c);
-	c->iopm_base_pa = svm_iopm_pa();
+	c->iopm_base_pa = sv->svm->iopm ? (u64)(uintptr_t)sv->svm->iopm : svm_iopm_pa();
 	c->msrpm_base_pa = (u64)(uintptr_t)msrpm;
 	c->asid = sv->svm->asid;
 	/*

@@ -141,7 +141,7 @@ int vioapic_set_line(struct vioapic *io, u32 pin, bool high)
 void vioapic_eoi_vector(struct vioapic *io, u8 vector)
 {
 	struct pending p = { 0 };
-	u32 pin;
+	u32 pin, eoied = 0;
 
 	spin_lock(&io->lock);
 	for (pin = 0; pin < PINS; pin++) {
@@ -150,9 +150,16 @@ void vioapic_eoi_vector(struct vioapic *io, u8 vector)
 		if ((rte & RTE_LEVEL) && (rte & RTE_REMOTE_IRR) &&
 		    (u8)(rte & RTE_VECTOR) == vector) {
 			io->rte[pin] &= ~RTE_REMOTE_IRR;
-			service_level(io, &p, pin);
+			eoied |= BIT(pin);
 		}
 	}
+	spin_unlock(&io->lock);
+	if (eoied && io->eoi_notify)
+		io->eoi_notify(io->vm, eoied);
+	spin_lock(&io->lock);
+	for (pin = 0; pin < PINS; pin++)
+		if (eoied & BIT(pin))
+			service_level(io, &p, pin);
 	spin_unlock(&io->lock);
 	send(io, &p);
 }

@@ -39,6 +39,11 @@ static u32 isa_gsi(u32 irq)
 	return irq == PIT_IRQ ? VPLAT_PIT_GSI : irq;
 }
 
+u32 vplat_ioapic_pin(u32 irq)
+{
+	return irq < ISA_IRQS ? isa_gsi(irq) : irq;
+}
+
 static struct vcpu *bsp(const struct vplatform *p)
 {
 	return p->vm->nr_vcpus ? p->vm->vcpus[0] : NULL;

@@ -134,6 +134,11 @@ vm-suites:
 		--expect $(call a64_stopped,gic,exit) --expect 'hv: vm gic: vCPU 3 on CPU 3$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,gic)
+	$(Q)tools/run-suite arm64-vm-passthrough --timeout 120 \
+		--expect $(call a64_stopped,passthrough,exit) \
+		--expect $(call a64_stopped,demo,system-off) \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,passthrough)
 	$(Q)tools/run-suite arm64-vm-gic-dead --timeout 120 \
 		--expect $(call a64_said,gicbad,refused: 1 configuration error \(dead\)) \
 		--expect "hv: error: config: vm gicbad: /gicbad: property 'gic-redistributor' puts the vGIC redistributors \(1 vCPU\) at 0x40f00000-0x40f1ffff$(comma) which overlaps the VM's RAM 0x40000000-0x40ffffff$$" \

@@ -13,6 +13,11 @@
  * In a VM offered SVM (nested-svm), "nested-vmmcall" is the nested round
  * trip: L2 runs VMMCALL, L1 (this guest) intercepts it, moves L2's RIP
  * on and runs VMRUN again; against "hypercall", the plain L1 -> L0 one.
+ * Where nested paging is offered too, "nested-npt-vmmcall" is the same
+ * with NP on (L1's nested table maps its first GiB 1:1 in 2 MiB pages),
+ * and "nested-npf" the nested #NPF round trip: L2 loads from an L2 GPA
+ * L1's table does not map, L0 walks L1's table and reflects the #NPF,
+ * L1 runs VMRUN again at the load.
  *
  * The local APIC (a second vCPU, started with INIT-SIPI): "ipi" is the
  * round trip vCPU 0 -> vCPU 1 -> vCPU 0, each side asleep in HLT until
@@ -20,6 +25,11 @@
  * instruction; "eoi" an xAPIC EOI write; "apic-read-mmio" and
  * "apic-read-msr" the same register (TPR) read through the xAPIC page
  * and through its x2APIC MSR.
+ *
+ * Passthrough (configs/bench.dts gives this VM COM2 and the HPET's page):
+ * "io-pt" is COM2's scratch register written, "mmio-pt" the HPET's
+ * capabilities read, both reaching the device without an exit; against
+ * "io-vmm" and "mmio-vmm", the same kinds of access through the VMM.
  */
 #include <guest/apic.h>
 #include <guest/guest.h>
@@ -108,6 +118,54 @@ static void bench_nested_vmmcall(void)
 {
 	__asm__ __volatile__("vmrun %%rax" : : "a"(l2_vmcb) : "memory");
 	l2_vmcb->rip = (u64)(uintptr_t)l2_vmmcall_loop;
+}
+
+#define NPT_LEAF_2M	0x87ULL		/* P, RW, US, PS */
+#define NPT_TABLE	0x7ULL
+#define NPF_GPA		0x40000000ULL	/* not in L1's nested table */
+#define EXIT_NPF	0x400
+
+/* L2: a load at RBX, which faults in L1's nested table; L1 sends it back to the load. */
+void l2_npf_loop(void);
+__asm__(".text\n"
+	".global l2_npf_loop\n"
+	"l2_npf_loop: mov (%rbx), %rcx\n"
+	"	jmp l2_npf_loop\n");
+
+static struct vmcb *npt_vmcb;
+
+static bool np_offered(void)
+{
+	return cpuid(0x8000000a).edx & 1;
+}
+
+/* The nested-vmmcall L2 with NP on L1's first GiB, 1:1. */
+static void nested_npt_setup(void)
+{
+	u64 *pml4 = alloc_page(), *pdpt = alloc_page(), *pd = alloc_page();
+	unsigned int i;
+
+	for (i = 0; i < 512; i++)
+		pd[i] = ((u64)i << 21) | NPT_LEAF_2M;
+	pdpt[0] = (u64)(uintptr_t)pd | NPT_TABLE;
+	pml4[0] = (u64)(uintptr_t)pdpt | NPT_TABLE;
+	npt_vmcb = alloc_page();
+	memcpy(npt_vmcb, l2_vmcb, PAGE_SIZE);
+	npt_vmcb->nested_ctl = 1;
+	npt_vmcb->ncr3 = (u64)(uintptr_t)pml4;
+	npt_vmcb->g_pat = 0x0007040600070406ULL;
+	npt_vmcb->asid = 2;
+}
+
+static void bench_nested_npt_vmmcall(void)
+{
+	__asm__ __volatile__("vmrun %%rax" : : "a"(npt_vmcb) : "memory");
+	npt_vmcb->rip = (u64)(uintptr_t)l2_vmmcall_loop;
+}
+
+static void bench_nested_npf(void)
+{
+	__asm__ __volatile__("vmrun %%rax" : : "a"(npt_vmcb), "b"(NPF_GPA) : "rcx", "memory");
 }
 
 /* ---- the local APIC ---- */
@@ -218,6 +276,30 @@ static void bench_apic(void)
 	report("apic-read-msr", MEASURE(bench_apic_read_msr()));
 }
 
+#define PT_HPET		0xd0000000ULL
+#define COM2_PORT	0x2f8
+
+static void bench_io_pt(void)
+{
+	outb(COM2_PORT + 7, 0x5a);
+}
+
+static void bench_mmio_pt(void)
+{
+	(void)mmio_read32(PT_HPET);
+}
+
+/* Only where the configuration passes the HPET through (not in the floor's VM). */
+static void bench_passthrough(void)
+{
+	if (((mmio_read32(PT_HPET) >> 16) & 0xffff) != 0x8086) {
+		skip(2, "no passthrough HPET in this VM");
+		return;
+	}
+	report("io-pt", MEASURE(bench_io_pt()));
+	report("mmio-pt", MEASURE(bench_mmio_pt()));
+}
+
 static bool svm_offered(void)
 {
 	return cpuid(0x80000001).ecx & X86_BIT(2);
@@ -225,9 +307,9 @@ static bool svm_offered(void)
 
 int guest_main(const struct mb_info *mbi)
 {
-	bool nested = svm_offered();
+	bool nested = svm_offered(), np = nested && np_offered();
 
-	tap_plan(nested ? 12 : 10);
+	tap_plan(np ? 18 : nested ? 14 : 12);
 	/* Warm up every path once: first exits touch cold code. */
 	bench_cpuid();
 	bench_out_vmm();
@@ -241,6 +323,7 @@ int guest_main(const struct mb_info *mbi)
 	report("io-vmm", MEASURE(bench_out_vmm()));
 	report("hypercall", MEASURE(bench_hypercall()));
 	report("mmio-vmm", MEASURE(bench_mmio()));
+	bench_passthrough();
 	bench_apic();
 	if (nested) {
 		nested_setup();
@@ -248,6 +331,18 @@ int guest_main(const struct mb_info *mbi)
 		ok(l2_vmcb->exit_code == EXIT_VMMCALL, "L2's VMMCALL reaches L1 (EXITCODE %#x)",
 		   l2_vmcb->exit_code);
 		report("nested-vmmcall", MEASURE(bench_nested_vmmcall()));
+	}
+	if (np) {
+		nested_npt_setup();
+		bench_nested_npt_vmmcall();
+		ok(npt_vmcb->exit_code == EXIT_VMMCALL, "with NP: L2's VMMCALL reaches L1 (%#x)",
+		   npt_vmcb->exit_code);
+		report("nested-npt-vmmcall", MEASURE(bench_nested_npt_vmmcall()));
+		npt_vmcb->rip = (u64)(uintptr_t)l2_npf_loop;
+		bench_nested_npf();
+		ok(npt_vmcb->exit_code == EXIT_NPF && npt_vmcb->info2 == NPF_GPA,
+		   "L2's load outside L1's nested table: #VMEXIT(NPF) at %#llx", npt_vmcb->info2);
+		report("nested-npf", MEASURE(bench_nested_npf()));
 	}
 	return tap_done();
 }

@@ -15,6 +15,7 @@
 #define NOWHERE		0xfe800000ULL	/* no device, no RAM: reads 0 under "ignore" */
 #define UNMAPPED_VA	0x200000000ULL	/* beyond crt0's 4 GiB map */
 #define SHUTDOWN_EXIT	0x7f
+#define NPF_EXIT	0x400	/* NP flipped on: L1's nested table (N_CR3 0) faults */
 #define INVALID_EXIT	(~0ULL)
 #define EXCP_EXIT_BASE	0x40
 #define EXCP_EXIT_LAST	0x5f
@@ -294,8 +295,9 @@ static void spoil(struct vmcb *v)
 
 /*
  * 3000 VMRUNs of spoiled VMCB12s: each ends in the error #VMEXIT (-1),
- * a run that exits with an intercept L1 asked for, or an intercepted
- * exception or shutdown of L2; never anything else, never L1 lost.
+ * a run that exits with an intercept L1 asked for, an intercepted
+ * exception or shutdown of L2, or the #NPF of a nested table the spoiled
+ * NP_ENABLE turned on; never anything else, never L1 lost.
  */
 static void vmcb_fuzz(void)
 {
@@ -311,7 +313,7 @@ static void vmcb_fuzz(void)
 		code = (u64)vmcb->exit_code_hi << 32 | vmcb->exit_code;
 		if (code == INVALID_EXIT)
 			invalid++;
-		else if (code == EXIT_VMMCALL || code == SHUTDOWN_EXIT ||
+		else if (code == EXIT_VMMCALL || code == SHUTDOWN_EXIT || code == NPF_EXIT ||
 			 (code >= EXCP_EXIT_BASE && code <= EXCP_EXIT_LAST))
 			ran++;
 		else if (other++ < 4)

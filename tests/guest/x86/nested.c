@@ -179,8 +179,8 @@ static void test_svm_offered(void)
 
 	ok(r.ecx & X86_BIT(2), "cpuid 0x80000001: SVM offered (nested-svm)");
 	a = cpuid(0x8000000a);
-	ok(a.eax == 1 && a.ebx >= 2 && a.edx == 0,
-	   "cpuid 0x8000000a: revision %u, %u ASIDs, features %#x (none: no NP, no NRIPS)",
+	ok(a.eax == 1 && a.ebx >= 2 && a.edx == 1,
+	   "cpuid 0x8000000a: revision %u, %u ASIDs, features %#x (NP only: no NRIPS)",
 	   a.eax, a.ebx, a.edx);
 	ok(!(rdmsr(MSR_EFER) & EFER_SVME), "EFER.SVME reads clear at boot");
 	ok(rdmsr_safe(MSR_VM_CR, &v) == NO_EXCEPTION && v == 0, "VM_CR reads 0 (SVM enabled)");
@@ -506,7 +506,8 @@ static void evt_exc_nmi(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 2;
 static void evt_exc_32(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 32; }
 static void evt_exc_15(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 15; }
 static void evt_exc_31(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 31; }
-static void np_enable(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = read_cr3(); }
+static void np_ncr3_mbz(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = 1ULL << l1_phys_bits(); }
+static void np_gpat_type3(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = read_cr3(); v->g_pat = 3; }
 static void sev_enable(struct vmcb *v) { v->nested_ctl = 2; }
 static void tlb_ctl_3(struct vmcb *v) { v->tlb_control = 3; }
 static void tlb_ctl_2(struct vmcb *v) { v->tlb_control = 2; }
@@ -599,7 +600,8 @@ static const struct bad_vmrun bad_vmruns[] = {
 	{ "EVENTINJ exception with vector 32", evt_exc_32 },
 	{ "EVENTINJ exception with reserved vector 15", evt_exc_15 },
 	{ "EVENTINJ exception with reserved vector 31", evt_exc_31 },
-	{ "NP_ENABLE, not offered", np_enable },
+	{ "NP_ENABLE with an N_CR3 bit at the physical address width", np_ncr3_mbz },
+	{ "NP_ENABLE with G_PAT type 3 (reserved)", np_gpat_type3 },
 	{ "SEV, not offered", sev_enable },
 	{ "TLB_CONTROL 3, flush-by-ASID not offered", tlb_ctl_3 },
 	{ "TLB_CONTROL 2 (reserved)", tlb_ctl_2 },

@@ -39,6 +39,8 @@ int console_find(const struct fdt *fdt, struct console_uart *out);
 void console_probe(const struct fdt *fdt, u64 *base, u64 *size);
 /* Sends nothing from here on (the probed window could not be mapped). */
 void console_disable(void);
+/* Claims the console's pages as the host's (config_host_claim()), once the MMU is on. */
+void console_claim_host(void);
 
 #endif
 

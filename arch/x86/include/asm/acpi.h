@@ -4,6 +4,11 @@
 #include <core/boot.h>
 #include <core/percpu.h>
 
+#define ACPI_MAX_GSI_FLAGS	24
+#define ACPI_GSI_OVERRIDDEN	BIT(15)
+#define ACPI_INTI_POLARITY	0x3	/* 1 active high, 3 active low, 0 the bus's */
+#define ACPI_INTI_TRIGGER	0xc	/* 4 edge, 0xc level, 0 the bus's */
+
 /* What the hypervisor needs from the firmware's ACPI tables. */
 struct acpi_info {
 	u32 nr_cpus;
@@ -13,6 +18,10 @@ struct acpi_info {
 	u16 pm1a_cnt;		/* port of PM1a_CNT, 0 if none */
 	u16 slp_typ_s5;
 	bool has_s5;
+	u64 ioapic_addr;	/* the first IOAPIC's registers, 0 if none */
+	u32 ioapic_gsi_base;	/* the GSI of its pin 0 */
+	/* Per GSI: ACPI_GSI_OVERRIDDEN | the MPS INTI flags of its source override, or 0. */
+	u16 gsi_flags[ACPI_MAX_GSI_FLAGS];
 };
 
 /* The largest table we accept; real MADTs and DSDTs are far smaller. */

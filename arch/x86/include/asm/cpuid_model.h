@@ -49,6 +49,8 @@ struct cpuid_guest {
 
 /* Leaf 0x8000000a EAX: the SVM revision L1 is told. */
 #define CPUID_NESTED_SVM_REVISION	1u
+/* 0x8000000a EDX bit 0: nested paging, offered to a VM with nested-svm. */
+#define CPUID_SVM_NP			BIT(0)
 
 /*
  * The EFER bits a guest may set, from the model's leaf 0x80000001 (@ext1):

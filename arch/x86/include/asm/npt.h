@@ -11,6 +11,8 @@
 
 /* Maps [gpa, gpa + size) to [pa, pa + size): -EINVAL unaligned, -EEXIST, -ENOMEM. */
 int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size);
+/* The same, uncached (PCD | PWT): a passthrough device's MMIO. */
+int npt_map_uncached(u64 *root, u64 gpa, paddr_t pa, u64 size);
 /* Where @gpa goes and the size of the page that maps it; -ENOENT if unmapped. */
 int npt_lookup(const u64 *root, u64 gpa, paddr_t *pa, u64 *page_size);
 /* Frees every table under @root and @root itself (not the mapped pages). */

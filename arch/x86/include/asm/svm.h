@@ -8,7 +8,8 @@
  * io.c, mmio.c, event.c, regs.c (the guest's registers), guest_mem.c
  * (the guest's view of its memory), vm.c (the arch_vm_* and
  * arch_vcpu_* hooks), and nested SVM: nested.c, nested_checks.c,
- * nested_msr.c (asm/svm_nested.h).
+ * nested_msr.c (asm/svm_nested.h), nested_npt.c and nested_npt_walk.c
+ * (asm/svm_nested_npt.h).
  *
  * Ownership: a struct svm_vcpu is touched only by the thread of its vCPU,
  * on its physical CPU; struct svm_vm is written while the VM is CREATED
@@ -42,6 +43,7 @@ struct svm_caps {
 	bool nrips;		/* next_rip on instruction intercepts */
 	bool decode_assists;	/* insn_bytes on #NPF, segment in IOIO exits */
 	bool vgif;
+	bool nx;		/* EFER.NXE is set on every CPU: NPT entries may have NX */
 	bool tsc_aux;		/* RDTSCP or RDPID: TSC_AUX exists (CPUID 0x80000001, 7) */
 	u32 nr_asids;
 	u32 revision;
@@ -65,6 +67,7 @@ struct svm_vm {
 	bool nested_svm;	/* nested-svm: SVM offered to the guest (nested.c) */
 	u32 l2_asid;		/* with nested_svm: the ASID every L2 of this VM runs with */
 	struct vplatform plat;
+	u8 *iopm;		/* passthrough ports open (passthrough.c); NULL: the shared map */
 	/* Unknown MSR numbers logged already, as BIT(32) | number; CAS-claimed, 0 is free. */
 	u64 msr_logged[SVM_MSR_LOGGED];
 };
@@ -326,6 +329,8 @@ int svm_exit_msr(struct svm_vcpu *sv);
 int svm_exit_ioio(struct svm_vcpu *sv);
 int svm_complete_io(struct svm_vcpu *sv);
 int svm_exit_npf(struct svm_vcpu *sv);
+/* The #NPF path at guest-physical @gpa (L1's, for an L2 with nested NPT) with NPF_* @error. */
+int svm_npf_at(struct svm_vcpu *sv, u64 gpa, u64 error);
 int svm_complete_mmio(struct svm_vcpu *sv);
 int svm_mmio_pending(struct svm_vcpu *sv);
 

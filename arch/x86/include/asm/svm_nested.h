@@ -6,13 +6,15 @@
  * hypervisor (L0) emulates (arch/x86/svm/nested.c; the VMRUN consistency
  * checks in nested_checks.c; arch/x86/svm/README.md has the design).
  *
- * L1 gets no nested paging: L2 lives in L1's guest-physical space, so
- * L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and L2's CR3 from
- * VMCB12. VMCB01 keeps L1's state while L2 runs: it is L1's host save
- * area, whatever VM_HSAVE_PA says.
+ * Without nested paging in VMCB12 L2 lives in L1's guest-physical
+ * space, so L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and
+ * L2's CR3 from VMCB12; with it, on the shadow of L1's nested table
+ * (asm/svm_nested_npt.h). VMCB01 keeps L1's state while L2 runs: it is
+ * L1's host save area, whatever VM_HSAVE_PA says.
  *
  * Ownership: like struct svm_vcpu, touched only by the vCPU's thread.
  */
+#include <asm/svm_nested_npt.h>
 #include <asm/vmcb.h>
 #include <lib/compiler.h>
 
@@ -23,6 +25,12 @@ struct nested_limits {
 	u32 phys_bits;		/* L1's physical address width (CPUID 0x80000008) */
 	u64 cr4_allowed;	/* CR4 bits L1's CPUID offers */
 	u64 efer_allowed;	/* EFER bits L1 may set */
+	bool gbpages;		/* L1 is offered 1 GiB pages (its nested table may use them) */
+	/*
+	 * L1 is in long mode at this VMRUN: its nested table has the
+	 * long-mode format, the only one walked (set before the checks).
+	 */
+	bool l1_long_mode;
 };
 
 /* One VMRUN consistency check: true when @v12 violates it. */
@@ -37,6 +45,24 @@ extern const unsigned int nested_nr_checks;
 /* The first check @v12 violates, or NULL: VMRUN may go on. */
 const struct nested_check *nested_vmcb_check(const struct vmcb *v12,
 					     const struct nested_limits *l);
+
+/* What the checks read (nested_check_key()); no padding, so compared as bytes. */
+#define NESTED_CHECK_KEY_WORDS	16
+struct nested_check_key {
+	u64 w[NESTED_CHECK_KEY_WORDS];
+};
+
+struct nested_check_memo {
+	bool passed;			/* @key passed every check */
+	struct nested_check_key key;
+};
+
+void nested_check_key(const struct vmcb *v, const struct nested_limits *l,
+		      struct nested_check_key *k);
+/* nested_vmcb_check(), skipped when the key is the last one that passed. */
+const struct nested_check *nested_vmcb_check_memo(const struct vmcb *v12,
+						  const struct nested_limits *l,
+						  struct nested_check_memo *m);
 
 /* Legacy PAE paging: the four PDPTEs VMRUN loads must have no reserved bit set. */
 bool nested_pdpte_reserved(u64 pdpte, u32 phys_bits);
@@ -71,6 +97,8 @@ struct svm_nested {
 	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
 	unsigned int nr_merged;
 	struct nested_limits limits;
+	struct nested_check_memo checked;	/* the last VMCB12 state the checks passed */
+	struct nnpt_shadow npt;	/* L2 GPA -> host PA while VMCB12 enables NP (nested_npt.c) */
 };
 
 /* nested.c */
@@ -90,6 +118,8 @@ int svm_nested_exit(struct svm_vcpu *sv);
 void svm_nested_before_entry(struct svm_vcpu *sv);
 /* In guest mode: an interrupt of L1's that would end L2's run now. */
 bool svm_nested_intr_for_l1(struct svm_vcpu *sv);
+/* In guest mode: #VMEXIT to L1 with @code and exit information, EXITINTINFO as the CPU wrote it. */
+void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2);
 
 /* nested_msr.c: VM_CR and VM_HSAVE_PA, and EFER.SVME as L1 sees it. */
 int svm_nested_vm_cr_read(struct svm_vcpu *sv, u64 *val);

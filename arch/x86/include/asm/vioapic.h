@@ -63,6 +63,13 @@ struct vioapic {
 	u64 rte[VPLAT_IOAPIC_PINS];
 	u32 lines;			/* BIT(pin): the line is high */
 	struct vm *vm;
+	/*
+	 * Told the level pins (a mask) whose Remote IRR an EOI cleared, with
+	 * no lock held and before they are looked at again: a passthrough
+	 * line the guest quieted goes low here, or it would send once more
+	 * (KVM's ack notifiers run at the same point). NULL: nobody listens.
+	 */
+	void (*eoi_notify)(struct vm *vm, u32 pins);
 };
 
 void vioapic_init(struct vioapic *io, struct vm *vm);

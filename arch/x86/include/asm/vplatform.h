@@ -88,6 +88,8 @@ static inline bool vplat_may_own(u16 port)
  * 8259 and their IOAPIC pin), 16-23 IOAPIC pins alone; -EINVAL beyond.
  */
 int vplat_irq_line(struct vplatform *p, u32 irq, bool level);
+/* The IOAPIC pin line @irq drives (IRQ 0 is pin 2, as the MADT's override says). */
+u32 vplat_ioapic_pin(u32 irq);
 
 /* The RTC's time now, in ns since 1970: the date every clock of the VM tells. */
 u64 vplat_wall_ns(struct vplatform *p);
