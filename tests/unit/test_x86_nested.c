@@ -643,12 +643,16 @@ static void test_gif_holds_interrupts(void **state)
 	svm.plat.intr = 0;
 }
 
+#define L1_INJECTED	(0x44 | EVTINJ_TYPE_INTR | EVTINJ_VALID)
+
 static void test_intr_reflected_to_l1(void **state)
 {
+	unsigned int kicks;
+
 	l1_enable_svm();
 	make_v12();
 	v12->control.intercept_misc1 = INTERCEPT_INTR;
-	v12->control.event_inj = 0x44 | EVTINJ_TYPE_INTR | EVTINJ_VALID;
+	v12->control.event_inj = L1_INJECTED;
 	/*
 	 * L1 runs L2 with IF=1 (V_INTR_MASKING: L1's IF gates its
 	 * interrupts) and GIF=0, as a hypervisor does around VMRUN.
@@ -657,14 +661,31 @@ static void test_intr_reflected_to_l1(void **state)
 	sv.gif = false;
 	svm.plat.intr = 1;
 	l1_vmrun_at(V12);
-	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	kicks = fake_kicks[cpu_id()];
+	/* The first delivery is interrupted (EXITINTINFO), the second is not. */
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR, .intinfo = L1_INJECTED });
 	run();
-	/* Reflected before L2 ran, with L1's undelivered injection in EXITINTINFO. */
-	assert_ptr_equal(entered[1], vmcb01);
+	/*
+	 * VMRUN delivers L1's injection before it takes the interrupt: L2 is
+	 * entered with it and a kick of L0's own, pending across the entry,
+	 * which makes the CPU exit right after the delivery.
+	 */
+	assert_ptr_equal(entered[1], sv.nested.vmcb02);
+	assert_int_equal(entry_event[1], L1_INJECTED);
+	assert_int_equal(fake_kicks[cpu_id()], kicks + 1);
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[0], sv.nested.vmcb02);
+	assert_int_equal(entry_event[0], L1_INJECTED);
+	assert_int_equal(fake_kicks[cpu_id()], kicks + 2);
+	/* Delivered: the next entry reflects the interrupt, nothing in flight. */
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[0], vmcb01);
 	assert_int_equal(v12->control.exit_code, SVM_EXIT_INTR);
-	assert_int_equal(v12->control.exit_int_info, 0x44 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	assert_int_equal(v12->control.exit_int_info, 0);
 	/* L1 has GIF=0: the interrupt waits for its STGI. */
-	assert_int_equal(entry_event[1], 0);
+	assert_int_equal(entry_event[0], 0);
 	SCRIPT({ SVM_EXIT_STGI }, { SVM_EXIT_INTR });
 	run();
 	assert_int_equal(entry_event[1], 0x30 | EVTINJ_TYPE_INTR | EVTINJ_VALID);

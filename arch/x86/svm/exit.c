@@ -319,10 +319,13 @@ static void enter(struct svm_vcpu *sv)
 		svm_tpr_from_vmcb(sv);
 }
 
-static bool may_reenter(const struct svm_vcpu *sv, const volatile bool *timer_fired)
+/*
+ * @code is the exit that was handled, read before its handler ran: a
+ * VMRUN or #VMEXIT of L1's switches sv->vmcb, and the other VMCB's
+ * exit code is an older exit's.
+ */
+static bool may_reenter(const struct svm_vcpu *sv, u32 code, const volatile bool *timer_fired)
 {
-	u32 code = sv->vmcb->control.exit_code;
-
 	return code != SVM_EXIT_INTR && code != SVM_EXIT_NMI && !*timer_fired &&
 	       !__atomic_load_n(&sv->vcpu->requests, __ATOMIC_ACQUIRE);
 }
@@ -372,6 +375,7 @@ int svm_run_once(struct svm_vcpu *sv)
 {
 	struct vcpu *vcpu = sv->vcpu;
 	volatile bool *timer_fired = sv->timer_fired;
+	u32 code;
 	int r;
 
 	/* Core ran the timers before this call: a timer interrupt from now on is news. */
@@ -395,8 +399,9 @@ int svm_run_once(struct svm_vcpu *sv)
 		enter(sv);
 		if (sv->svm->bench_floor)
 			bench_floor_loop(sv);
+		code = sv->vmcb->control.exit_code;
 		r = handle_exit(sv);
-		if (r != VCPU_RESUME || !may_reenter(sv, timer_fired))
+		if (r != VCPU_RESUME || !may_reenter(sv, code, timer_fired))
 			return r;
 		vcpu->exits++;
 	}

@@ -31,6 +31,8 @@
  */
 #include <asm/svm.h>
 #include <asm/svm_nested.h>
+#include <core/arch.h>
+#include <core/percpu.h>
 #include <core/vcpu.h>
 
 #define L0_WINDOW	(V_IRQ | V_IGN_TPR | V_INTR_PRIO_MASK)
@@ -172,15 +174,23 @@ bool svm_nested_virq_deliverable(const struct svm_vcpu *sv)
 
 /*
  * Before each entry into L2: an exception L0 raised while emulating for
- * L2 is L1's if L1 intercepts its vector; then an NMI and an interrupt
- * of L1's, if L1 intercepts them. Each ends L2's run here, with the
- * event that was in flight reported in EXITINTINFO. Otherwise L2 runs
- * with VMCB02's virtual-interrupt fields composed anew.
+ * L2 is L1's if L1 intercepts its vector, and ends L2's run here with the
+ * event that was in flight reported in EXITINTINFO. Then an NMI and an
+ * interrupt of L1's, if L1 intercepts them, end it too, but only once no
+ * event L1 injected is left to deliver: VMRUN delivers that event before
+ * it takes an interrupt or NMI. Reflected first, the event would go back
+ * to L1 in EXITINTINFO every time, and Linux's KVM, which kicks itself
+ * with an IPI just before VMRUN while it injects into L2, would loop
+ * without L2 ever taking it. A kick of L0's own, pending across the
+ * entry, makes the CPU exit right after the delivery; the next entry
+ * reflects. Otherwise L2 runs with VMCB02's virtual-interrupt fields
+ * composed anew.
  */
 void svm_nested_before_entry(struct svm_vcpu *sv)
 {
 	u64 ev = sv->pending_event, vec = ev & EVTINJ_VECTOR_MASK;
 	u64 cr2 = vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0;
+	u32 code;
 
 	if (ev && (ctl12(sv)->intercept_exceptions & BIT(vec))) {
 		sv->pending_event = 0;
@@ -188,13 +198,12 @@ void svm_nested_before_entry(struct svm_vcpu *sv)
 				  nested_l2_event_in_flight(sv), 0);
 		return;
 	}
-	if (nmi_for_l1(sv)) {
-		nested_svm_vmexit(sv, SVM_EXIT_NMI, 0, 0, nested_l2_event_in_flight(sv), 0);
+	code = nmi_for_l1(sv) ? SVM_EXIT_NMI : svm_nested_intr_for_l1(sv) ? SVM_EXIT_INTR : 0;
+	if (code && !nested_l2_event_in_flight(sv)) {
+		nested_svm_vmexit(sv, code, 0, 0, 0, 0);
 		return;
 	}
-	if (svm_nested_intr_for_l1(sv)) {
-		nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, nested_l2_event_in_flight(sv), 0);
-		return;
-	}
+	if (code)
+		arch_cpu_kick(cpu_id());
 	svm_nested_compose_int_ctl(sv);
 }

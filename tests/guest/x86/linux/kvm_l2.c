@@ -13,6 +13,7 @@
  * KiB and needs nothing from the initramfs but the kernel.
  */
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,6 +33,8 @@
 #define L2_PD 0x3000ul
 #define L2_PT 0x4000ul		/* two tables: 0x4000, 0x5000 */
 #define L2_RESULTS 0x9000ul
+#define L2_IDT 0xa000ul
+#define L2_GDT 0xb000ul
 #define L2_CODE 0x10000ul
 #define L2_PAGES_BASE 0x100000ul
 #define L2_PAGES 512
@@ -41,6 +44,14 @@
 #define PORT_IN 0x11
 #define PORT_SUM 0x12
 #define PORT_TICKS 0x13
+#define PORT_WINDOW 0x14
+#define PORT_IRQ 0x15
+#define PORT_TIMER 0x16
+#define L2_TIMER_VECTOR 0x41
+#define L2_PD_HIGH 0x6000ul	/* the 4th GiB: a 2 MiB page over the local APIC */
+#define L2_APIC 0xfee00000ul
+#define L2_IRQ_VECTOR 0x40
+#define L2_UNMAPPED 0x600000ul	/* PD entry 3 is not present */
 #define OUT_VALUE 0x12345678u
 #define IN_VALUE 0xcafef00du
 #define MMIO_WRITE_VALUE 0x1122334455667788ull
@@ -93,9 +104,26 @@ static size_t slen(const char *s)
 	return n;
 }
 
+/*
+ * Output goes out a line per write(): two instances run at once (one
+ * per L1 CPU) and a terminal keeps one write() whole, not a line made of
+ * several.
+ */
+static char line[256];
+static size_t line_len;
+
 static void put(const char *s)
 {
-	sys(SYS_write, 1, (long)s, (long)slen(s), 0, 0, 0);
+	size_t n = slen(s);
+
+	if (line_len + n > sizeof(line))
+		n = sizeof(line) - line_len;
+	memcpy(line + line_len, s, n);
+	line_len += n;
+	if (line_len == sizeof(line) || (n && s[n - 1] == '\n')) {
+		sys(SYS_write, 1, (long)line, (long)line_len, 0, 0, 0);
+		line_len = 0;
+	}
 }
 
 static void put_num(unsigned long v, unsigned int base)
@@ -158,9 +186,19 @@ static void fail_stop(const char *what, long err)
  * to PORT_SUM, then HLT. Phase 2 (after the host resumes it): 10 batches
  * of CPUID_LOOPS CPUIDs, each between two RDTSCs, the ticks of the
  * fastest batch sent to PORT_TICKS (the others may include a timer
- * interrupt of L0 or L1), HLT.
+ * interrupt of L0 or L1), HLT. Phase 3: a load from an unmapped page
+ * and a UD2, each handled by L2's own IDT (the handlers note CR2, the
+ * error code, the RIP and resume after the instruction), OUT to PORT_WINDOW
+ * with IF clear, STI and a wait for vector 0x40 (the host asks for the
+ * interrupt window and injects it with KVM_INTERRUPT), its vector sent to
+ * PORT_IRQ, HLT. Phase 4, from l2_apic_entry in a VM with KVM's in-kernel
+ * irqchip: the local APIC's timer (vector 0x41) armed three times, L2
+ * halting until each fires (KVM, not this program, handles that HLT and
+ * the APIC), the count sent to PORT_TIMER.
  */
 extern const unsigned char l2_code[], l2_code_end[];
+extern const unsigned char l2_pf_handler[], l2_ud_handler[], l2_irq_handler[], l2_ud2_insn[];
+extern const unsigned char l2_apic_entry[], l2_timer_handler[];
 __asm__(".pushsection .rodata\n"
 	".globl l2_code, l2_code_end\n"
 	"l2_code:\n"
@@ -241,6 +279,70 @@ __asm__(".pushsection .rodata\n"
 	"	mov $0x13, %edx\n"
 	"	out %eax, %dx\n"
 	"	hlt\n"
+	/* phase 3: L2's own IDT takes a #PF, a #UD and an interrupt */
+	"	mov $0x80000, %esp\n"
+	"	mov $0x600000, %eax\n"
+	"	mov (%rax), %rbx\n"
+	".Lafter_pf:\n"
+	".globl l2_ud2_insn\n"
+	"l2_ud2_insn:\n"
+	"	ud2\n"
+	".Lafter_ud:\n"
+	"	mov $0x14, %edx\n"
+	"	out %eax, %dx\n"
+	"	mov $1000000, %ecx\n"
+	"	sti\n"
+	"5:	cmpl $0x40, 0x9040\n"
+	"	je 6f\n"
+	"	dec %ecx\n"
+	"	jnz 5b\n"
+	"6:	cli\n"
+	"	mov 0x9040, %eax\n"
+	"	mov $0x15, %edx\n"
+	"	out %eax, %dx\n"
+	"	hlt\n"
+	".globl l2_pf_handler, l2_ud_handler, l2_irq_handler\n"
+	"l2_pf_handler:\n"
+	"	mov %cr2, %rax\n"
+	"	mov %rax, 0x9030\n"
+	"	pop %rax\n"
+	"	mov %rax, 0x9038\n"
+	"	movq $(.Lafter_pf - l2_code + 0x10000), (%rsp)\n"
+	"	iretq\n"
+	"l2_ud_handler:\n"
+	"	mov (%rsp), %rax\n"
+	"	mov %rax, 0x9048\n"
+	"	movq $(.Lafter_ud - l2_code + 0x10000), (%rsp)\n"
+	"	iretq\n"
+	"l2_irq_handler:\n"
+	"	movl $0x40, 0x9040\n"
+	"	iretq\n"
+	/* phase 4 (a VM of its own, in-kernel irqchip): HLT until 3 LAPIC timer interrupts */
+	".globl l2_apic_entry, l2_timer_handler\n"
+	"l2_apic_entry:\n"
+	"	mov $0x80000, %esp\n"
+	"	mov $0xfee00000, %ebx\n"
+	"	movl $0x1ff, 0xf0(%rbx)\n"
+	"	movl $0xb, 0x3e0(%rbx)\n"
+	"	movl $0x41, 0x320(%rbx)\n"
+	"	mov $3, %r12d\n"
+	"7:	movl $200000, 0x380(%rbx)\n"
+	"	mov 0x9050, %r13d\n"
+	"8:	sti\n"
+	"	hlt\n"
+	"	cli\n"
+	"	cmp 0x9050, %r13d\n"
+	"	je 8b\n"
+	"	dec %r12d\n"
+	"	jnz 7b\n"
+	"	mov 0x9050, %eax\n"
+	"	mov $0x16, %edx\n"
+	"	out %eax, %dx\n"
+	"	hlt\n"
+	"l2_timer_handler:\n"
+	"	incl 0x9050\n"
+	"	movl $0, 0xb0(%rbx)\n"
+	"	iretq\n"
 	"l2_code_end:\n"
 	".popsection\n");
 
@@ -293,11 +395,39 @@ static void build_page_tables(unsigned char *ram)
 	wr64(ram, L2_PD, L2_PT | 3);
 	wr64(ram, L2_PD + 8, (L2_PT + 0x1000) | 3);
 	wr64(ram, L2_PD + (L2_MMIO >> 21) * 8, L2_MMIO | 0x83);
+	wr64(ram, L2_PDPT + 3 * 8, L2_PD_HIGH | 3);
+	wr64(ram, L2_PD_HIGH + ((L2_APIC >> 21) & 511) * 8, L2_APIC | 0x93);	/* PCD */
 	for (i = 0; i < L2_RAM_SIZE / 0x1000; i++)
 		wr64(ram, L2_PT + i * 8, (i << 12) | 3);
 }
 
-static void set_long_mode(struct vm *vm)
+static unsigned long l2_addr(const unsigned char *sym)
+{
+	return L2_CODE + (unsigned long)(sym - l2_code);
+}
+
+/* A 64-bit interrupt gate to a handler of L2's code, selector 8. */
+static void set_gate(unsigned char *ram, unsigned int vector, const unsigned char *handler)
+{
+	unsigned long a = l2_addr(handler);
+
+	wr64(ram, L2_IDT + vector * 16, (a & 0xffff) | (8ul << 16) | (0x8eul << 40) |
+					 ((a >> 16 & 0xffff) << 48));
+	wr64(ram, L2_IDT + vector * 16 + 8, a >> 32);
+}
+
+/* IRETQ reloads CS and SS from the GDT: null, 64-bit code at 8, data at 0x10. */
+static void build_tables(unsigned char *ram)
+{
+	wr64(ram, L2_GDT + 8, 0x00af9a000000ffffull);
+	wr64(ram, L2_GDT + 16, 0x00cf92000000ffffull);
+	set_gate(ram, 6, l2_ud_handler);
+	set_gate(ram, 14, l2_pf_handler);
+	set_gate(ram, L2_IRQ_VECTOR, l2_irq_handler);
+	set_gate(ram, L2_TIMER_VECTOR, l2_timer_handler);
+}
+
+static void set_long_mode(struct vm *vm, unsigned long rip)
 {
 	struct kvm_sregs s;
 	struct kvm_regs r = { 0 };
@@ -317,6 +447,10 @@ static void set_long_mode(struct vm *vm)
 	data.db = 1;
 	s.cs = code;
 	s.ds = s.es = s.fs = s.gs = s.ss = data;
+	s.gdt.base = L2_GDT;
+	s.gdt.limit = 23;
+	s.idt.base = L2_IDT;
+	s.idt.limit = 0xfff;
 	s.cr3 = L2_PML4;
 	s.cr4 = 1 << 5;				/* PAE */
 	s.cr0 = 0x80000001u | (1 << 4) | (1 << 5);	/* PG, PE, ET, NE */
@@ -324,7 +458,7 @@ static void set_long_mode(struct vm *vm)
 	err = kvm_ioctl(vm->vcpu, KVM_SET_SREGS, (long)&s);
 	if (err)
 		fail_stop("KVM_SET_SREGS", err);
-	r.rip = L2_CODE;
+	r.rip = rip;
 	r.rflags = 2;
 	err = kvm_ioctl(vm->vcpu, KVM_SET_REGS, (long)&r);
 	if (err)
@@ -352,7 +486,8 @@ static void set_cpuid(struct vm *vm)
 		fail_stop("KVM_SET_CPUID2", err);
 }
 
-static void create_vm(struct vm *vm)
+/* @irqchip: KVM's in-kernel local APIC (and PIC, IOAPIC), created before the vCPU. */
+static void create_vm(struct vm *vm, bool irqchip)
 {
 	struct kvm_userspace_memory_region region = { 0 };
 	long kvm, fd, size, err;
@@ -361,10 +496,14 @@ static void create_vm(struct vm *vm)
 	if (kvm < 0)
 		fail_stop("open /dev/kvm", kvm);
 	err = kvm_ioctl(kvm, KVM_GET_API_VERSION, 0);
-	check(err == KVM_API_VERSION, "KVM_GET_API_VERSION is 12", (unsigned long)err);
+	if (!irqchip)
+		check(err == KVM_API_VERSION, "KVM_GET_API_VERSION is 12", (unsigned long)err);
 	fd = kvm_ioctl(kvm, KVM_CREATE_VM, 0);
 	if (fd < 0)
 		fail_stop("KVM_CREATE_VM", fd);
+	err = irqchip ? kvm_ioctl(fd, KVM_CREATE_IRQCHIP, 0) : 0;
+	if (err)
+		fail_stop("KVM_CREATE_IRQCHIP", err);
 	vm->ram = map_shared(L2_RAM_SIZE, -1);
 	region.memory_size = L2_RAM_SIZE;
 	region.userspace_addr = (unsigned long)vm->ram;
@@ -483,7 +622,61 @@ static unsigned long phase2(struct vm *vm)
 	return r == KVM_EXIT_HLT ? ticks : 0;
 }
 
-#define TESTS_PER_RUN 13
+/*
+ * L2's exceptions go to L2's IDT (with npt=0 KVM intercepts the #PF and
+ * injects it); the interrupt takes KVM's interrupt window (V_IRQ and the
+ * VINTR intercept in L1's VMCB) and an injection into L2.
+ */
+static void phase3(struct vm *vm)
+{
+	struct kvm_interrupt irq = { .irq = L2_IRQ_VECTOR };
+	unsigned int r = run(vm);
+	long err;
+
+	check(is_io(vm, r, KVM_EXIT_IO_OUT, PORT_WINDOW), "L2's #PF and #UD handlers returned", r);
+	vm->run->request_interrupt_window = 1;
+	r = run(vm);
+	check(r == KVM_EXIT_IRQ_WINDOW_OPEN && vm->run->ready_for_interrupt_injection,
+	      "L2's STI opens the interrupt window (KVM_EXIT_IRQ_WINDOW_OPEN)", r);
+	vm->run->request_interrupt_window = 0;
+	err = kvm_ioctl(vm->vcpu, KVM_INTERRUPT, (long)&irq);
+	if (err)
+		fail_stop("KVM_INTERRUPT", err);
+	r = run(vm);
+	check(is_io(vm, r, KVM_EXIT_IO_OUT, PORT_IRQ) && io_value(vm) == L2_IRQ_VECTOR,
+	      "L2's handler took the injected vector 0x40", r == KVM_EXIT_IO ? io_value(vm) : r);
+	r = run(vm);
+	check(r == KVM_EXIT_HLT, "L2 halts after the interrupt", r);
+	check(rd64(vm->ram, L2_RESULTS + 0x30) == L2_UNMAPPED && rd64(vm->ram, L2_RESULTS + 0x38) == 0,
+	      "L2's #PF handler saw CR2 0x600000 and error code 0 (read, not present)",
+	      rd64(vm->ram, L2_RESULTS + 0x30));
+	check(rd64(vm->ram, L2_RESULTS + 0x48) == l2_addr(l2_ud2_insn),
+	      "L2's #UD handler saw the RIP of its UD2", rd64(vm->ram, L2_RESULTS + 0x48));
+}
+
+/*
+ * A VM with KVM's in-kernel irqchip: L2's HLT and its local APIC are
+ * KVM's, so L1 halts while L2 waits, and KVM's timer (an hrtimer of L1's)
+ * wakes it and injects the interrupt.
+ */
+static void phase4(void)
+{
+	struct vm vm;
+	unsigned int r;
+
+	create_vm(&vm, true);
+	memcpy(vm.ram + L2_CODE, l2_code, (size_t)(l2_code_end - l2_code));
+	build_page_tables(vm.ram);
+	build_tables(vm.ram);
+	set_cpuid(&vm);
+	set_long_mode(&vm, l2_addr(l2_apic_entry));
+	r = run(&vm);
+	check(is_io(&vm, r, KVM_EXIT_IO_OUT, PORT_TIMER) && io_value(&vm) == 3,
+	      "L2 halts and wakes for 3 LAPIC timer interrupts (in-kernel irqchip)",
+	      r == KVM_EXIT_IO ? io_value(&vm) : r);
+}
+
+#define TESTS_PER_RUN 20
 
 static int kvm_l2_main(int argc, char **argv)
 {
@@ -497,13 +690,15 @@ static int kvm_l2_main(int argc, char **argv)
 		return 0;
 	}
 	test_no = argc > 1 ? parse_num(argv[1]) : 1;
-	create_vm(&vm);
+	create_vm(&vm, false);
 	memcpy(vm.ram + L2_CODE, l2_code, (size_t)(l2_code_end - l2_code));
 	build_page_tables(vm.ram);
+	build_tables(vm.ram);
 	set_cpuid(&vm);
-	set_long_mode(&vm);
+	set_long_mode(&vm, L2_CODE);
 	phase1(&vm);
 	ticks = phase2(&vm);
+	phase3(&vm);
 	if (bench) {
 		put("x86 L2 CPUID exit under Debian's KVM as L1 (kvm_amd npt=");
 		put(argc > 3 ? argv[3] : "?");
@@ -513,6 +708,7 @@ static int kvm_l2_main(int argc, char **argv)
 		return 0;
 	}
 	check(ticks != 0, "L2 runs 10 batches of 100 CPUIDs and exits with their TSC ticks", ticks);
+	phase4();
 	put("# ");
 	put_num(ticks / CPUID_LOOPS, 10);
 	put(" TSC ticks per L2 CPUID exit\n");
