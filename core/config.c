@@ -1,3 +1,4 @@
+#include <core/channel.h>
 #include <core/config.h>
 #include <core/config_check.h>
 #include <core/console.h>
@@ -71,6 +72,9 @@ static void parse_policy(struct vm *vm, const struct fdt *fdt, int node)
 		v->unknown_policy = strcmp(s, "stop") ? VMM_UNKNOWN_IGNORE : VMM_UNKNOWN_STOP;
 	if (fdt_prop_string(fdt, node, "on-reset", &s) >= 0)
 		v->reset_policy = strcmp(s, "stop") ? VMM_RESET_RESTART : VMM_RESET_STOP;
+	if (fdt_prop_string(fdt, node, "on-crash", &s) >= 0)
+		v->crash_policy = strcmp(s, "restart") ? VMM_CRASH_STOP : VMM_CRASH_RESTART;
+	fdt_prop_u32(fdt, node, "restart-limit", &v->restart_limit);
 	if (fdt_prop_string(fdt, node, "expect", &s) >= 0 &&
 	    !vmm_parse_outcome(s, &outcome, &code)) {
 		v->expect = outcome;
@@ -235,12 +239,16 @@ int config_load(const void *blob, size_t size, const struct boot_info *bi)
 	config_check_root(&run);
 	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
 	     node = fdt_next_subnode(&fdt, node)) {
+		if (config_node_is_channels(&fdt, node))
+			continue;
 		errors = config_check_vm(&run, node);
 		if (run.nr_vms > CONFIG_MAX_VMS)
 			continue;
 		if (!load_vm(&fdt, node, bi, errors))
 			n++;
 	}
+	/* Into the VMs built above, before any is finalized. */
+	channel_load(&fdt, run.channel_refused);
 	return n;
 }
 

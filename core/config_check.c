@@ -262,6 +262,11 @@ static void check_props(struct config_check *c, int node, const struct config_no
 			check_error(c, &k->props[i], "is missing");
 }
 
+void config_check_node_props(struct config_check *c, int node, const struct config_node_kind *k)
+{
+	check_props(c, node, k);
+}
+
 /* ---- places: RAM, devices and vGIC frames must not overlap ---- */
 
 static void range_text(char *buf, size_t n, u64 base, u64 size)
@@ -825,6 +830,7 @@ u32 config_check_vm(struct config_check_run *run, int node)
 	if (config_check_arch(c) == CONFIG_ARM64)
 		check_arm64_vm(c, node);
 	check_vm_subnodes(c, node);
+	config_check_vm_channels(c);
 	return c->errors;
 }
 
@@ -836,6 +842,7 @@ u32 config_check_root(struct config_check_run *run)
 	c->run = run;
 	strlcpy(c->path, "/", sizeof(c->path));
 	check_props(c, fdt_root(run->fdt), &config_root_kind);
+	config_check_channels(run);
 	return c->errors;
 }
 

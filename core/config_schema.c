@@ -156,7 +156,22 @@ const struct config_node_kind config_root_kind = {
 
 static const char *const access_policies[] = { "ignore", "stop", NULL };
 static const char *const reset_policies[] = { "restart", "stop", NULL };
+static const char *const crash_policies[] = { "restart", "stop", NULL };
 static const char *const corruptions[] = { "cr0-nw", NULL };
+
+/* A limit on restarts is a mistake where nothing restarts: the writer meant something else. */
+static void check_restart_limit(struct config_check *c, const struct config_prop *p,
+				const u8 *val, u32 len)
+{
+	const struct fdt *fdt = c->run->fdt;
+	const char *on_reset = "restart", *on_crash = "stop";
+
+	fdt_prop_string(fdt, c->node, "on-reset", &on_reset);
+	fdt_prop_string(fdt, c->node, "on-crash", &on_crash);
+	if (strcmp(on_reset, "restart") && strcmp(on_crash, "restart"))
+		check_error(c, p, "limits nothing: neither 'on-reset' nor 'on-crash' is "
+			    "\"restart\"");
+}
 static const char *const vm_compatible[] = { "microhv,vm", NULL };
 
 static const struct config_prop vm_props[] = {
@@ -179,6 +194,16 @@ static const struct config_prop vm_props[] = {
 	  "a reset the guest asks for (PSCI SYSTEM_RESET, x86 0xcf9 or the 8042): \"restart\" "
 	  "from the pristine images, or \"stop\" the VM (it ends as \"reset\")",
 	  "another value" },
+	{ "on-crash", CT_STRING, CONFIG_ANY_ARCH, false, crash_policies, NULL, "\"stop\"",
+	  "a crash (a triple fault; an access \"unknown-access\" = \"stop\" stops it for; an "
+	  "instruction that cannot be emulated; a state VMRUN refuses): \"restart\" from the "
+	  "pristine images, or \"stop\" the VM with that end",
+	  "another value" },
+	{ "restart-limit", CT_U32, CONFIG_ANY_ARCH, false, NULL, check_restart_limit,
+	  "no limit",
+	  "restarts (for a reset or a crash) the VM may have; the next reset or crash stops it "
+	  "with its end and \"restart limit N reached\"",
+	  "neither 'on-reset' nor 'on-crash' is \"restart\"" },
 	{ "expect", CT_STRING, CONFIG_ANY_ARCH, false, NULL, check_expect, "\"exit:0\"",
 	  "how the VM should end: \"exit:N\" (debug-exit value N) or an end's name",
 	  "neither \"exit:N\" nor an end's name" },

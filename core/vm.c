@@ -15,6 +15,7 @@ static const char *const region_kind_names[] = {
 	[VM_REGION_RAM] = "RAM",
 	[VM_REGION_EMULATED] = "emulated",
 	[VM_REGION_VMM] = "device",
+	[VM_REGION_SHARED] = "channel",
 	[VM_REGION_DEVICE] = "passthrough",
 };
 
@@ -149,8 +150,10 @@ static int validate_region(const struct vm *vm, const struct vm_region *r, char 
 			 r->name, r->gpa, r->size, limit);
 		return -ERANGE;
 	}
-	if (r->kind == VM_REGION_RAM && !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
-		snprintf(why, why_len, "RAM %#llx+%#llx is not page aligned", r->gpa, r->size);
+	if ((r->kind == VM_REGION_RAM || r->kind == VM_REGION_SHARED) &&
+	    !IS_ALIGNED(r->gpa | r->size, PAGE_SIZE)) {
+		snprintf(why, why_len, "%s %#llx+%#llx is not page aligned",
+			 region_kind_names[r->kind], r->gpa, r->size);
 		return -EINVAL;
 	}
 	/*
@@ -195,7 +198,7 @@ static int validate_memory_map(const struct vm *vm, char *why, size_t why_len)
 	return 0;
 }
 
-/* RAM, and the passthrough devices' MMIO (with device memory attributes). */
+/* RAM, channels, and the passthrough devices' MMIO (with device memory attributes). */
 static int map_regions(struct vm *vm, char *why, size_t why_len)
 {
 	u32 i;
@@ -203,16 +206,20 @@ static int map_regions(struct vm *vm, char *why, size_t why_len)
 
 	for (i = 0; i < vm->nr_regions; i++) {
 		const struct vm_region *r = &vm->regions[i];
+		paddr_t pa = (paddr_t)(uintptr_t)r->hva;
 
 		if (r->kind == VM_REGION_RAM)
-			err = arch_vm_map_ram(vm, r->gpa, (paddr_t)(uintptr_t)r->hva, r->size);
+			err = arch_vm_map_ram(vm, r->gpa, pa, r->size);
+		else if (r->kind == VM_REGION_SHARED)
+			err = arch_vm_map_shared(vm, r->gpa, pa, r->size, !r->read_only);
 		else if (r->kind == VM_REGION_DEVICE)
 			err = arch_vm_map_device(vm, r->gpa, (paddr_t)r->hpa, r->size);
 		else
 			continue;
 		if (err) {
-			snprintf(why, why_len, "cannot map %s %#llx+%#llx (%s)",
-				 region_kind_names[r->kind], r->gpa, r->size, errno_name(err));
+			snprintf(why, why_len, "cannot map %s %s %#llx+%#llx (%s)",
+				 region_kind_names[r->kind], r->name, r->gpa, r->size,
+				 errno_name(err));
 			return err;
 		}
 	}

@@ -9,7 +9,8 @@ static const char *const errno_names[] = {
 	[EINVAL] = "EINVAL",	[ENOSPC] = "ENOSPC",	[ERANGE] = "ERANGE",
 	[ENOSYS] = "ENOSYS",	[EBADMSG] = "EBADMSG",	[EOVERFLOW] = "EOVERFLOW",
 	[EOPNOTSUPP] = "EOPNOTSUPP", [ETIMEDOUT] = "ETIMEDOUT",
-	[EALREADY] = "EALREADY", [EHWPOISON] = "EHWPOISON",
+	[EALREADY] = "EALREADY", [EHWPOISON] = "EHWPOISON", [ENXIO] = "ENXIO",
+	[EPIPE] = "EPIPE",
 };
 
 const char *errno_name(int err)

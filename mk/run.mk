@@ -6,9 +6,9 @@ CONFIG_CHECK := build/host/config-check
 # Both architectures' Linux loaders: the x86 one is arch code (its boot
 # protocol's layout is in arch/x86/include).
 CONFIG_CHECK_SRCS := tools/config-check.c tools/config_linux.c core/config_check.c \
-	core/config_schema.c core/config_platform.c core/config_passthrough.c core/loader.c \
-	core/vmm/outcome.c core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c lib/fdt.c lib/string.c \
-	lib/printf.c lib/errno.c
+	core/config_schema.c core/config_channels.c core/config_platform.c core/config_passthrough.c \
+	core/loader.c core/vmm/outcome.c core/boot_info.c arch/x86/bzimage.c arch/x86/bzimage_header.c \
+	lib/fdt.c lib/string.c lib/printf.c lib/errno.c
 
 $(CONFIG_CHECK): $(CONFIG_CHECK_SRCS) $(UNIT_HDRS) mk/run.mk
 	@mkdir -p $(dir $@)
@@ -97,9 +97,12 @@ help:
 # (tests/config/mistakes-<arch>.dts), each message compared word for
 # word on the host (make config-check) and at boot (make run), where the
 # one VM that does not end as expected must make `make run` fail (QEMU
-# status 3). Eight CPUs: one per VM of the table.
+# status 3). Eight CPUs: one per VM of the table. The second table
+# (mistakes-channels-<arch>.dts) holds the mistakes of channels and
+# restart policies; its two good VMs end as expected, so `make run` passes.
 OWN_VM_MAKE := $(MAKE) --no-print-directory ARCH=$(ARCH)
 MISTAKES := tests/config/mistakes-$(ARCH).dts
+CHANNEL_MISTAKES := tests/config/mistakes-channels-$(ARCH).dts
 OWN_VM_SUITE := $(if $(filter x86_64,$(ARCH)),x86,arm64)
 
 own-vm-suites:
@@ -107,6 +110,10 @@ own-vm-suites:
 		--expect '^\[hello\] Hello from my own VM$$' \
 		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
 		-- $(OWN_VM_MAKE) run CONFIG=examples/$(ARCH)/hello.dts RUN_TIMEOUT=120
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-example-mailbox --plain --status 0 --timeout 180 \
+		--expect '^\[reader\] Hello through the channel$$' \
+		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
+		-- $(OWN_VM_MAKE) run CONFIG=examples/$(ARCH)/mailbox.dts RUN_TIMEOUT=120
 	$(Q)if grep -aq "warning: TCG doesn't support" build/logs/$(OWN_VM_SUITE)-example.log; then \
 		echo "$(OWN_VM_SUITE)-example-quiet 0 1 0" >build/results/$(OWN_VM_SUITE)-example-quiet.res; \
 		echo "FAIL  $(OWN_VM_SUITE)-example-quiet: QEMU warned about CPUID bits"; \
@@ -123,6 +130,17 @@ own-vm-suites:
 		--expect 'run\] Error 3$$' \
 		-- tools/config-mistakes $(MISTAKES) -- $(OWN_VM_MAKE) run CONFIG=$(MISTAKES) \
 		RUN_CPUS=8 RUN_TIMEOUT=120
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-config-channels-host --status 2 --timeout 60 \
+		--expect 'config-check: .*: 6 VMs, 18 errors, 0 warnings$$' \
+		-- tools/config-mistakes $(CHANNEL_MISTAKES) -- $(OWN_VM_MAKE) config-check \
+		CONFIG=$(CHANNEL_MISTAKES) RUN_CPUS=8
+	$(Q)tools/run-suite $(OWN_VM_SUITE)-config-channels-boot --status 0 --timeout 180 \
+		--expect '^\[good-a\] Hello from my own VM$$' \
+		--expect '^\[good-b\] Hello from my own VM$$' \
+		--expect 'hv: channel 0 .lane.: 0x1000 bytes, 2 endpoints$$' \
+		--expect 'hv: all VMs have stopped; 0 did not end as expected' \
+		-- tools/config-mistakes $(CHANNEL_MISTAKES) -- $(OWN_VM_MAKE) run \
+		CONFIG=$(CHANNEL_MISTAKES) RUN_CPUS=8 RUN_TIMEOUT=120
 	$(Q)$(if $(filter x86_64,$(ARCH)),tools/run-suite config-reference --plain --status 0 \
 		--expect '^docs/config-reference.md is the checker.s table$$' -- sh -c \
 		'$(CONFIG_CHECK) --reference | diff -u docs/config-reference.md - && \

@@ -97,3 +97,11 @@ bench: deps-ensure
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 bench-arch
 
 .PHONY: unit unit-build check check-arch bench
+
+# One scored test of either architecture's suites: $(3) appears exactly $(4) times in
+# suite $(2)'s log.
+said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
+		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
+	else echo "$(1) 0 1 0" >build/results/$(1).res; \
+		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
+

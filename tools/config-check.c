@@ -122,6 +122,9 @@ static void print_reference(void)
 	print_kind(&config_kernel_kind);
 	print_kind(&config_mb_module_kind);
 	print_kind(&config_devices_kind);
+	print_kind(&config_channels_kind);
+	print_kind(&config_channel_kind);
+	print_kind(&config_endpoint_kind);
 	printf("\n## Device models (children of 'devices', by 'compatible')\n");
 	for (i = 0; i < config_nr_device_kinds; i++)
 		print_kind(&config_device_kinds[i]);
@@ -188,7 +191,8 @@ int main(int argc, char **argv)
 	config_check_root(&run);
 	for (node = fdt_first_subnode(&fdt, fdt_root(&fdt)); node >= 0;
 	     node = fdt_next_subnode(&fdt, node))
-		config_check_vm(&run, node);
+		if (!config_node_is_channels(&fdt, node))
+			config_check_vm(&run, node);
 	/* The summary after every message, also when both go to one file. */
 	fflush(stdout);
 	fprintf(stderr, "config-check: %s: %u VM%s, %u error%s, %u warning%s\n", file,

@@ -269,9 +269,11 @@ static int exit_dabt(struct arm64_vcpu *av)
 	 * A hole, or the guest's own page-table walk outside its RAM. A hole
 	 * that is the host's RAM (another VM's, the hypervisor's) is no
 	 * different to the guest; under "ignore" and "stop" the VMM hears of
-	 * it as a memory fault, never as a device access.
+	 * it as a memory fault, never as a device access. A write to a
+	 * channel mapped read-only (the only fault a channel gives) is
+	 * answered as a write to nothing.
 	 */
-	if (!r || d.s1ptw) {
+	if (!r || d.s1ptw || r->kind == VM_REGION_SHARED) {
 		if (policy == VMM_UNKNOWN_DEFAULT)
 			return inject_external_abort(av, false, d.write);
 		if (d.s1ptw || host_ram(ipa))

@@ -27,10 +27,12 @@
 #define S2_TABLE		BIT(1)	/* levels 0-2; at level 3 it makes a page */
 #define S2_MEMATTR_NORMAL_WB	(0xfULL << 2)
 #define S2_AP_RW		(3ULL << 6)
+#define S2_AP_RO		(1ULL << 6)	/* S2AP 01: read only, a write is a permission fault */
 #define S2_SH_INNER		(3ULL << 8)
 #define S2_AF			BIT(10)
 #define S2_ADDR_MASK		GENMASK(47, 12)
 #define S2_RAM_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RW | S2_SH_INNER | S2_AF)
+#define S2_RO_ATTRS		(S2_MEMATTR_NORMAL_WB | S2_AP_RO | S2_SH_INNER | S2_AF)
 /*
  * A passthrough device's MMIO: Device-nGnRE (MemAttr 0b0001), which the
  * combination with the guest's stage 1 can only make stricter, so the
@@ -106,6 +108,12 @@ static int map_range(u64 *root, u64 ipa, u64 pa, u64 size, u64 attrs)
 int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size)
 {
 	return map_range(root, ipa, pa, size, S2_RAM_ATTRS);
+}
+
+/* A channel's pages: read-only ones give a permission fault on a write (exit.c). */
+int arm64_s2_map_shared(u64 *root, u64 ipa, u64 pa, u64 size, bool writable)
+{
+	return map_range(root, ipa, pa, size, writable ? S2_RAM_ATTRS : S2_RO_ATTRS);
 }
 
 int arm64_s2_map_device(u64 *root, u64 ipa, u64 pa, u64 size)

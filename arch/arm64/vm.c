@@ -292,6 +292,21 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 }
 
 /*
+ * The channel's pages were zeroed through the cache, and a guest with its
+ * MMU off reads them uncached: cleaned to the point of coherency first.
+ */
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	struct arm64_vm *avm = vm->arch;
+	int err;
+
+	dcache_clean_object((void *)(uintptr_t)pa, size);
+	err = arm64_s2_map_shared(avm->s2_root, gpa, pa, size, writable);
+	dsb(ishst);
+	return err;
+}
+
+/*
  * The guest starts with its MMU off: its accesses bypass the caches
  * that the loader's copies went through. The RAM is cleaned to the
  * point of coherency once, and stale instructions dropped.
@@ -402,6 +417,14 @@ int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 	if (irq >= VGIC_NR_SPIS)
 		return -EINVAL;
 	return vgic_set_irq(vm, NULL, VGIC_NR_PRIVATE + irq, level);
+}
+
+/* As a write to GICD_ISPENDR: pending once, whether the guest made the SPI edge or level. */
+int arch_vm_doorbell(struct vm *vm, u32 irq)
+{
+	if (irq >= VGIC_NR_SPIS)
+		return -EINVAL;
+	return vgic_set_pending(vm, VGIC_NR_PRIVATE + irq);
 }
 
 int arch_vcpu_init(struct vcpu *vcpu)

@@ -417,6 +417,105 @@ int x86_decode_mmio(const u8 *code, size_t len, enum x86_cpu_mode mode,
 	return 0;
 }
 
+/*
+ * Instruction lengths for NRIPS (x86_insn_length()): the instructions an
+ * SVM intercept can report at RIP, by what follows their opcode.
+ */
+enum length_form {
+	LEN_BARE,		/* the opcode is all */
+	LEN_IMM8,		/* INT n */
+	LEN_MODRM,		/* a ModRM operand, memory or register */
+	LEN_MODRM_REG,		/* MOV CR/DR: ModRM.mod is ignored, always a register */
+};
+
+#define LEN_NOT_64	BIT(0)	/* invalid in 64-bit mode (INTO; 62 is EVEX there) */
+
+struct length_row {
+	u8 opcode;
+	bool map_0f;
+	u8 form;		/* enum length_form */
+	u8 flags;		/* LEN_* */
+};
+
+static const struct length_row length_rows[] = {
+	{ 0x62, false, LEN_MODRM, LEN_NOT_64 },	/* BOUND: #BR */
+	{ 0x90, false, LEN_BARE, 0 },		/* PAUSE (F3 90) */
+	{ 0x9c, false, LEN_BARE, 0 },		/* PUSHF */
+	{ 0x9d, false, LEN_BARE, 0 },		/* POPF */
+	{ 0xcc, false, LEN_BARE, 0 },		/* INT3: #BP */
+	{ 0xcd, false, LEN_IMM8, 0 },		/* INT n */
+	{ 0xce, false, LEN_BARE, LEN_NOT_64 },	/* INTO: #OF */
+	{ 0xcf, false, LEN_BARE, 0 },		/* IRET */
+	{ 0xf1, false, LEN_BARE, 0 },		/* ICEBP */
+	{ 0xf4, false, LEN_BARE, 0 },		/* HLT */
+	{ 0x00, true, LEN_MODRM, 0 },		/* SLDT, STR, LLDT, LTR */
+	{ 0x01, true, LEN_MODRM, 0 },		/* SGDT...INVLPG; mod 3: SVM, MONITOR, XSETBV... */
+	{ 0x06, true, LEN_BARE, 0 },		/* CLTS */
+	{ 0x08, true, LEN_BARE, 0 },		/* INVD */
+	{ 0x09, true, LEN_BARE, 0 },		/* WBINVD */
+	{ 0x20, true, LEN_MODRM_REG, 0 },	/* MOV from CR */
+	{ 0x21, true, LEN_MODRM_REG, 0 },	/* MOV from DR */
+	{ 0x22, true, LEN_MODRM_REG, 0 },	/* MOV to CR */
+	{ 0x23, true, LEN_MODRM_REG, 0 },	/* MOV to DR */
+	{ 0x30, true, LEN_BARE, 0 },		/* WRMSR */
+	{ 0x31, true, LEN_BARE, 0 },		/* RDTSC */
+	{ 0x32, true, LEN_BARE, 0 },		/* RDMSR */
+	{ 0x33, true, LEN_BARE, 0 },		/* RDPMC */
+	{ 0xa2, true, LEN_BARE, 0 },		/* CPUID */
+	{ 0xaa, true, LEN_BARE, 0 },		/* RSM */
+};
+
+static const struct length_row *find_length_row(u8 opcode, bool map_0f)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(length_rows); i++)
+		if (length_rows[i].opcode == opcode && length_rows[i].map_0f == map_0f)
+			return &length_rows[i];
+	return NULL;
+}
+
+int x86_insn_length(const u8 *code, size_t len, enum x86_cpu_mode mode, u8 *out)
+{
+	struct cursor cur = { .code = code, .len = (unsigned int)MIN(len, X86_MAX_INSN_LEN) };
+	struct prefixes pfx = { .seg = X86_SEG_DS };
+	const struct length_row *row;
+	bool map_0f;
+	u64 ignored;
+	u8 opcode, modrm;
+	int err;
+
+	if ((unsigned int)mode > X86_MODE_64)
+		return -EINVAL;
+	err = decode_prefixes(&cur, mode, &pfx, &opcode);
+	if (err)
+		return err;
+	map_0f = opcode == 0x0f;
+	if (map_0f) {
+		err = fetch_byte(&cur, &opcode);
+		if (err)
+			return err;
+	}
+	row = find_length_row(opcode, map_0f);
+	if (!row || ((row->flags & LEN_NOT_64) && mode == X86_MODE_64))
+		return -EOPNOTSUPP;
+	switch (row->form) {
+	case LEN_IMM8:
+		err = fetch_le(&cur, 1, &ignored);
+		break;
+	case LEN_MODRM:
+	case LEN_MODRM_REG:
+		err = fetch_byte(&cur, &modrm);
+		if (!err && row->form == LEN_MODRM && modrm >> 6 != 3)
+			err = skip_memory_operand(&cur, modrm, address_sizes[mode][pfx.addrsize]);
+		break;
+	}
+	if (err)
+		return err;
+	*out = (u8)cur.pos;
+	return 0;
+}
+
 static u64 width_mask(unsigned int bytes)
 {
 	return bytes >= 8 ? ~0ULL : BIT(bytes * 8) - 1;

@@ -21,6 +21,25 @@ static const char *const outcome_names[VMM_OUTCOME_COUNT] = {
 	[VMM_OUTCOME_DEAD] = "dead",
 };
 
+/*
+ * The ends a guest causes by a fault of its own, which "on-crash" may
+ * turn into a restart. Not "halted" (cli; hlt is how a guest without
+ * ACPI powers off), nor "error" or "dead" (the hypervisor's failures: a
+ * new life would meet them again), nor the ends the guest asked for.
+ */
+static const bool outcome_crash[VMM_OUTCOME_COUNT] = {
+	[VMM_OUTCOME_CRASH] = true,
+	[VMM_OUTCOME_SHUTDOWN] = true,
+	[VMM_OUTCOME_FAIL_ENTRY] = true,
+	[VMM_OUTCOME_INTERNAL_ERROR] = true,
+	[VMM_OUTCOME_UNHANDLED_ACCESS] = true,
+};
+
+bool vmm_outcome_is_crash(u32 outcome)
+{
+	return outcome < VMM_OUTCOME_COUNT && outcome_crash[outcome];
+}
+
 const char *vmm_outcome_name(u32 outcome)
 {
 	return outcome < VMM_OUTCOME_COUNT ? outcome_names[outcome] : "?";

@@ -165,9 +165,21 @@ static int pl011_write(struct vmm_device *dev, u64 offset, u32 size, u64 val)
 	return 0;
 }
 
+/* The registers to their reset values (the TRM's), and the line lowered. */
+static void pl011_reset(struct vmm_device *dev)
+{
+	struct pl011 *u = dev->state;
+
+	u->ibrd = u->fbrd = u->lcrh = u->imsc = u->ris = u->dmacr = u->ilpr = 0;
+	u->ifls = IFLS_RESET;
+	u->cr = CR_RESET;
+	pl011_update_irq(dev);
+}
+
 static const struct vmm_device_ops pl011_ops = {
 	.read = pl011_read,
 	.write = pl011_write,
+	.reset = pl011_reset,
 };
 
 int pl011_create(struct vm *vm, u64 base, u32 irq)

@@ -233,9 +233,26 @@ static int uart_write(struct vmm_device *dev, u64 offset, u32 size, u64 val)
 	return r;
 }
 
+/*
+ * Registers to their power-on values and the line lowered; the input
+ * FIFO and the poll stay (they belong to the hypervisor's console, which
+ * the restart does not touch), as does a half-printed line.
+ */
+static void uart_reset(struct vmm_device *dev)
+{
+	struct uart16550 *u = dev->state;
+
+	spin_lock(&u->lock);
+	u->ier = u->lcr = u->mcr = u->scr = u->dll = u->dlm = u->fcr = 0;
+	u->thre_pending = false;
+	uart_update_irq(dev);
+	spin_unlock(&u->lock);
+}
+
 static const struct vmm_device_ops uart16550_ops = {
 	.read = uart_read,
 	.write = uart_write,
+	.reset = uart_reset,
 };
 
 int uart16550_create(struct vm *vm, u32 space, u64 base, u32 irq, bool console_input)

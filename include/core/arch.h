@@ -62,6 +62,19 @@ void arch_vm_destroy(struct vm *vm);
 int arch_vm_add_regions(struct vm *vm);
 /* Maps guest RAM [gpa, gpa + size) to host [pa, pa + size). */
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
+/*
+ * Maps an inter-VM channel's pages [gpa, gpa + size) to host [pa, pa +
+ * size) as normal write-back memory like RAM; without @writable a guest
+ * write faults (and reaches the VMM as an access no device answers).
+ */
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable);
+/*
+ * A channel's doorbell (core/channel.c): makes interrupt @irq of @vm
+ * pending once, an edge whatever the line's configured trigger (an SPI,
+ * as a write to GICD_ISPENDR; an IOAPIC pin 16-23, as a pulse). Called
+ * from any CPU, only while @vm is FINALIZED.
+ */
+int arch_vm_doorbell(struct vm *vm, u32 irq);
 /* Maps a passthrough device's MMIO [gpa, gpa + size) to [pa, pa + size) as device memory. */
 int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size);
 /*

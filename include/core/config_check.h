@@ -217,6 +217,9 @@ struct config_check_run {
 	struct config_pt_run pt;
 	u32 errors, warnings;
 	u32 nr_vms;
+	/* The inter-VM channels (config_channels.c): bit i for channel i refused. */
+	u32 channel_refused;
+	u32 nr_channels;
 };
 
 void config_check_start(struct config_check_run *run, const struct config_env *env,
@@ -225,6 +228,20 @@ void config_check_start(struct config_check_run *run, const struct config_env *e
 u32 config_check_root(struct config_check_run *run);
 /* Checks one VM node (a child of the root); the number of its errors. */
 u32 config_check_vm(struct config_check_run *run, int node);
+
+/*
+ * The "channels" node (config_channels.c): config_check_root() checks
+ * each channel on its own, config_check_vm() the endpoints naming the
+ * VM. A root child for which config_node_is_channels() is true is no VM.
+ */
+extern const struct config_node_kind config_channels_kind, config_channel_kind;
+extern const struct config_node_kind config_endpoint_kind;
+bool config_node_is_channels(const struct fdt *fdt, int node);
+void config_check_channels(struct config_check_run *run);
+void config_check_vm_channels(struct config_check *c);
+
+/* For the checks of other files: @node's properties against @k's rows. */
+void config_check_node_props(struct config_check *c, int node, const struct config_node_kind *k);
 
 /*
  * Reporting from a property's check function: "vm NAME: PATH: property
@@ -249,7 +266,11 @@ const char *config_blob_error(int err);
 
 /* The passthrough device's own check (config_passthrough.c), named by its kind's row. */
 void config_check_passthrough(struct config_check *c, int node, const struct config_node_kind *k);
-/* The reporting helpers the passthrough check shares with the walker. */
+/*
+ * The helpers the passthrough and channel checks share with the walker:
+ * claiming guest-physical (or port) [base, base + size) of the VM for
+ * @what, reporting what it meets; a kind's row by name.
+ */
 void config_claim_guest(struct config_check *c, const struct config_prop *p, bool io_port,
 			u64 base, u64 size, const char *what);
 const struct config_prop *config_find_row(const struct config_node_kind *k, const char *name);

@@ -33,6 +33,12 @@ enum vm_region_kind {
 	VM_REGION_RAM,		/* guest RAM, mapped in stage-2 / NPT */
 	VM_REGION_EMULATED,	/* emulated in the hypervisor (vGIC), never exits */
 	VM_REGION_VMM,		/* a VMM device: accesses become MMIO exits */
+	/*
+	 * An inter-VM channel's memory (core/channel.c), mapped in stage-2 /
+	 * NPT like RAM but owned by the channel: never part of the pristine
+	 * copy, never cleared by a restart, never freed with the VM.
+	 */
+	VM_REGION_SHARED,
 	VM_REGION_DEVICE,	/* a passthrough device's MMIO: mapped uncached to @hpa */
 };
 
@@ -46,7 +52,8 @@ struct vm_region {
 	u64 size;
 	u32 kind;
 	const char *name;
-	void *hva;				/* RAM: where it is in the hypervisor */
+	void *hva;				/* RAM, SHARED: where it is in the hypervisor */
+	bool read_only;				/* SHARED: a guest write faults */
 	u64 hpa;				/* DEVICE: where it is in the machine */
 	const struct vm_mmio_ops *ops;		/* EMULATED */
 	void *opaque;

@@ -27,6 +27,12 @@ struct vmm_device;
 struct vmm_device_ops {
 	int (*read)(struct vmm_device *dev, u64 offset, u32 size, u64 *val);
 	int (*write)(struct vmm_device *dev, u64 offset, u32 size, u64 val);
+	/*
+	 * A VM restart, with every vCPU parked: the registers back to their
+	 * power-on values, as the new life's driver expects them. NULL for a
+	 * model without state.
+	 */
+	void (*reset)(struct vmm_device *dev);
 };
 
 struct vmm_device {
@@ -74,6 +80,20 @@ enum vmm_reset_policy {
 	VMM_RESET_STOP,		/* the VM ends, with the outcome "reset" */
 };
 
+/*
+ * What a crash does ("on-crash"): an end the guest caused by a fault of
+ * its own (vmm_outcome_is_crash(): a triple fault, an access the "stop"
+ * policy stops it for, an instruction the hypervisor cannot emulate, a
+ * state VMRUN refuses).
+ */
+enum vmm_crash_policy {
+	VMM_CRASH_STOP,		/* the VM ends with that outcome (the default) */
+	VMM_CRASH_RESTART,	/* the VM starts again, as for on-reset = "restart" */
+};
+
+/* "restart-limit" absent: the VM is restarted as often as its policies ask. */
+#define VMM_NO_RESTART_LIMIT	0xffffffffu
+
 struct vmm_vm {
 	struct vm *vm;		/* NULL once the VM is destroyed */
 	char name[VM_NAME_MAX];
@@ -88,6 +108,9 @@ struct vmm_vm {
 	struct vmm_device *last_hit[VMM_NR_SPACES];
 	u32 unknown_policy;
 	u32 reset_policy;	/* enum vmm_reset_policy: "on-reset" */
+	u32 crash_policy;	/* enum vmm_crash_policy: "on-crash" */
+	/* Restarts allowed (for a reset or a crash) before the next one stops the VM. */
+	u32 restart_limit;
 	u32 warned_unknown;
 	u64 unknown_accesses;	/* atomic: every access that found no device */
 
@@ -111,9 +134,15 @@ struct vmm_vm {
 	u32 reset_requested;
 	u32 parked;
 	u32 reset_generation;
+	/* Why the pending restart was asked for (under @lock), for its report. */
+	char restart_cause[96];
+	/* The last restart's duration, from the last vCPU parked to the barrier passed. */
+	u64 last_restart_ns;
 };
 
 const char *vmm_outcome_name(u32 outcome);
+/* True for the ends "on-crash" applies to (outcome.c's table). */
+bool vmm_outcome_is_crash(u32 outcome);
 /* Parses "exit:N", "shutdown", "dead", ...; -EINVAL if unknown. */
 int vmm_parse_outcome(const char *s, u32 *outcome, u64 *code);
 

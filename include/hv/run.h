@@ -139,6 +139,14 @@ _Static_assert(sizeof(struct hv_run) == 16 + 256, "hv_run layout");
  * arguments in x1-x6, result in x0.
  */
 #define HV_HC_CONSOLE_WRITE		1	/* (gpa, len): print guest bytes */
+/*
+ * (channel, peer): makes endpoint @peer of inter-VM channel @channel
+ * pending its configured interrupt (docs/config.md, "Channels"). 0, or
+ * -EINVAL (no such channel or endpoint, or the caller's own), -EPERM (the
+ * caller is no endpoint of it), -ENXIO (the peer has no interrupt),
+ * -EAGAIN (the peer is not running now: retry), -EPIPE (it has ended).
+ */
+#define HV_HC_DOORBELL			2
 #define HV_HC_ARM64_BASE		0xc6000000u
 #define HV_HC_ENOSYS			((uint64_t)-38)
 

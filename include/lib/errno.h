@@ -11,6 +11,7 @@
 #define ENOENT		2
 #define EINTR		4
 #define EIO		5
+#define ENXIO		6
 #define E2BIG		7
 #define ENOEXEC		8
 #define EAGAIN		11
@@ -21,6 +22,7 @@
 #define ENODEV		19
 #define EINVAL		22
 #define ENOSPC		28
+#define EPIPE		32
 #define ERANGE		34
 #define ENOSYS		38
 #define EBADMSG		74

@@ -27,6 +27,7 @@ struct input {
 	u64 iopm, msrpm, event_inj, nested_ctl;
 	u8 tlb_control, phys_bits;
 	u64 cr4_allowed;
+	u8 flush_by_asid;	/* odd: L1 is offered flush-by-ASID */
 	u64 ncr3, g_pat;
 	u8 l1_long_mode;
 } __packed;
@@ -88,7 +89,11 @@ static bool reference_legal(const struct input *in, u32 phys)
 				  vec >= 31))
 			return false;
 	}
-	return (in->nested_ctl >> 1) == 0 && reference_np_legal(in, limit) && in->tlb_control <= 1;
+	if ((in->nested_ctl >> 1) != 0 || !reference_np_legal(in, limit))
+		return false;
+	if (in->tlb_control == 3 || in->tlb_control == 7)
+		return in->flush_by_asid & 1;
+	return in->tlb_control <= 1;
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
@@ -131,6 +136,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		.phys_bits = in.phys_bits,
 		.cr4_allowed = in.cr4_allowed,
 		.efer_allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | EFER_SVME,
+		.svm_features = (in.flush_by_asid & 1) ? SVM_FEATURE_FLUSH_ASID : 0,
 		.l1_long_mode = in.l1_long_mode & 1,
 	};
 	c = nested_vmcb_check(v, &l);

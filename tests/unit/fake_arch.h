@@ -51,6 +51,10 @@ struct fake_vm {
 	unsigned int resets;
 	struct vm_region extra;		/* added by arch_vm_add_regions if size != 0 */
 	unsigned int maps, finalizes;
+	/* Channels: how each was mapped, and the doorbells rung into this VM. */
+	unsigned int shared_maps, shared_writable;
+	unsigned int doorbells;
+	u32 last_doorbell;
 };
 
 u64 arch_vm_gpa_limit(void)
@@ -84,6 +88,24 @@ int arch_vm_add_regions(struct vm *vm)
 int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 {
 	((struct fake_vm *)vm->arch)->maps++;
+	return 0;
+}
+
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	struct fake_vm *f = vm->arch;
+
+	f->shared_maps++;
+	f->shared_writable += writable;
+	return 0;
+}
+
+int arch_vm_doorbell(struct vm *vm, u32 irq)
+{
+	struct fake_vm *f = vm->arch;
+
+	f->doorbells++;
+	f->last_doorbell = irq;
 	return 0;
 }
 

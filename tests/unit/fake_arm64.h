@@ -164,6 +164,11 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return 0;
 }
 
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	return 0;
+}
+
 int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 {
 	return 0;

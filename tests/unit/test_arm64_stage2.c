@@ -108,6 +108,19 @@ static void test_2m_blocks(void **state)
 	assert_int_equal(walk(root, GIB - 1).level, -1);
 }
 
+/* A channel: RAM's attributes, with S2AP read-only for a reader (a write faults). */
+static void test_shared(void **state)
+{
+	struct walk w;
+
+	assert_int_equal(arm64_s2_map_shared(root, GIB, 0x80000000, 0x1000, true), 0);
+	assert_int_equal(arm64_s2_map_shared(root, GIB + 0x1000, 0x80001000, 0x1000, false), 0);
+	expect(GIB, 3, 0x80000000);
+	w = walk(root, GIB + 0x1000);
+	assert_int_equal(w.level, 3);
+	assert_int_equal(w.attrs, (RAM_ATTRS & ~(3ULL << 6)) | (1ULL << 6));
+}
+
 static void test_1g_block(void **state)
 {
 	assert_int_equal(arm64_s2_map(root, 2 * GIB, 3 * GIB, GIB), 0);
@@ -204,6 +217,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_2m_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_device_attributes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_1g_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pages_when_pa_unaligned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),

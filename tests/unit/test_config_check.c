@@ -1,4 +1,4 @@
-/* SOURCES: core/config_check.c core/config_schema.c core/config_platform.c core/config_passthrough.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config_check.c core/config_schema.c core/config_channels.c core/config_platform.c core/config_passthrough.c core/loader.c tools/config_linux.c arch/x86/bzimage.c arch/x86/bzimage_header.c core/vmm/outcome.c core/boot_info.c lib/fdt.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fdt_util.h"

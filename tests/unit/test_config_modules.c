@@ -1,4 +1,4 @@
-/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_platform.c core/config_passthrough.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/passthrough.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
+/* SOURCES: core/config.c core/config_check.c core/config_schema.c core/config_channels.c core/config_platform.c core/config_passthrough.c core/vmm/outcome.c core/vmm/vmm.c core/vmm/devices.c core/passthrough.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/loader.c core/vm.c core/vm_reset.c core/channel.c core/vcpu.c core/boot_info.c lib/fdt.c lib/bitmap.c lib/string.c lib/errno.c tests/unit/fdt_util.c */
 #include "test_support.h"
 #include "fake_arch.h"
 #include "fdt_util.h"

@@ -1,4 +1,4 @@
-/* SOURCES: core/vmm/vmm.c core/vmm/outcome.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c core/vm_reset.c lib/string.c lib/errno.c */
+/* SOURCES: core/vmm/vmm.c core/vmm/outcome.c core/vmm/uart16550.c core/vmm/pl011.c core/vmm/debug_exit.c core/vmm/access_counter.c core/vcpu.c core/vm.c core/vm_reset.c core/channel.c lib/fdt.c lib/string.c lib/errno.c */
 #include "test_support.h"
 #include "fake_arch.h"
 

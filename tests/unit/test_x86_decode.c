@@ -907,6 +907,88 @@ static void test_names(void **state)
 						x86_decode_err_name(errs[j]));
 }
 
+/* x86_insn_length(): the instructions an SVM intercept reports at RIP, prefixed and not. */
+struct length_vector {
+	const char *what;
+	enum x86_cpu_mode mode;
+	u8 n;
+	u8 code[15];
+	int err;		/* 0: the length is n */
+};
+
+#define LEN(w, m, ...)	{ w, m, CODE(__VA_ARGS__), 0 }
+#define LEN_ERR(w, m, e, ...) { w, m, CODE(__VA_ARGS__), e }
+
+static const struct length_vector length_vectors[] = {
+	LEN("cpuid", M64, 0x0f, 0xa2),
+	LEN("cs cpuid", M64, 0x2e, 0x0f, 0xa2),
+	LEN("ds hlt", M64, 0x3e, 0xf4),
+	LEN("rex.w rdmsr", M64, 0x48, 0x0f, 0x32),
+	LEN("66 67 cs wrmsr", M32, 0x66, 0x67, 0x2e, 0x0f, 0x30),
+	LEN("rdtsc", M16, 0x0f, 0x31),
+	LEN("rdpmc", M64, 0x0f, 0x33),
+	LEN("pause", M64, 0xf3, 0x90),
+	LEN("invd", M64, 0x0f, 0x08),
+	LEN("wbinvd", M64, 0x0f, 0x09),
+	LEN("vmrun", M64, 0x0f, 0x01, 0xd8),
+	LEN("cs vmmcall", M64, 0x2e, 0x0f, 0x01, 0xd9),
+	LEN("vmload", M32, 0x0f, 0x01, 0xda),
+	LEN("vmsave", M64, 0x0f, 0x01, 0xdb),
+	LEN("stgi", M64, 0x0f, 0x01, 0xdc),
+	LEN("clgi", M64, 0x0f, 0x01, 0xdd),
+	LEN("skinit", M64, 0x0f, 0x01, 0xde),
+	LEN("invlpga", M64, 0x0f, 0x01, 0xdf),
+	LEN("xsetbv", M64, 0x0f, 0x01, 0xd1),
+	LEN("monitor", M64, 0x0f, 0x01, 0xc8),
+	LEN("rdtscp", M64, 0x0f, 0x01, 0xf9),
+	LEN("invlpg (%rax)", M64, 0x0f, 0x01, 0x38),
+	LEN("invlpg disp32(%rip)", M64, 0x0f, 0x01, 0x3d, 1, 2, 3, 4),
+	LEN("invlpg (%esp) sib", M32, 0x0f, 0x01, 0x3c, 0x24),
+	LEN("invlpg disp16 (67 in 32-bit)", M32, 0x67, 0x0f, 0x01, 0x3e, 0x34, 0x12),
+	LEN("sidt disp32(%rax)", M64, 0x2e, 0x0f, 0x01, 0x88, 0, 0, 0, 0),
+	LEN("lmsw %ax", M64, 0x0f, 0x01, 0xf0),
+	LEN("smsw disp8(%rbx)", M64, 0x0f, 0x01, 0x63, 0x10),
+	LEN("mov %cr3, %r8", M64, 0x41, 0x0f, 0x20, 0xd8),
+	LEN("mov %rax, %cr0 (mod ignored)", M64, 0x0f, 0x22, 0x00),
+	LEN("mov %dr7, %rax", M64, 0x0f, 0x21, 0xf8),
+	LEN("mov %rax, %dr7", M64, 0x0f, 0x23, 0xf8),
+	LEN("clts", M64, 0x0f, 0x06),
+	LEN("lldt disp8", M64, 0x0f, 0x00, 0x50, 0x08),
+	LEN("int3", M64, 0xcc),
+	LEN("int $0x80", M64, 0xcd, 0x80),
+	LEN("into (32-bit)", M32, 0xce),
+	LEN("bound (32-bit)", M32, 0x62, 0x03),
+	LEN("pushf", M64, 0x9c),
+	LEN("popf", M64, 0x9d),
+	LEN("iretq", M64, 0x48, 0xcf),
+	LEN("icebp", M64, 0xf1),
+	LEN("rsm", M64, 0x0f, 0xaa),
+	LEN_ERR("into (64-bit)", M64, -EOPNOTSUPP, 0xce),
+	LEN_ERR("62 is EVEX in 64-bit mode", M64, -EOPNOTSUPP, 0x62, 0x03),
+	LEN_ERR("mov (not an intercept)", M64, -EOPNOTSUPP, 0x89, 0x00),
+	LEN_ERR("truncated invlpg", M64, -EAGAIN, 0x0f, 0x01, 0x3d, 1, 2),
+	LEN_ERR("15 prefixes then cpuid", M64, -E2BIG, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e,
+		0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x2e, 0x0f),
+};
+
+static void test_insn_length(void **state)
+{
+	unsigned int i;
+	int err;
+	u8 len;
+
+	for (i = 0; i < ARRAY_SIZE(length_vectors); i++) {
+		const struct length_vector *v = &length_vectors[i];
+
+		len = 0;
+		err = x86_insn_length(v->code, v->n, v->mode, &len);
+		if (err != v->err || (!err && len != v->n))
+			fail_msg("%s: err %d length %u, want err %d length %u", v->what, err, len,
+				 v->err, v->n);
+	}
+	assert_int_equal(x86_insn_length(length_vectors[0].code, 2, 3, &len), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -919,6 +1001,7 @@ int main(void)
 		cmocka_unit_test(test_load_and_store_values),
 		cmocka_unit_test(test_cpu_mode),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_insn_length),
 	};
 
 	print_message("x86 decode: %zu valid vectors, %zu refused, %zu data\n",

@@ -197,7 +197,7 @@ static void test_table_sorted_and_disjoint(void **state)
 static void test_unknown_gp_logged_once(void **state)
 {
 	static const u32 unknown[] = {
-		0x0, 0x8b, 0x1db, 0x48, 0x3a, 0xc0010200, 0xc001020b, 0xc0010140, 0xffffffff,
+		0x0, 0x8b, 0x1df, 0x48, 0x3a, 0xc0010200, 0xc001020b, 0xc0010140, 0xffffffff,
 	};
 	unsigned int i, used = 0;
 	u64 v;
@@ -333,6 +333,25 @@ static void test_row_debugctl(void **state)
 	wr_ok(MSR_DEBUGCTL, 0x3f);
 	wr_gp(MSR_DEBUGCTL, BIT(6));
 	wr_gp(MSR_DEBUGCTL, BIT(63));
+	/* In the VMCB that runs, where nested LBR virtualization switches it. */
+	assert_true(vmcb.save.dbgctl == 0x3f);
+}
+
+/* The LBR records: read from the VMCB that runs, read-only (#GP on WRMSR). */
+static void test_rows_lbr_records(void **state)
+{
+	vmcb.save.br_from = 0x1111;
+	vmcb.save.br_to = 0x2222;
+	vmcb.save.last_excp_from = 0x3333;
+	vmcb.save.last_excp_to = 0x4444;
+	assert_true(rd(MSR_LAST_BRANCH_FROM_IP) == 0x1111);
+	assert_true(rd(MSR_LAST_BRANCH_TO_IP) == 0x2222);
+	assert_true(rd(MSR_LAST_INT_FROM_IP) == 0x3333);
+	assert_true(rd(MSR_LAST_INT_TO_IP) == 0x4444);
+	wr_gp(MSR_LAST_BRANCH_FROM_IP, 0);
+	wr_gp(MSR_LAST_BRANCH_TO_IP, 0);
+	wr_gp(MSR_LAST_INT_FROM_IP, 0);
+	wr_gp(MSR_LAST_INT_TO_IP, 0);
 }
 
 static void test_row_pat(void **state)
@@ -588,6 +607,7 @@ int main(void)
 		T(test_row_mtrr_variable),
 		T(test_row_mtrr_fixed),
 		T(test_row_debugctl),
+		T(test_rows_lbr_records),
 		T(test_row_pat),
 		T(test_row_efer),
 		T(test_row_tsc_aux),

@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_intr.c arch/x86/svm/nested_nrip.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -35,6 +35,8 @@ static unsigned int nr_steps, next_step;
 static struct vmcb *entered[MAX_STEPS];
 static u64 entry_event[MAX_STEPS];
 static u8 entry_tlb[MAX_STEPS];
+static u64 entry_int_ctl[MAX_STEPS];
+static u32 entry_misc1[MAX_STEPS];
 
 static struct vm *vm;
 static struct vcpu *vcpu;
@@ -52,6 +54,8 @@ void svm_vmrun(u64 *gprs, paddr_t vmcb_pa, paddr_t host_state_pa)
 	entered[next_step] = v;
 	entry_event[next_step] = v->control.event_inj;
 	entry_tlb[next_step] = v->control.tlb_control;
+	entry_int_ctl[next_step] = v->control.int_ctl;
+	entry_misc1[next_step] = v->control.intercept_misc1;
 	s = &script[next_step++];
 	if (s->guest)
 		s->guest();
@@ -230,7 +234,9 @@ static void test_cpuid_offers_svm(void **state)
 	run();
 	assert_int_equal(vmcb01->save.rax, CPUID_NESTED_SVM_REVISION);
 	assert_int_equal(sv.gprs[GPR_RBX], 16);
-	assert_int_equal(sv.gprs[GPR_RDX], CPUID_SVM_NP);	/* NP only: no NRIPS, no vGIF */
+	/* cpuid.c's nested_svm_features[]: no DecodeAssists, the fake CPU has none */
+	assert_int_equal(sv.gprs[GPR_RDX], CPUID_SVM_NP | SVM_FEATURE_LBRV | SVM_FEATURE_NRIPS |
+			 SVM_FEATURE_FLUSH_ASID | SVM_FEATURE_VGIF);
 	vmcb01->save.rax = 0x80000001;
 	SCRIPT({ SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
 	run();
@@ -499,6 +505,7 @@ static void test_reflected_exit(void **state)
 {
 	u64 intinfo = 0x41 | EVTINJ_TYPE_INTR | EVTINJ_VALID;
 
+	assert_int_equal(vm_write_guest(vm, L2_RIP + 0x10, (u8[]){ 0x2e, 0x0f, 0xa2 }, 3), 0);
 	l1_enable_svm();
 	make_v12();
 	v12->control.intercept_misc1 = INTERCEPT_CPUID;
@@ -513,7 +520,8 @@ static void test_reflected_exit(void **state)
 	assert_int_equal(v12->control.exit_info_1, 7);
 	assert_int_equal(v12->control.exit_info_2, 9);
 	assert_int_equal(v12->control.exit_int_info, intinfo);
-	assert_int_equal(v12->control.next_rip, 0);	/* NRIPS not offered */
+	/* NRIPS: the CPUID at L2's RIP, CS-prefixed, decoded (the fake CPU has no NRIPS). */
+	assert_int_equal(v12->control.next_rip, L2_RIP + 0x13);
 	/* The interrupted event is L1's to deliver again, not L0's. */
 	assert_int_equal(entry_event[2], 0);
 	assert_int_equal(v12->save.rip, L2_RIP + 0x10);
@@ -550,8 +558,8 @@ static void test_l0_handles_what_l1_leaves(void **state)
 	run();
 	assert_int_equal(entry_event[1], UD);
 	assert_ptr_equal(entered[1], v02);
-	/* An SVM instruction of L2's that L1 does not intercept: #UD too. */
-	SCRIPT({ SVM_EXIT_VMLOAD }, { SVM_EXIT_INTR });
+	/* SKINIT of L2's that L1 does not intercept: #UD (not offered). */
+	SCRIPT({ SVM_EXIT_SKINIT }, { SVM_EXIT_INTR });
 	run();
 	assert_int_equal(entry_event[1], UD);
 	/* ...unless L1 intercepts #UD: then L1 gets the exception exit. */
@@ -717,6 +725,341 @@ static void test_l2_hlt_waits_for_l1_interrupt(void **state)
 	svm.plat.intr = 0;
 }
 
+/* ---- the features of CPUID 0x8000000a EDX ---- */
+
+static void l2_next_rip_from_cpu(void)
+{
+	sv.nested.vmcb02->control.next_rip = L2_RIP + 7;
+}
+
+/* NRIPS: decoded, the CPU's where it has NRIPS, EXITINFO2 for IOIO, 0 on other exits. */
+static void test_next_rip(void **state)
+{
+	l1_enable_svm();
+	assert_int_equal(vm_write_guest(vm, L2_RIP, (u8[]){ 0x3e, 0x48, 0x0f, 0x32 }, 4), 0);
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_MSR_PROT;
+	sv.gprs[GPR_RCX] = 0x40000000;		/* outside the map: always L1's */
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_MSR, 0 }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_MSR);
+	assert_int_equal(v12->control.next_rip, L2_RIP + 4);
+	/* IOIO: the next RIP the CPU gives in EXITINFO2. */
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_IOIO_PROT;
+	memset(vm_gpa_to_hva(vm, IOPM12, IOPM_SIZE), 0xff, IOPM_SIZE);
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_IOIO, IOIO(0x80, IOIO_SZ8), L2_RIP + 2 },
+	       { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_IOIO);
+	assert_int_equal(v12->control.next_rip, L2_RIP + 2);
+	/* An exception exit saves none. */
+	make_v12();
+	v12->control.intercept_exceptions = BIT(13);
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_EXCP_BASE + 13 }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_EXCP_BASE + 13);
+	assert_int_equal(v12->control.next_rip, 0);
+	/* With the CPU's NRIPS, its next_rip is passed on as it is. */
+	svm_caps.nrips = true;
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_MSR_PROT;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_MSR, 0, .guest = l2_next_rip_from_cpu },
+	       { SVM_EXIT_INTR });
+	run();
+	svm_caps.nrips = false;
+	assert_int_equal(v12->control.next_rip, L2_RIP + 7);
+}
+
+/* DecodeAssists: offered only with the CPU's, then its bytes are passed on. */
+static void l2_decode_assists(void)
+{
+	sv.nested.vmcb02->control.next_rip = L2_RIP + 2;
+	sv.nested.vmcb02->control.insn_len = 2;
+	sv.nested.vmcb02->control.insn_bytes[0] = 0x0f;
+}
+
+static void test_decode_assists_follow_the_cpu(void **state)
+{
+	struct svm_caps old = svm_caps;
+	struct cpuid_regs r;
+
+	svm_caps.nrips = true;
+	sv.nested.limits.svm_features |= SVM_FEATURE_DECODE;
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_CPUID;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID, .guest = l2_decode_assists },
+	       { SVM_EXIT_INTR });
+	run();
+	svm_caps = old;
+	assert_int_equal(v12->control.insn_len, 2);
+	assert_int_equal(v12->control.insn_bytes[0], 0x0f);
+	/* The table: DecodeAssists appears with the host's bit, the others always. */
+	assert_int_equal(cpuid_nested_svm_features(SVM_FEATURE_DECODE) & SVM_FEATURE_DECODE,
+			 SVM_FEATURE_DECODE);
+	assert_int_equal(cpuid_nested_svm_features(0) & SVM_FEATURE_DECODE, 0);
+	assert_int_equal(cpuid_nested_svm_features(0) & SVM_FEATURE_NRIPS, SVM_FEATURE_NRIPS);
+	(void)r;
+}
+
+#define L1_VIRQ		(V_IRQ | V_IGN_TPR | (0x41ULL << V_INTR_VECTOR_SHIFT))
+
+/* vGIF: L2's CLGI/STGI toggle V_GIF, which holds L1's V_IRQ, and goes back in VMCB12. */
+static void test_vgif(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.int_ctl |= V_GIF_ENABLE | V_GIF | L1_VIRQ;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CLGI }, { SVM_EXIT_STGI }, { SVM_EXIT_CLGI },
+	       { SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_int_ctl[1] & V_IRQ_INJECTION_BITS, L1_VIRQ);
+	assert_int_equal(entry_int_ctl[2] & V_IRQ, 0);	/* V_GIF clear: held */
+	assert_int_equal(entry_int_ctl[3] & V_IRQ_INJECTION_BITS, L1_VIRQ);
+	assert_int_equal(entry_int_ctl[4] & V_IRQ, 0);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_VMMCALL);
+	assert_int_equal(v12->control.int_ctl & V_GIF, 0);
+	assert_int_equal(v12->control.int_ctl & V_IRQ, V_IRQ);	/* still L1's request */
+	/* L1 intercepting CLGI gets it, V_GIF as it was. */
+	make_v12();
+	v12->control.int_ctl |= V_GIF_ENABLE | V_GIF;
+	v12->control.intercept_misc2 |= INTERCEPT2_CLGI;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CLGI }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_CLGI);
+	assert_int_equal(v12->control.int_ctl & V_GIF, V_GIF);
+}
+
+static void l2_takes_virq(void)
+{
+	sv.nested.vmcb02->control.int_ctl &= ~V_IRQ;
+}
+
+/* The CPU's consumption of L1's V_IRQ reaches VMCB12. */
+static void test_virq_consumed(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.int_ctl |= L1_VIRQ;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID, .guest = l2_takes_virq },
+	       { SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_int_ctl[2] & V_IRQ, 0);
+	assert_int_equal(v12->control.int_ctl & V_IRQ, 0);
+}
+
+/* LBR virtualization: DEBUGCTL and the records from VMCB12, back into it; L1's kept. */
+static void test_lbr_virtualization(void **state)
+{
+	struct vmcb *v02 = sv.nested.vmcb02;
+
+	l1_enable_svm();
+	vmcb01->save.dbgctl = 2;
+	make_v12();
+	v12->control.virt_ext = VIRT_EXT_LBR_CTL_ENABLE;
+	v12->save.dbgctl = 1 | BIT(40);		/* reserved bit: dropped */
+	v12->save.br_from = 0x77;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_true(v02->save.dbgctl == 1 && v02->save.br_from == 0x77);
+	assert_int_equal(svm_msr_write(&sv, MSR_DEBUGCTL, 4), 0);	/* L2's WRMSR, L0's */
+	SCRIPT({ SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->save.dbgctl, 4);
+	assert_int_equal(v12->save.br_from, 0x77);
+	assert_int_equal(vmcb01->save.dbgctl, 2);
+	/* Without it L2 runs on L1's, and what it wrote is L1's. */
+	make_v12();
+	v12->save.dbgctl = 1;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v02->save.dbgctl, 2);
+	assert_int_equal(svm_msr_write(&sv, MSR_DEBUGCTL, 8), 0);
+	SCRIPT({ SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(vmcb01->save.dbgctl, 8);
+	assert_int_equal(v12->save.dbgctl, 1);
+}
+
+/* TLB_CONTROL 3 and 7 are accepted and flush L2's ASID. */
+static void test_flush_by_asid(void **state)
+{
+	u8 t[] = { TLB_CONTROL_FLUSH_ASID, TLB_CONTROL_FLUSH_ASID_LOCAL };
+	unsigned int i;
+
+	l1_enable_svm();
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		make_v12();
+		l1_vmrun_at(V12);
+		SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+		run();
+		make_v12();
+		v12->control.tlb_control = t[i];
+		l1_vmrun_at(V12);
+		SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+		run();
+		assert_int_equal(v12->control.exit_code, SVM_EXIT_VMMCALL);
+		assert_int_equal(entry_tlb[1], TLB_CONTROL_FLUSH_ALL_ASID);
+	}
+}
+
+/* The SVM instructions of L2 that L1 does not intercept, as the CPU runs them there. */
+static void test_svm_insns_of_l2(void **state)
+{
+	struct vmcb *area = vm_gpa_to_hva(vm, SAVE_AREA, PAGE_SIZE);
+	struct vmcb *v02 = sv.nested.vmcb02;
+
+	l1_enable_svm();
+	make_v12();
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	/* VMLOAD from L1's page at L2's rAX, into L2's state. */
+	assert_int_equal(vm_write_guest(vm, L2_RIP, (u8[]){ 0x2e, 0x0f, 0x01, 0xda }, 4), 0);
+	area->save.kernel_gs_base = 0x99;
+	v02->save.rax = SAVE_AREA;
+	SCRIPT({ SVM_EXIT_VMLOAD }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.nested.guest_mode);
+	assert_int_equal(v02->save.kernel_gs_base, 0x99);
+	assert_int_equal(v02->save.rip, L2_RIP + 4);	/* the prefix counted */
+	/* CLGI without vGIF: the GIF, as the CPU's; STGI sets it again. */
+	SCRIPT({ SVM_EXIT_CLGI }, { SVM_EXIT_STGI }, { SVM_EXIT_INTR });
+	run();
+	assert_true(sv.gif);
+	/* INVLPGA flushes L2's ASID. */
+	SCRIPT({ SVM_EXIT_INVLPGA }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_tlb[1], TLB_CONTROL_FLUSH_ALL_ASID);
+	/* #GP at CPL 3, #UD with L2's EFER.SVME clear; VMRUN and SKINIT #UD. */
+	v02->save.cpl = 3;
+	SCRIPT({ SVM_EXIT_VMSAVE }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], GP0);
+	v02->save.cpl = 0;
+	v02->save.efer &= ~EFER_SVME;
+	SCRIPT({ SVM_EXIT_STGI }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], UD);
+	/* VMRUN: L1 intercepts it (a VMRUN check), so it is always reflected. */
+	v02->save.efer |= EFER_SVME;
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_false(sv.nested.guest_mode);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_VMRUN);
+}
+
+/*
+ * L1's interrupt while L2 runs with IF=0 and no V_INTR_MASKING: L0's
+ * window in VMCB02 (over L1's V_IRQ), its VINTR exit is L0's, then the
+ * interrupt goes into L2 and L1's V_IRQ request is back.
+ */
+static void test_window_in_guest_mode(void **state)
+{
+	struct vmcb *v02 = sv.nested.vmcb02;
+
+	l1_enable_svm();
+	make_v12();
+	v12->control.int_ctl = L1_VIRQ;
+	v12->control.intercept_misc1 = INTERCEPT_VINTR;
+	v12->save.rflags = 0x2;
+	l1_vmrun_at(V12);
+	svm.plat.intr = 1;
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_VINTR }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[1], v02);
+	assert_int_equal(entry_event[1], 0);
+	assert_int_equal(entry_int_ctl[1] & (V_IRQ | V_IGN_TPR), V_IRQ | V_IGN_TPR);
+	assert_int_equal(entry_int_ctl[1] & V_INTR_VECTOR_MASK, 0);	/* L0's, not L1's */
+	assert_true(entry_misc1[1] & INTERCEPT_VINTR);
+	/* The VINTR exit was L0's window: not reflected, though L1 intercepts VINTR. */
+	assert_true(sv.nested.guest_mode);
+	v02->save.rflags = 0x202;
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[0], 0x30 | EVTINJ_TYPE_INTR | EVTINJ_VALID);
+	assert_int_equal(entry_int_ctl[0] & V_IRQ_INJECTION_BITS, L1_VIRQ);
+	svm.plat.intr = 0;
+	/* Held by L1's IF (V_INTR_MASKING): no window, L2 could not lift it. */
+	make_v12();
+	v12->save.rflags = 0x202;
+	vmcb01->save.rflags = 0x2;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	svm.plat.intr = 1;
+	run();
+	assert_int_equal(entry_event[1], 0);
+	assert_int_equal(entry_int_ctl[1] & V_IRQ, 0);
+	svm.plat.intr = 0;
+}
+
+/* NMIs while L2 runs: L1's exit if it intercepts NMI, else into L2. */
+static void test_nmi_in_guest_mode(void **state)
+{
+	l1_enable_svm();
+	make_v12();
+	v12->control.intercept_misc1 = INTERCEPT_NMI;
+	l1_vmrun_at(V12);
+	sv.gif = false;		/* as a hypervisor runs VMRUN: the NMI waits for it */
+	vlapic_post_nmi(&sv.lapic);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[1], vmcb01);
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_NMI);
+	assert_int_equal(entry_event[1], 0);	/* GIF=0 after the #VMEXIT: held */
+	SCRIPT({ SVM_EXIT_STGI }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], 2 | EVTINJ_TYPE_NMI | EVTINJ_VALID);
+	/* Not intercepted: L2 takes it (L1's handler has returned). */
+	sv.nmi_masked = sv.awaiting_iret = false;
+	make_v12();
+	l1_vmrun_at(V12);
+	sv.gif = false;
+	vlapic_post_nmi(&sv.lapic);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_ptr_equal(entered[1], sv.nested.vmcb02);
+	assert_int_equal(entry_event[1], 2 | EVTINJ_TYPE_NMI | EVTINJ_VALID);
+	/* V_GIF clear holds it. */
+	make_v12();
+	v12->control.int_ctl |= V_GIF_ENABLE;
+	sv.nmi_masked = sv.awaiting_iret = false;
+	l1_vmrun_at(V12);
+	sv.gif = false;
+	vlapic_post_nmi(&sv.lapic);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(entry_event[1], 0);
+}
+
+/* The host save area is never written: the state stays in VMCB01 (README). */
+static void test_hsave_untouched(void **state)
+{
+	u8 *h = vm_gpa_to_hva(vm, HSAVE, PAGE_SIZE);
+	unsigned int i;
+
+	memset(h, 0xa5, PAGE_SIZE);
+	l1_enable_svm();
+	make_v12();
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_VMMCALL }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_VMMCALL);
+	for (i = 0; i < PAGE_SIZE; i++)
+		assert_int_equal(h[i], 0xa5);
+}
+
 /* ---- VMLOAD, VMSAVE, INVLPGA ---- */
 
 static void test_vmload_vmsave_invlpga(void **state)
@@ -808,6 +1151,49 @@ static void test_nested_npt(void **state)
 	svm.npt_root = NULL;
 }
 
+/*
+ * next_rip with nested paging: the fetch memo keeps L1's nested-table
+ * entries too, so remapping L2's code page in L1's table (nothing else
+ * changes) makes the next exit decode the new page's instruction.
+ */
+static void test_next_rip_through_nested_npt(void **state)
+{
+	u64 *pte = build_l1_npt();
+
+	svm.npt_root = page_alloc();
+	assert_int_equal(npt_map(svm.npt_root, 0, (paddr_t)(uintptr_t)vm_gpa_to_hva(vm, 0,
+				 RAM_SIZE), RAM_SIZE), 0);
+	assert_int_equal(vm_write_guest(vm, L1_PAGE, (u8[]){ 0x2e, 0x0f, 0xa2 }, 3), 0);
+	assert_int_equal(vm_write_guest(vm, L1_PAGE + 0x3000, (u8[]){ 0x0f, 0xa2 }, 2), 0);
+	l1_enable_svm();
+	make_v12();
+	v12->control.nested_ctl = NESTED_CTL_NP_ENABLE;
+	v12->control.nested_cr3 = NCR3;
+	v12->control.intercept_misc1 = INTERCEPT_CPUID;
+	v12->save.g_pat = PAT_RESET;
+	/* 32-bit protected mode without paging: L2's RIP is its GPA, 1 GiB. */
+	v12->save.efer = EFER_SVME;
+	v12->save.cr0 = X86_CR0_PE | X86_CR0_ET;
+	v12->save.cr4 = 0;
+	v12->save.cr3 = 0;
+	v12->save.cs.attrib = SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | 0xb;
+	v12->save.cs.base = 0;
+	v12->save.rip = 0x40000000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.exit_code, SVM_EXIT_CPUID);
+	assert_int_equal(v12->control.next_rip, 0x40000003);
+	*pte = (L1_PAGE + 0x3000) | 7;
+	v12->save.rip = 0x40000000;
+	l1_vmrun_at(V12);
+	SCRIPT({ SVM_EXIT_VMRUN }, { SVM_EXIT_CPUID }, { SVM_EXIT_INTR });
+	run();
+	assert_int_equal(v12->control.next_rip, 0x40000002);
+	npt_free(svm.npt_root);
+	svm.npt_root = NULL;
+}
+
 /* A reboot leaves guest mode: the vCPU starts again as L1 on VMCB01. */
 static void test_reset_leaves_guest_mode(void **state)
 {
@@ -830,6 +1216,17 @@ static void test_reset_leaves_guest_mode(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(test_next_rip),
+		T(test_next_rip_through_nested_npt),
+		T(test_decode_assists_follow_the_cpu),
+		T(test_vgif),
+		T(test_virq_consumed),
+		T(test_lbr_virtualization),
+		T(test_flush_by_asid),
+		T(test_svm_insns_of_l2),
+		T(test_window_in_guest_mode),
+		T(test_nmi_in_guest_mode),
+		T(test_hsave_untouched),
 		T(test_cpuid_offers_svm),
 		T(test_svm_msrs),
 		T(test_svm_insns_fault),

@@ -22,12 +22,14 @@
 
 static const struct nested_limits limits = {
 	.phys_bits = PHYS_BITS, .cr4_allowed = CR4_OK, .efer_allowed = EFER_OK,
+	.svm_features = SVM_FEATURE_FLUSH_ASID,
 	.l1_long_mode = true,
 };
 
 /* The same CPU with L1 in protected mode at the VMRUN: its nested table is not long-mode. */
 static const struct nested_limits limits_l1_legacy = {
 	.phys_bits = PHYS_BITS, .cr4_allowed = CR4_OK, .efer_allowed = EFER_OK,
+	.svm_features = SVM_FEATURE_FLUSH_ASID,
 };
 
 static struct vmcb v;
@@ -108,6 +110,15 @@ M(gpat_bad_without_np, w->save.g_pat = 0x0202020202020202ULL)
 M(tlb3, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID)
 M(tlb7, w->control.tlb_control = TLB_CONTROL_FLUSH_ASID_LOCAL)
 M(tlb2, w->control.tlb_control = 2)
+M(tlb4, w->control.tlb_control = 4)
+M(tlb255, w->control.tlb_control = 255)
+/* The last pages below 2^PHYS_BITS, and bases that wrap the 64-bit space. */
+M(iopm_last_page, w->control.iopm_base_pa = (1ULL << PHYS_BITS) - 0x1000)
+M(iopm_wraps, w->control.iopm_base_pa = ~0ULL - 0xfff)
+M(iopm_2_pages_left, w->control.iopm_base_pa = (1ULL << PHYS_BITS) - 0x2000 + 0x800)
+M(msrpm_last_page_low_bits, w->control.msrpm_base_pa = (1ULL << PHYS_BITS) - 0x1000 + 0xfff)
+M(msrpm_wraps, w->control.msrpm_base_pa = ~0ULL - 0x1fff)
+M(msrpm_at_width, w->control.msrpm_base_pa = 1ULL << PHYS_BITS)
 
 /* Legal corners: must pass. */
 M(cd_and_nw, w->save.cr0 |= X86_CR0_CD | X86_CR0_NW)
@@ -185,9 +196,16 @@ static const struct row rows[] = {
 	{ "G_PAT entry 7 type 3 (reserved)", gpat_type3_entry7, "g_pat_invalid", false },
 	{ "G_PAT entry 1 bit 3", gpat_bit3, "g_pat_invalid", false },
 	{ "NP with L1 outside long mode", np, "np_l1_not_long_mode", true },
-	{ "TLB_CONTROL 3", tlb3, "tlb_control_not_offered", false },
-	{ "TLB_CONTROL 7", tlb7, "tlb_control_not_offered", false },
 	{ "TLB_CONTROL 2", tlb2, "tlb_control_not_offered", false },
+	{ "TLB_CONTROL 4", tlb4, "tlb_control_not_offered", false },
+	{ "TLB_CONTROL 255", tlb255, "tlb_control_not_offered", false },
+	{ "IOPM in the last page below the width", iopm_last_page, "iopm_beyond_limit", false },
+	{ "IOPM 2 pages below the width", iopm_2_pages_left, "iopm_beyond_limit", false },
+	{ "IOPM base wrapping past 2^64", iopm_wraps, "iopm_beyond_limit", false },
+	{ "MSRPM in the last page, low bits set", msrpm_last_page_low_bits,
+	  "msrpm_beyond_limit", false },
+	{ "MSRPM base wrapping past 2^64", msrpm_wraps, "msrpm_beyond_limit", false },
+	{ "MSRPM base at the width", msrpm_at_width, "msrpm_beyond_limit", false },
 	{ "CR0.CD and NW", cd_and_nw, NULL, false },
 	{ "CR0.CD alone", cd_only, NULL, false },
 	{ "CR3 just below the width", cr3_below_limit, NULL, false },
@@ -205,6 +223,8 @@ static const struct row rows[] = {
 	{ "EVENTINJ reserved bits 30:12 (not checked)", evt_reserved_bits, NULL, false },
 	{ "EVENTINJ software interrupt", evt_soft, NULL, false },
 	{ "TLB_CONTROL 1", tlb1, NULL, false },
+	{ "TLB_CONTROL 3 (flush-by-ASID offered)", tlb3, NULL, false },
+	{ "TLB_CONTROL 7 (flush-by-ASID offered)", tlb7, NULL, false },
 	{ "NP_ENABLE", np, NULL, false },
 	{ "N_CR3 just below the width", ncr3_below_limit, NULL, false },
 	{ "N_CR3 bit 63 without NP (not looked at)", ncr3_high_without_np, NULL, false },
@@ -273,6 +293,26 @@ static void test_each_predicate_alone(void **state)
 					 nested_checks[i].name, want ? "legal" : "illegal");
 		}
 	}
+}
+
+/* Without flush-by-ASID in L1's CPUID, TLB_CONTROL 3 and 7 are refused. */
+static void test_tlb_control_needs_flush_by_asid(void **state)
+{
+	struct nested_limits l = limits;
+	const struct nested_check *c;
+
+	l.svm_features = 0;
+	valid_long_mode(&v);
+	tlb3(&v);
+	c = nested_vmcb_check(&v, &l);
+	assert_non_null(c);
+	assert_string_equal(c->name, "tlb_control_not_offered");
+	tlb7(&v);
+	c = nested_vmcb_check(&v, &l);
+	assert_non_null(c);
+	assert_string_equal(c->name, "tlb_control_not_offered");
+	tlb1(&v);
+	assert_null(nested_vmcb_check(&v, &l));
 }
 
 /*
@@ -345,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_every_violation_changes_the_key),
 		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_each_predicate_alone),
+		cmocka_unit_test(test_tlb_control_needs_flush_by_asid),
 		cmocka_unit_test(test_pdptes),
 	};
 

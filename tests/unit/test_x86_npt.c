@@ -81,6 +81,23 @@ static void test_large_pages_when_aligned(void **state)
 	assert_int_equal(pages_out, 3);
 }
 
+/* A channel: mapped like RAM, but a reader's leaf has no RW (its writes #NPF). */
+static void test_shared_read_only(void **state)
+{
+	u64 *t = root;
+	int level;
+
+	assert_int_equal(npt_map_shared(root, 0x10000000, 0x40000000, 0x1000, false), 0);
+	assert_int_equal(npt_map_shared(root, 0x10001000, 0x40001000, 0x1000, true), 0);
+	expect_map(0x10000000, 0x40000000, PAGE_SIZE);
+	expect_map(0x10001000, 0x40001000, PAGE_SIZE);
+	for (level = 4; level > 1; level--)
+		t = (u64 *)(uintptr_t)(t[(0x10000000ull >> (12 + 9 * (level - 1))) & 511] &
+				       GENMASK(51, 12));
+	assert_true((t[0] & 7) == 5);		/* present, user, not writable */
+	assert_true((t[1] & 7) == 7);		/* the writer's */
+}
+
 static void test_small_pages_when_not(void **state)
 {
 	/* The host side is only 4 KiB aligned: 4 KiB pages throughout. */
@@ -165,6 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_large_pages_when_aligned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_small_pages_when_not, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mixed_head_and_tail, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_entry_is_user, setup, teardown),

@@ -1,4 +1,4 @@
-/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
+/* SOURCES: arch/x86/svm/exit.c arch/x86/svm/msr.c arch/x86/svm/event.c arch/x86/svm/regs.c arch/x86/svm/io.c arch/x86/svm/mmio.c arch/x86/svm/guest_mem.c arch/x86/svm/cpuid.c arch/x86/svm/vmcb.c arch/x86/svm/nested.c arch/x86/svm/nested_intr.c arch/x86/svm/nested_nrip.c arch/x86/svm/nested_checks.c arch/x86/svm/nested_msr.c arch/x86/svm/nested_npt.c arch/x86/svm/nested_npt_walk.c arch/x86/svm/npt.c core/ratelimit.c arch/x86/decode.c arch/x86/gwalk.c core/vm.c core/vcpu.c lib/string.c lib/errno.c arch/x86/vplat/vlapic.c arch/x86/vplat/apic_bus.c arch/x86/svm/pvclock.c */
 /* CFLAGS: -Iarch/x86/include */
 #include "test_support.h"
 #include "fake_arch.h"
@@ -1325,6 +1325,13 @@ static void test_mmio_fetch_through_guest_paging(void **state)
 	set_reg(GPR_RCX, 0x42);
 	npf(MMIO, true);
 	expect_mmio(MMIO, 4, true, 0x42);
+	/* Remapped to other code: the fetch memo sees the changed entry and walks again. */
+	assert_int_equal(vm_write_guest(vm, 0x7000, (u8[]){ 0x8b, 0x0b }, 2), 0);
+	pt[0x1f0] = 0x7000 | 3;
+	vmcb->save.rip = 0x7fff0000;
+	npf(MMIO, false);
+	expect_mmio(MMIO, 4, false, 0);
+	mmio_reply(9);
 	/* Not mapped at all: the fetch fails, and that is said, not guessed around. */
 	pt[0x1f0] = 0;
 	npf(MMIO, true);

@@ -332,6 +332,32 @@ int vgic_set_irq(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level)
 }
 
 /*
+ * The latch is the pending state of GICD_ISPENDR: it holds until the
+ * guest acknowledges, so a level-configured SPI takes it as well as an
+ * edge one, and two rings before the acknowledgement are one interrupt.
+ */
+int vgic_set_pending(struct vm *vm, u32 intid)
+{
+	struct vgic_dist *d = vgic_of(vm);
+	struct vgic_irq *irq;
+	u32 kick = 0;
+	bool was;
+
+	if (!d || intid < VGIC_NR_PRIVATE || intid >= VGIC_MAX_INTID)
+		return -EINVAL;
+	irq = vgic_get_irq(d, NULL, intid);
+	spin_lock(&d->lock);
+	was = vgic_irq_deliverable(d, irq);
+	irq->latch = true;
+	vgic_irq_mark(d, irq);
+	if (irq->target != VGIC_NO_VCPU && d->nr_cpus &&
+	    (was != vgic_irq_deliverable(d, irq) || irq->lr_vcpu != VGIC_NO_VCPU))
+		kick = BIT(irq->target);
+	vgic_unlock_kick(d, kick);
+	return 0;
+}
+
+/*
  * The guest's running priority, from its active priority registers: the
  * most urgent priority group with a bit set (bit n of the APRs is group
  * n, priority n << (8 - preemption bits)); 0x100 when nothing is active.

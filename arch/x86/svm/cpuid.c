@@ -21,11 +21,12 @@
  *    32-bit CR8 alias are not emulated;
  *  - MONITOR/MWAIT, MONITORX: intercepted and refused with #UD;
  *  - SKINIT, VMX, SMX: never offered; SVM (0x80000001 ECX bit 2 and leaf
- *    0x8000000a) only to a VM with nested-svm, with NP (nested_npt.c)
- *    and no other optional SVM feature in 0x8000000a EDX (no NRIPS, no
- *    vGIF, ...: arch/x86/svm/README.md says why), revision 1 and the host's ASID
- *    count; without nested-svm leaf 0x8000000a reads as zeros and the
- *    highest extended leaf is 0x80000008;
+ *    0x8000000a) only to a VM with nested-svm, with revision 1, the
+ *    host's ASID count and the optional SVM features of
+ *    nested_svm_features[] below in 0x8000000a EDX (each is emulated by
+ *    nested.c before it is listed there; arch/x86/svm/README.md);
+ *    without nested-svm leaf 0x8000000a reads as zeros and the highest
+ *    extended leaf is 0x80000008;
  *  - LA57: the guest's linear addresses stay 48-bit (DESIGN section 10);
  *  - PMU: PDCM, PerfCtrExtCore/NB/LLC, PerfTsc, IBS, LWP, leaf 0xa:
  *    only the four legacy K7 counters exist (msr.c; they need no CPUID
@@ -52,6 +53,7 @@
  * how a Linux guest on AMD learns the TSC's frequency).
  */
 #include <asm/cpuid_model.h>
+#include <asm/vmcb.h>
 #include <hv/run.h>
 #include <lib/compiler.h>
 
@@ -184,14 +186,45 @@ static void fix_ext_features(const struct cpuid_guest *g, struct cpuid_regs *r)
 	r->edx |= F1D_APIC | F1D_MTRR;
 }
 
-/* Revision, ASIDs, and of the optional features NP only: an honest SVM without NRIPS or vGIF. */
+/*
+ * The optional SVM features L1 is offered (leaf 0x8000000a EDX), the one
+ * place they are decided. A row is listed only once nested.c implements
+ * it for L1; @host: offered only if the CPU has it too, because the
+ * emulation passes on what the CPU fills in (DecodeAssists: QEMU's TCG
+ * has none, so L1 is not offered them there). Not offered: VMCB clean
+ * bits, TSC rate, pause filter, AVIC, virtual VMLOAD/VMSAVE, SVM lock.
+ */
+static const struct { u32 bit; bool host; } nested_svm_features[] = {
+	{ SVM_FEATURE_NPT, false },		/* nested paging: nested_npt.c's shadow tables */
+	{ SVM_FEATURE_LBRV, false },		/* VMCB12's LBR state on VMRUN and #VMEXIT */
+	{ SVM_FEATURE_NRIPS, false },		/* next_rip: the CPU's, or decoded (nested_nrip.c) */
+	{ SVM_FEATURE_FLUSH_ASID, false },	/* TLB_CONTROL 3 and 7 */
+	{ SVM_FEATURE_DECODE, true },		/* the CPU's decode assists, passed on */
+	{ SVM_FEATURE_VGIF, false },		/* V_GIF of L2, emulated */
+};
+
+u32 cpuid_nested_svm_features(u32 host_edx)
+{
+	unsigned int i;
+	u32 edx = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nested_svm_features); i++)
+		if (!nested_svm_features[i].host || (host_edx & nested_svm_features[i].bit))
+			edx |= nested_svm_features[i].bit;
+	return edx;
+}
+
+/* Revision, ASIDs and the features above; the host's EDX comes in unmasked for them. */
 static void fix_svm_leaf(const struct cpuid_guest *g, struct cpuid_regs *r)
 {
-	if (!g->nested_svm)
+	if (!g->nested_svm) {
+		*r = (struct cpuid_regs){ 0 };
 		return;
+	}
 	r->eax = CPUID_NESTED_SVM_REVISION;
 	r->ebx = g->nested_asids;
-	r->edx = CPUID_SVM_NP;
+	r->ecx = 0;
+	r->edx = cpuid_nested_svm_features(r->edx);
 }
 
 /* EBX[31:24] is the initial APIC ID; HTT is masked, so [23:16] is reserved (0). */
@@ -277,7 +310,7 @@ static const struct cpuid_rule rules[] = {
 	{ 0x80000006, ANY_SUBLEAF, { ALL, ALL, ALL, ALL }, NULL },
 	{ 0x80000007, ANY_SUBLEAF, { 0, 0, 0, FX7D_INVTSC }, NULL },
 	{ 0x80000008, ANY_SUBLEAF, { ALL, 0, 0, 0 }, fix_addr_sizes },
-	{ 0x8000000a, ANY_SUBLEAF, { 0, 0, 0, 0 }, fix_svm_leaf },
+	{ 0x8000000a, ANY_SUBLEAF, { 0, 0, 0, ALL }, fix_svm_leaf },
 };
 
 /*

@@ -73,7 +73,7 @@ static bool interrupt_pending(const struct svm_vcpu *sv)
 }
 
 /* NMI blocking ends once the IRET that the intercept caught has run. */
-static bool nmi_blocked(struct svm_vcpu *sv)
+bool svm_nmi_blocked(struct svm_vcpu *sv)
 {
 	if (sv->awaiting_iret && sv->vmcb->save.rip != sv->iret_rip) {
 		sv->awaiting_iret = false;
@@ -82,15 +82,33 @@ static bool nmi_blocked(struct svm_vcpu *sv)
 	return sv->nmi_masked;
 }
 
+/*
+ * A halted L2 wakes for what would end its run (L1's NMI or interrupt
+ * exit) or what it would take: L1's NMI or interrupt it is given (the
+ * interrupt shadow aside: HLT ends it), or L1's V_IRQ.
+ */
+static bool l2_has_deliverable_interrupt(struct svm_vcpu *sv)
+{
+	bool l1_nmi = sv->nested.cache->control.intercept_misc1 & INTERCEPT_NMI;
+
+	if (svm_nmi_pending(sv) && !svm_nmi_blocked(sv) && (l1_nmi || svm_nested_nmi_to_l2(sv)))
+		return true;
+	if (svm_l1_intercepts_intr(sv))
+		return svm_nested_intr_for_l1(sv);
+	if (interrupt_pending(sv) && svm_nested_l2_takes_intr(sv))
+		return true;
+	return svm_nested_virq_deliverable(sv);
+}
+
 /* Whether a halted vCPU has something to wake for. */
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv)
 {
 	if (vlapic_events(&sv->lapic) & (VLAPIC_EV_INIT | VLAPIC_EV_SIPI))
 		return true;
-	if (svm_nmi_pending(sv) && !sv->nested.guest_mode && !nmi_blocked(sv))
+	if (sv->nested.guest_mode)
+		return l2_has_deliverable_interrupt(sv);
+	if (svm_nmi_pending(sv) && !svm_nmi_blocked(sv))
 		return true;
-	if (svm_l1_intercepts_intr(sv))
-		return svm_nested_intr_for_l1(sv);
 	return interrupt_pending(sv) && (sv->vmcb->save.rflags & X86_RFLAGS_IF);
 }
 
@@ -141,19 +159,29 @@ static u8 acknowledge(struct svm_vcpu *sv, bool extint, int vector)
 	return (u8)vector;
 }
 
+/* Whether the guest that runs takes an interrupt of the vCPU's now (L2: nested_intr.c). */
+static bool interruptible(const struct svm_vcpu *sv)
+{
+	if (sv->nested.guest_mode)
+		return svm_nested_l2_takes_intr(sv);
+	return guest_interruptible(sv->vmcb);
+}
+
 /*
- * While L2 runs, L0 opens no interrupt window in VMCB02: V_IRQ there may
- * be L1's own request for L2 (arch/x86/svm/README.md), and an event L1
- * injected (EVENTINJ) goes first. NMIs wait for L1 to run again.
+ * While L2 runs, an event L1 injected (EVENTINJ) goes first, and L1's
+ * interrupts and NMIs go into L2 only where L1 does not intercept them
+ * (nested_intr.c reflects the others). L0's window in VMCB02 is
+ * composed with L1's own V_IRQ request there (svm_nested_window()).
  */
 void svm_deliver_events(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
+	bool l2 = sv->nested.guest_mode;
 	bool extint = sv->gif && svm_extint_pending(sv);
 	int vector = (sv->gif && !extint) ? vlapic_pending_vector(&sv->lapic) : -1;
 	bool pending = (extint || vector >= 0) && !svm_l1_intercepts_intr(sv);
-	bool injected_by_l1 = sv->nested.guest_mode && (c->event_inj & EVTINJ_VALID);
-	bool nmi = svm_nmi_pending(sv) && !sv->nested.guest_mode;
+	bool injected_by_l1 = l2 && (c->event_inj & EVTINJ_VALID);
+	bool nmi = svm_nmi_pending(sv) && (!l2 || svm_nested_nmi_to_l2(sv));
 	u64 window = 0;
 
 	if (sv->reinject) {
@@ -162,16 +190,21 @@ void svm_deliver_events(struct svm_vcpu *sv)
 	} else if (sv->pending_event) {
 		c->event_inj = sv->pending_event;
 		sv->pending_event = 0;
-	} else if (nmi && !nmi_blocked(sv)) {
+	} else if (nmi && !injected_by_l1 && !svm_nmi_blocked(sv)) {
 		inject_nmi(sv);
 		nmi = false;
-	} else if (pending && !injected_by_l1 && guest_interruptible(sv->vmcb)) {
+	} else if (pending && !injected_by_l1 && interruptible(sv)) {
 		c->event_inj = acknowledge(sv, extint, vector) | EVTINJ_TYPE_INTR | EVTINJ_VALID;
 		pending = false;
 	}
+	if (l2) {
+		svm_nested_window(sv, svm_nested_window_needed(sv, pending) ||
+				  (nmi && (sv->awaiting_iret || injected_by_l1)));
+		return;
+	}
 	if (pending || (nmi && sv->awaiting_iret))
 		window = WINDOW_ANY;
-	set_window(sv, sv->nested.guest_mode ? 0 : window);
+	set_window(sv, window);
 }
 
 int svm_vcpu_reset(struct svm_vcpu *sv, u32 mode, u64 entry, const u64 *args)

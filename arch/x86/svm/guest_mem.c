@@ -80,6 +80,118 @@ int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error
  * page has its own translation). -EFAULT: the guest would fault; -EIO:
  * the bytes are not RAM.
  */
+/*
+ * Fetches translate through a memo of the last fetch's walk: NRIPS for
+ * L2 (nested_nrip.c) fetches the instruction of every reflected exit,
+ * and the walk is most of that exit's cost. A walk is a function of
+ * CR0, CR3, CR4, EFER, the CPL and the entries it reads (it sets no
+ * A/D bit), so when all of them read the same, so does its result: the
+ * memo is exact, not a TLB. With nested paging for L2 the walk also
+ * reads L1's nested table, for each of L2's table entries and for the
+ * page (nested_npt.c records those reads while fetch_recording is set),
+ * and depends on N_CR3 and L1's EFER.NXE, which join the key. Entries
+ * are RAM at fixed places (the map does not change after FINALIZED).
+ */
+void svm_fetch_memo_record(struct svm_fetch_memo *m, const void *p, u64 val, u32 size)
+{
+	if (m->n < SVM_FETCH_MEMO_ENTRIES) {
+		m->entry[m->n] = p;
+		m->val[m->n] = val;
+		m->size[m->n] = (u8)size;
+	}
+	if (m->n < 0xff)
+		m->n++;
+}
+
+static int read_and_record(void *ctx, u64 gpa, u32 size, u64 *val)
+{
+	struct svm_vcpu *sv = ctx;
+	const void *p;
+
+	if (svm_nested_npt_gpa(sv, gpa, 0, &gpa))
+		return -EFAULT;
+	p = ram_at(sv, gpa, size);
+	if (!p)
+		return -EFAULT;
+	*val = size == 8 ? *(const u64 *)p : *(const u32 *)p;
+	svm_fetch_memo_record(&sv->fetch_memo, p, *val, size);
+	return 0;
+}
+
+static bool memo_key_same(const struct svm_vcpu *sv, const struct svm_fetch_memo *m, u64 la)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+
+	if (!m->valid || m->la_page != (la & ~(u64)(PAGE_SIZE - 1)) || m->cr3 != s->cr3 ||
+	    m->cr0 != s->cr0 || m->cr4 != s->cr4 || m->efer != s->efer || m->cpl != s->cpl ||
+	    m->npt != svm_nested_npt_active(sv))
+		return false;
+	return !m->npt || (m->ncr3 == sv->nested.cache->control.nested_cr3 &&
+			   m->l1_efer == sv->vmcb01->save.efer);
+}
+
+static bool memo_hit(const struct svm_vcpu *sv, const struct svm_fetch_memo *m, u64 la)
+{
+	unsigned int i;
+	u64 v;
+
+	if (!memo_key_same(sv, m, la))
+		return false;
+	for (i = 0; i < m->n; i++) {
+		v = m->size[i] == 8 ? *(const u64 *)m->entry[i] : *(const u32 *)m->entry[i];
+		if (v != m->val[i])
+			return false;
+	}
+	return true;
+}
+
+/* The walk of translate_fetch(), recording what it reads: L2's tables, L1's nested one. */
+static int recorded_walk(struct svm_vcpu *sv, u64 la, u64 *gpa)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	struct gwalk_regs r = { s->cr0, s->cr3, s->cr4, s->efer };
+	struct gwalk_mem mem = { read_and_record, sv };
+	u32 pf_error = 0;
+	int err;
+
+	sv->fetch_recording = &sv->fetch_memo;
+	err = gwalk_translate(&r, &mem, la, access_of(sv, GWALK_FETCH), gpa, &pf_error);
+	if (!err && svm_nested_npt_gpa(sv, *gpa, GWALK_FETCH, gpa))
+		err = -EIO;
+	sv->fetch_recording = NULL;
+	return err;
+}
+
+static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	struct svm_fetch_memo *m = &sv->fetch_memo;
+	int err;
+
+	if (memo_hit(sv, m, la)) {
+		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
+		return 0;
+	}
+	m->valid = false;
+	m->n = 0;
+	err = recorded_walk(sv, la, gpa);
+	if (err || m->n > SVM_FETCH_MEMO_ENTRIES)
+		return err;
+	/* The entries are recorded; the rest of the key is what the walk started from. */
+	m->cpl = s->cpl;
+	m->cr0 = s->cr0;
+	m->cr3 = s->cr3;
+	m->cr4 = s->cr4;
+	m->efer = s->efer;
+	m->npt = svm_nested_npt_active(sv);
+	m->ncr3 = m->npt ? sv->nested.cache->control.nested_cr3 : 0;
+	m->l1_efer = m->npt ? sv->vmcb01->save.efer : 0;
+	m->la_page = la & ~(u64)(PAGE_SIZE - 1);
+	m->gpa_page = *gpa & ~(u64)(PAGE_SIZE - 1);
+	m->valid = true;
+	return 0;
+}
+
 /* x86 loads and stores unaligned words: an instruction's 15 bytes in two, not fifteen. */
 static void copy_bytes(u8 *dst, const u8 *src, u32 n)
 {
@@ -98,7 +210,8 @@ static int linear_copy(struct svm_vcpu *sv, u64 la, void *buf, u32 len, u32 kind
 
 	while (len) {
 		n = (u32)MIN((u64)len, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
-		err = svm_translate(sv, la, kind, &gpa, NULL);
+		err = (kind & GWALK_FETCH) ? translate_fetch(sv, la, &gpa) :
+					     svm_translate(sv, la, kind, &gpa, NULL);
 		if (err)
 			return err;
 		ram = (u8 *)ram_at(sv, gpa, n);
@@ -148,6 +261,24 @@ u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
 		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? offset + segment(s, seg)->base
 								 : offset;
 	return (u32)(segment(s, seg)->base + offset);
+}
+
+/*
+ * Where the code at CS:RIP is in the hypervisor, and how many of its
+ * bytes (up to 15) are on that page: NULL if not even the first can be
+ * fetched. A reader that needs no more than that saves the copy.
+ */
+const u8 *svm_code_at(struct svm_vcpu *sv, u32 *avail)
+{
+	u64 la = svm_seg_linear(sv, X86_SEG_CS, sv->vmcb->save.rip), gpa;
+	u32 n = (u32)MIN((u64)X86_MAX_INSN_LEN, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
+	const u8 *p;
+
+	if (translate_fetch(sv, la, &gpa))
+		return NULL;
+	p = ram_at(sv, gpa, n);
+	*avail = n;
+	return p;
 }
 
 /*

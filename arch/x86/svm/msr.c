@@ -38,9 +38,6 @@
 #define X86_VEC_GP		13
 #define X86_CR4_PCE		BIT(8)
 
-/* DEBUGCTL: LBR, BTF and the four PB (performance-monitor pin) bits. */
-#define DEBUGCTL_BITS		0x3fULL
-
 /* MTRRcap: 8 variable ranges, fixed ranges, write-combining; no SMRR. */
 #define MTRR_CAP_VALUE		(MTRR_VAR_RANGES | BIT(8) | BIT(10))
 #define MTRR_DEF_TYPE_BITS	(0xffULL | MTRR_DEF_TYPE_FE | MTRR_DEF_TYPE_E)
@@ -215,26 +212,40 @@ static int mtrr_fixed_write(struct svm_vcpu *sv, u32 index, u64 val)
 	return 0;
 }
 
-/* ---- DEBUGCTL (0x1d9) ---- */
+/* ---- DEBUGCTL (0x1d9), the LBR records (0x1db-0x1de) ---- */
 
 /*
- * The CPUID model offers no LBR virtualization and no LbrExtV2, so the
- * guest's DEBUGCTL is never loaded into the CPU: LBR, BTF and PB0-3 are
- * stored and read back (Linux's blockstep reads, sets and restores BTF)
- * but record no branch and single-step nothing; the LBR record MSRs
- * (0x1db-0x1de) are not rows. Bits 63:6 are reserved: #GP.
+ * They live in the save area of the VMCB that runs (VMCB01 for L1,
+ * VMCB02 for L2), where LBR virtualization keeps them: nested VMRUN and
+ * #VMEXIT switch them with the rest of the state when L1 sets
+ * LBR_CTL_ENABLE in VMCB12 (nested.c), and L2 shares L1's otherwise.
+ * The hypervisor never loads them into the CPU (the VMCBs it runs have
+ * no LBR_CTL_ENABLE): LBR, BTF and PB0-3 are stored and read back
+ * (Linux's blockstep reads, sets and restores BTF) but record no branch
+ * and single-step nothing, so the records read what was last loaded
+ * into them (0, or VMCB12's). They are read-only, as on the CPU. Bits
+ * 63:6 of DEBUGCTL are reserved: #GP.
  */
 static int debugctl_read(struct svm_vcpu *sv, u32 index, u64 *val)
 {
-	*val = sv->msrs.debugctl;
+	*val = sv->vmcb->save.dbgctl;
+	return 0;
+}
+
+static int lbr_record_read(struct svm_vcpu *sv, u32 index, u64 *val)
+{
+	const struct vmcb_save *s = &sv->vmcb->save;
+	const u64 records[] = { s->br_from, s->br_to, s->last_excp_from, s->last_excp_to };
+
+	*val = records[index - MSR_LAST_BRANCH_FROM_IP];
 	return 0;
 }
 
 static int debugctl_write(struct svm_vcpu *sv, u32 index, u64 val)
 {
-	if (val & ~DEBUGCTL_BITS)
+	if (val & ~MSR_DEBUGCTL_BITS)
 		return -EINVAL;
-	sv->msrs.debugctl = val;
+	sv->vmcb->save.dbgctl = val;
 	return 0;
 }
 
@@ -425,6 +436,7 @@ static const struct svm_msr msr_table[] = {
 	ROW(MSR_APIC_BASE, apic_base_read, apic_base_write),
 	ROW(MSR_MTRR_CAP, mtrr_cap_read, read_only),
 	ROW(MSR_DEBUGCTL, debugctl_read, debugctl_write),
+	RANGE(MSR_LAST_BRANCH_FROM_IP, MSR_LAST_INT_TO_IP, lbr_record_read, read_only),
 	RANGE(MSR_MTRR_PHYS_BASE0, MSR_MTRR_PHYS_BASE0 + 2 * MTRR_VAR_RANGES - 1,
 	      mtrr_var_read, mtrr_var_write),
 	ROW(MSR_MTRR_FIX64K_00000, mtrr_fixed_read, mtrr_fixed_write),
@@ -520,7 +532,11 @@ void svm_msr_reset(struct svm_vcpu *sv)
 {
 	unsigned int i;
 
+	/* At power-on the vCPU's VMCB is its own (VMCB01): DEBUGCTL and the LBRs live there. */
+	struct vmcb_save *s = &sv->vmcb->save;
+
 	sv->msrs = (struct svm_msrs){ .mtrr_def_type = MTRR_DEF_TYPE_E | MTRR_TYPE_WB };
+	s->dbgctl = s->br_from = s->br_to = s->last_excp_from = s->last_excp_to = 0;
 	for (i = 0; i < MTRR_FIXED_MSRS; i++)
 		sv->msrs.mtrr_fixed[i] = MTRR_FIXED_WB;
 }

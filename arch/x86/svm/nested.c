@@ -15,10 +15,8 @@
 #include <asm/cpuid_model.h>
 #include <asm/svm.h>
 #include <asm/svm_nested.h>
-#include <core/arch.h>
 #include <core/console.h>
 #include <core/page_alloc.h>
-#include <core/percpu.h>
 #include <core/vcpu.h>
 #include <core/vm.h>
 #include <lib/errno.h>
@@ -27,7 +25,6 @@
 
 #define X86_VEC_UD		6
 #define X86_VEC_GP		13
-#define X86_VEC_PF		14
 /* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA are all 0f 01 xx. */
 #define LEN_SVM_INSN		3
 #define DR7_RESET		0x400ULL
@@ -36,12 +33,8 @@
 #define EXITCODE_HW_VMRUN_FAILED 0xffffffffu
 #define CPUID_EXT1_EDX_1GB	BIT(26)
 
-/* int_ctl bits L1 may give L2: V_TPR, V_IRQ, its priority and vector, V_IGN_TPR. */
-#define V_INTR_PRIO_MASK	(0xfULL << V_INTR_PRIO_SHIFT)
-#define V_INTR_VECTOR_MASK	(0xffULL << V_INTR_VECTOR_SHIFT)
-#define INT_CTL_FROM_L1		(V_TPR_MASK | V_IRQ | V_INTR_PRIO_MASK | V_IGN_TPR | \
-				 V_INTR_VECTOR_MASK)
-#define INT_CTL_TO_L1		(V_TPR_MASK | V_IRQ)
+/* The LBR state VMRUN and #VMEXIT move with LBR_CTL_ENABLE (LBR virtualization). */
+#define DEBUGCTL_RESERVED	(~MSR_DEBUGCTL_BITS)
 
 /* CR4 */
 #define CR4_VME			BIT(0)
@@ -128,6 +121,7 @@ static void compute_limits(struct svm_vcpu *sv)
 		.phys_bits = model_reg(sv, 0x80000008u, 0) & 0xff,
 		.cr4_allowed = cr4_allowed(sv),
 		.efer_allowed = cpuid_efer_allowed(&ext1),
+		.svm_features = model_reg(sv, 0x8000000au, 3),
 		.gbpages = ext1.edx & CPUID_EXT1_EDX_1GB,
 	};
 }
@@ -189,6 +183,7 @@ void svm_nested_reset(struct svm_vcpu *sv)
 	n->vm_cr = 0;
 	n->hsave_pa = 0;
 	n->l1_asid = 0;
+	n->l0_window = n->irq_live = n->vgif = false;
 	n->checked.passed = false;
 	svm_nested_npt_reset(sv);
 	sv->vmcb = sv->vmcb01;
@@ -200,12 +195,25 @@ void svm_nested_reset(struct svm_vcpu *sv)
 /* The architectural faults of the SVM instructions. */
 
 /*
- * #UD while L1 has no SVM (not offered, or EFER.SVME clear) or is in
- * real mode; #GP at CPL > 0. True when a fault was injected.
+ * EFER.SVME of the code that runs: L1's own view, or L2's EFER (VMCB02),
+ * which VMRUN required set and which L2 sees as it is.
+ */
+static bool svme_now(const struct svm_vcpu *sv)
+{
+	if (guest_mode(sv))
+		return sv->vmcb->save.efer & EFER_SVME;
+	return sv->nested.efer_svme;
+}
+
+/*
+ * #UD while the code that runs has no SVM (not offered, or EFER.SVME
+ * clear) or is in real mode; #GP at CPL > 0. True when a fault was
+ * injected. For L2 (an SVM instruction L1 does not intercept) these are
+ * L2's EFER, CR0 and CPL, as the CPU checks them in guest mode.
  */
 static bool svm_insn_faults(struct svm_vcpu *sv)
 {
-	if (!sv->nested.offered || !sv->nested.efer_svme || !(sv->vmcb->save.cr0 & X86_CR0_PE)) {
+	if (!sv->nested.offered || !svme_now(sv) || !(sv->vmcb->save.cr0 & X86_CR0_PE)) {
 		svm_inject_exception(sv, X86_VEC_UD, false, 0);
 		return true;
 	}
@@ -249,6 +257,7 @@ static void return_to_l1(struct svm_vcpu *sv)
 	sv->nested.guest_mode = false;
 	sv->nested.vmcb12_gpa = 0;
 	sv->nested.vmcb12 = NULL;
+	sv->nested.l0_window = false;
 	sv->vmcb = l1;
 	sv->vmcb_pa = sv->vmcb01_pa;
 	sv->gif = false;
@@ -257,6 +266,9 @@ static void return_to_l1(struct svm_vcpu *sv)
 	sv->pending_event = 0;
 	l1->save.dr7 = DR7_RESET;
 	l1->save.cpl = 0;
+	/* NMI blocking is the CPU's, not L2's: L1's next IRET ends it. */
+	if (sv->nmi_masked && !sv->awaiting_iret)
+		l1->control.intercept_misc1 |= INTERCEPT_IRET;
 }
 
 /*
@@ -295,6 +307,21 @@ static void copy_vmload_state(struct vmcb_save *dst, const struct vmcb_save *src
 	dst->sysenter_eip = src->sysenter_eip;
 }
 
+/* DEBUGCTL and the four LBR records: what LBR virtualization switches. */
+static void copy_lbr_state(struct vmcb_save *dst, const struct vmcb_save *src)
+{
+	dst->dbgctl = src->dbgctl;
+	dst->br_from = src->br_from;
+	dst->br_to = src->br_to;
+	dst->last_excp_from = src->last_excp_from;
+	dst->last_excp_to = src->last_excp_to;
+}
+
+static bool l1_virtualizes_lbr(const struct svm_vcpu *sv)
+{
+	return sv->nested.cache->control.virt_ext & VIRT_EXT_LBR_CTL_ENABLE;
+}
+
 /* The guest state #VMEXIT saves into the guest's VMCB. */
 static void save_l2_state(struct vmcb_save *d, const struct vmcb_save *s)
 {
@@ -319,12 +346,39 @@ static void save_l2_state(struct vmcb_save *d, const struct vmcb_save *s)
 }
 
 /*
- * The #VMEXIT of an L2 that ran: L2's state and the exit information
- * into VMCB12, L1's state back from VMCB01. next_rip stays 0: NRIPS is
- * not offered.
+ * The CPU's decode assists, passed on when L1 is offered them (only if
+ * the CPU has them): the bytes it fetched, for the exits that have them.
  */
-static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2,
-			      u64 int_info)
+static void pass_decode_assists(struct svm_vcpu *sv, struct vmcb_control *c12, bool from_cpu)
+{
+	const struct vmcb_control *c02 = &sv->nested.vmcb02->control;
+
+	if (!(sv->nested.limits.svm_features & SVM_FEATURE_DECODE))
+		return;
+	c12->insn_len = from_cpu ? c02->insn_len : 0;
+	__builtin_memcpy(c12->insn_bytes, c02->insn_bytes, sizeof(c12->insn_bytes));
+}
+
+/*
+ * LBR state at #VMEXIT: with L1's LBR virtualization L2's goes to
+ * VMCB12 and L1's stays in VMCB01; without it L2 ran on L1's, which
+ * goes back to L1 as L2 left it (L2 may have written DEBUGCTL).
+ */
+static void lbr_state_at_vmexit(struct svm_vcpu *sv, struct vmcb *v12)
+{
+	if (l1_virtualizes_lbr(sv))
+		copy_lbr_state(&v12->save, &sv->nested.vmcb02->save);
+	else
+		copy_lbr_state(&vmcb01(sv)->save, &sv->nested.vmcb02->save);
+}
+
+/*
+ * The #VMEXIT of an L2 that ran: L2's state and the exit information
+ * into VMCB12, L1's state back from VMCB01. @next_rip: what NRIPS
+ * saves for this exit (0 where the CPU saves none).
+ */
+void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2, u64 int_info,
+		       u64 next_rip)
 {
 	struct vmcb *v02 = sv->nested.vmcb02, *v12;
 
@@ -338,8 +392,8 @@ static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info
 	v12 = sv->nested.vmcb12;
 	if (!WARN_ON_ONCE(!v12)) {
 		save_l2_state(&v12->save, &v02->save);
-		v12->control.int_ctl = (v12->control.int_ctl & ~INT_CTL_TO_L1) |
-				       (v02->control.int_ctl & INT_CTL_TO_L1);
+		lbr_state_at_vmexit(sv, v12);
+		v12->control.int_ctl = nested_int_ctl_to_l1(sv, v12->control.int_ctl);
 		v12->control.int_state = v02->control.int_state & INT_SHADOW;
 		v12->control.exit_code = (u32)code;
 		v12->control.exit_code_hi = (u32)(code >> 32);
@@ -347,7 +401,8 @@ static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info
 		v12->control.exit_info_2 = info2;
 		v12->control.exit_int_info = int_info;
 		v12->control.event_inj = 0;
-		v12->control.next_rip = 0;
+		v12->control.next_rip = next_rip;
+		pass_decode_assists(sv, &v12->control, next_rip != 0);
 	}
 	/*
 	 * L2's PAT writes (L1 left the MSR to L0) went to VMCB02's G_PAT:
@@ -366,7 +421,7 @@ static void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info
 }
 
 /* An event injected into L2 but not delivered yet is reported to L1 in EXITINTINFO. */
-static u64 l2_event_in_flight(const struct svm_vcpu *sv)
+u64 nested_l2_event_in_flight(const struct svm_vcpu *sv)
 {
 	u64 inj = sv->nested.vmcb02->control.event_inj;
 
@@ -388,8 +443,10 @@ static void cache_vmcb12(struct svm_vcpu *sv, const struct vmcb *v12)
 	struct vmcb *c = sv->nested.cache;
 
 	/* The builtin (we build with -fno-builtin): a fixed-size copy inline, no call and loop. */
-	__builtin_memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, nested_cr3) + 8);
+	__builtin_memcpy(&c->control, &v12->control, offsetof(struct vmcb_control, virt_ext) + 8);
 	save_l2_state(&c->save, &v12->save);
+	if (c->control.virt_ext & VIRT_EXT_LBR_CTL_ENABLE)
+		copy_lbr_state(&c->save, &v12->save);
 	/* L2's PAT when L1 enables nested paging (VMRUN loads G_PAT then). */
 	c->save.g_pat = v12->save.g_pat;
 }
@@ -533,8 +590,12 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 	/* L2's TSC is L1's plus L1's offset for it; L1's is the host's plus ours. */
 	c->tsc_offset = c01->tsc_offset + c12->tsc_offset;
 	c->asid = sv->svm->l2_asid;
-	/* V_INTR_MASKING: L0's physical interrupts must exit whatever L2's IF is. */
-	c->int_ctl = V_INTR_MASKING | (c12->int_ctl & INT_CTL_FROM_L1);
+	/*
+	 * V_INTR_MASKING: L0's physical interrupts must exit whatever L2's
+	 * IF is. L1's V_IRQ request goes in before each entry, with L0's
+	 * window and V_GIF (svm_nested_compose_int_ctl()).
+	 */
+	c->int_ctl = V_INTR_MASKING | (c12->int_ctl & V_TPR_MASK);
 	c->int_state = c12->int_state & INT_SHADOW;
 	/* Reserved bits are ignored by VMRUN, not refused: nothing of them reaches the CPU. */
 	c->event_inj = c12->event_inj & EVTINJ_ARCH_BITS;
@@ -554,8 +615,11 @@ static void prepare_vmcb02_control(struct svm_vcpu *sv)
 
 /*
  * L2's state from VMCB12; what VMRUN does not load (VMLOAD's state, the
- * PAT without nested paging) stays what L1 had in the CPU. With nested
- * paging G_PAT is L2's PAT (checked valid), over its own page tables.
+ * PAT without nested paging) stays what L1 had in the CPU, and so does
+ * the LBR state unless L1 virtualizes it: then VMRUN loads VMCB12's,
+ * DEBUGCTL's reserved bits dropped (the CPU ignores them there). With
+ * nested paging G_PAT is L2's PAT (checked valid), over its own page
+ * tables.
  */
 static void prepare_vmcb02_save(struct svm_vcpu *sv)
 {
@@ -567,11 +631,15 @@ static void prepare_vmcb02_save(struct svm_vcpu *sv)
 	copy_vmload_state(s, s01);
 	s->g_pat = (sv->nested.cache->control.nested_ctl & NESTED_CTL_NP_ENABLE) ?
 		   sv->nested.cache->save.g_pat : s01->g_pat;
+	copy_lbr_state(s, l1_virtualizes_lbr(sv) ? s12 : s01);
+	s->dbgctl &= ~DEBUGCTL_RESERVED;
 }
 
 /*
  * A new L1 ASID for L2, or L1 asking for a flush, flushes the one ASID
- * all of this VM's L2s share.
+ * all of this VM's L2s share: TLB_CONTROL 1 (everything), 3 (L2's ASID)
+ * and 7 (its non-global entries) all flush it whole, a superset of
+ * each, since L2's translations are all in that ASID.
  */
 static void nested_tlb(struct svm_vcpu *sv)
 {
@@ -589,6 +657,10 @@ static void enter_guest_mode(struct svm_vcpu *sv, u64 vmcb12_gpa, struct vmcb *v
 	nested_tlb(sv);
 	/* L1's window, if one was open, belongs to VMCB01 and would fire in L1. */
 	svm_close_window(sv);
+	svm_nested_intr_vmrun(sv);
+	/* L0's NMI blocking outlives VMRUN: L2's IRET ends it, as the CPU's would. */
+	if (sv->nmi_masked && !sv->awaiting_iret)
+		sv->nested.vmcb02->control.intercept_misc1 |= INTERCEPT_IRET;
 	sv->nested.vmcb12_gpa = vmcb12_gpa;
 	sv->nested.vmcb12 = v12;
 	sv->nested.guest_mode = true;
@@ -606,6 +678,11 @@ int svm_nested_exit_vmrun(struct svm_vcpu *sv)
 	struct vmcb *v12;
 	u64 gpa;
 
+	/* L1 intercepts L2's VMRUN (a VMRUN check): nested VMRUN in L2 is not offered. */
+	if (guest_mode(sv)) {
+		svm_inject_exception(sv, X86_VEC_UD, false, 0);
+		return VCPU_RESUME;
+	}
 	if (svm_insn_faults(sv))
 		return VCPU_RESUME;
 	v12 = vmcb_operand(sv, &gpa);
@@ -627,7 +704,29 @@ int svm_nested_exit_vmrun(struct svm_vcpu *sv)
 }
 
 /* ------------------------------------------------------------------ */
-/* VMLOAD, VMSAVE, STGI, CLGI, INVLPGA in L1. */
+/*
+ * VMLOAD, VMSAVE, STGI, CLGI, INVLPGA in L1, and in L2 when L1 does not
+ * intercept them. The CPU runs them in L2 with the host's meaning: rAX
+ * is a physical address as L1 sees its memory (L2's VMLOAD and VMSAVE
+ * are why a hypervisor intercepts them), the state moved is L2's own,
+ * and CLGI/STGI set the GIF, or L2's V_GIF when L1 enabled vGIF.
+ */
+
+/*
+ * Past the SVM instruction: its fixed 3 bytes for L1 (as L0's other
+ * skips, exit.c), its decoded length for L2, whose code L1 controls and
+ * may prefix (a wrong length would resume L2 inside the instruction).
+ */
+static void skip_svm_insn(struct svm_vcpu *sv)
+{
+	u64 next = guest_mode(sv) ? svm_nested_next_rip(sv, sv->vmcb->control.exit_code, 0) : 0;
+
+	if (next)
+		sv->vmcb->save.rip = next;
+	else
+		svm_skip(sv, LEN_SVM_INSN);
+	sv->vmcb->control.int_state &= ~INT_SHADOW;
+}
 
 /* VMLOAD copies the VMCB's FS/GS/TR/LDTR/syscall state into L1, VMSAVE the reverse. */
 static int vmload_vmsave(struct svm_vcpu *sv, bool load)
@@ -644,7 +743,7 @@ static int vmload_vmsave(struct svm_vcpu *sv, bool load)
 		copy_vmload_state(&sv->vmcb->save, &v->save);
 	else
 		copy_vmload_state(&v->save, &sv->vmcb->save);
-	svm_skip(sv, LEN_SVM_INSN);
+	skip_svm_insn(sv);
 	return VCPU_RESUME;
 }
 
@@ -658,29 +757,37 @@ int svm_nested_exit_vmsave(struct svm_vcpu *sv)
 	return vmload_vmsave(sv, false);
 }
 
-/* A held interrupt is delivered at the next entry (svm_intr_pending() sees GIF). */
-int svm_nested_exit_stgi(struct svm_vcpu *sv)
+/*
+ * A held interrupt is delivered at the next entry (svm_intr_pending()
+ * sees GIF, svm_nested_compose_int_ctl() V_GIF).
+ */
+static int set_gif(struct svm_vcpu *sv, bool gif)
 {
 	if (svm_insn_faults(sv))
 		return VCPU_RESUME;
-	sv->gif = true;
-	svm_skip(sv, LEN_SVM_INSN);
+	if (guest_mode(sv) && sv->nested.vgif)
+		sv->nested.v_gif = gif;
+	else
+		sv->gif = gif;
+	skip_svm_insn(sv);
 	return VCPU_RESUME;
+}
+
+int svm_nested_exit_stgi(struct svm_vcpu *sv)
+{
+	return set_gif(sv, true);
 }
 
 int svm_nested_exit_clgi(struct svm_vcpu *sv)
 {
-	if (svm_insn_faults(sv))
-		return VCPU_RESUME;
-	sv->gif = false;
-	svm_skip(sv, LEN_SVM_INSN);
-	return VCPU_RESUME;
+	return set_gif(sv, false);
 }
 
 /*
- * Every L2 ASID of L1 is one L0 ASID, and flush-by-ASID is not offered:
- * invalidating one page of one of them flushes that ASID whole, and the
- * nested NPT shadow with it (the ASID is in ECX).
+ * Every L2 ASID of L1 is one L0 ASID: invalidating one page of one of
+ * them flushes that ASID whole (and L1's, with ASID 0: the flush is the
+ * CPU's whole TLB), and the nested NPT shadow with it (the ASID is in
+ * ECX).
  */
 int svm_nested_exit_invlpga(struct svm_vcpu *sv)
 {
@@ -688,7 +795,7 @@ int svm_nested_exit_invlpga(struct svm_vcpu *sv)
 		return VCPU_RESUME;
 	sv->flush_tlb = true;
 	svm_nested_npt_invlpga(sv, (u32)svm_gpr_read(sv, GPR_RCX));
-	svm_skip(sv, LEN_SVM_INSN);
+	skip_svm_insn(sv);
 	return VCPU_RESUME;
 }
 
@@ -736,14 +843,18 @@ static bool bit_in(u32 word, u32 bit)
  * Does L1 want this exit? The intercept vectors map exit codes one to
  * one: CR and DR accesses 0x00-0x3f, exceptions 0x40-0x5f, then one bit
  * per code from 0x60 and from 0x80. Physical interrupts, NMIs, SMIs and
- * INITs are L0's own (L1's interrupts come from L0's virtual 8259 and
- * are reflected by svm_nested_before_entry()); NPFs are L0's: they are
- * VMCB02's faults on L0's tables, which nested_npt.c turns into L1's
- * #VMEXIT(NPF) where L1's own table faulted.
+ * INITs are L0's own (L1's interrupts and NMIs come from L0's virtual
+ * platform and are reflected by svm_nested_before_entry()); NPFs are
+ * L0's: they are VMCB02's faults on L0's tables, which nested_npt.c
+ * turns into L1's #VMEXIT(NPF) where L1's own table faulted; a VINTR
+ * exit of L0's own window is L0's.
  */
 static bool l1_intercepts(struct svm_vcpu *sv, u32 code)
 {
 	const struct vmcb_control *c = &sv->nested.cache->control;
+
+	if (code == SVM_EXIT_VINTR && sv->nested.l0_window)
+		return false;
 
 	if (code < SVM_EXIT_EXCP_BASE)
 		return code < 0x20 ? bit_in(c->intercept_cr, code) :
@@ -761,11 +872,6 @@ static bool l1_intercepts(struct svm_vcpu *sv, u32 code)
 	if (code < SVM_EXIT_VMRUN + 32)
 		return bit_in(c->intercept_misc2, code - SVM_EXIT_VMRUN);
 	return false;
-}
-
-static bool is_svm_insn_exit(u32 code)
-{
-	return code >= SVM_EXIT_VMRUN && code <= SVM_EXIT_SKINIT && code != SVM_EXIT_VMMCALL;
 }
 
 /*
@@ -794,75 +900,26 @@ int svm_nested_exit(struct svm_vcpu *sv)
 
 	if (code == EXITCODE_HW_VMRUN_FAILED)
 		return vmcb02_refused(sv);
+	/* What the CPU did with L1's V_IRQ, before anything reads or rebuilds it. */
+	svm_nested_capture_int_ctl(sv);
 	if (code == SVM_EXIT_NPF && svm_nested_npt_active(sv))
 		return svm_nested_npt_fault(sv);
 	if (l1_intercepts(sv, code)) {
 		/* EXITINTINFO goes to L1 as the CPU wrote it; L0 must not deliver it again. */
-		nested_svm_vmexit(sv, code, c->exit_info_1, c->exit_info_2, c->exit_int_info);
+		nested_svm_vmexit(sv, code, c->exit_info_1, c->exit_info_2, c->exit_int_info,
+				  svm_nested_next_rip(sv, code, c->exit_info_2));
 		return VCPU_RESUME;
 	}
-	/* L2 is not offered SVM: what L1 does not intercept is #UD, as without it. */
-	if (is_svm_insn_exit(code)) {
-		svm_inject_exception(sv, X86_VEC_UD, false, 0);
-		return VCPU_RESUME;
-	}
+	/*
+	 * The rest is L0's, on L2's state: the SVM instructions too, whose
+	 * handlers act in guest mode as the CPU does for L2 (nested.c's
+	 * VMLOAD...INVLPGA; VMRUN, VMMCALL and SKINIT are #UD).
+	 */
 	return NESTED_EXIT_L0;
 }
 
+/* An NPF saves no next RIP (NRIPS): only instruction intercepts do. */
 void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2)
 {
-	nested_svm_vmexit(sv, code, info1, info2, sv->vmcb->control.exit_int_info);
-}
-
-/* L1's interrupt can end L2's run the way a physical one would: its IF, or L2's. */
-static bool l1_interrupt_unmasked(struct svm_vcpu *sv)
-{
-	const struct vmcb_save *s = (sv->nested.cache->control.int_ctl & V_INTR_MASKING) ?
-				    &vmcb01(sv)->save : &sv->vmcb->save;
-
-	return s->rflags & X86_RFLAGS_IF;
-}
-
-/* An interrupt of L1's that would end L2's run now (L1 intercepts INTR). */
-bool svm_nested_intr_for_l1(struct svm_vcpu *sv)
-{
-	return (sv->nested.cache->control.intercept_misc1 & INTERCEPT_INTR) &&
-	       svm_intr_pending(sv) && l1_interrupt_unmasked(sv);
-}
-
-/*
- * An exception L0 raised for L2 (emulating an instruction L1 left to
- * it) is L1's if L1 intercepts the vector; a pending interrupt of L1's
- * 8259 is L1's if L1 intercepts INTR. Either ends L2's run here, before
- * the entry: the exception with the event that was in flight reported,
- * the interrupt once no event L1 injected is left to deliver.
- */
-void svm_nested_before_entry(struct svm_vcpu *sv)
-{
-	const struct vmcb_control *c12 = &sv->nested.cache->control;
-	u64 ev = sv->pending_event, vec = ev & EVTINJ_VECTOR_MASK;
-	u64 cr2 = vec == X86_VEC_PF ? sv->vmcb->save.cr2 : 0;
-
-	if (ev && bit_in(c12->intercept_exceptions, (u32)vec)) {
-		sv->pending_event = 0;
-		nested_svm_vmexit(sv, SVM_EXIT_EXCP_BASE + vec, ev >> EVTINJ_ERR_SHIFT, cr2,
-				  l2_event_in_flight(sv));
-		return;
-	}
-	if (!svm_nested_intr_for_l1(sv))
-		return;
-	/*
-	 * VMRUN delivers the event L1 injected before it takes an interrupt,
-	 * so the INTR #VMEXIT comes after the delivery. Reflecting it before
-	 * the entry instead would hand the event back in EXITINTINFO every
-	 * time: Linux's KVM, which kicks itself with an IPI just before VMRUN
-	 * while it injects into L2, would never see L2 take it. A kick of
-	 * our own, pending across the entry, makes the CPU exit right after
-	 * the delivery; the next entry reflects the interrupt.
-	 */
-	if (l2_event_in_flight(sv)) {
-		arch_cpu_kick(cpu_id());
-		return;
-	}
-	nested_svm_vmexit(sv, SVM_EXIT_INTR, 0, 0, 0);
+	nested_svm_vmexit(sv, code, info1, info2, sv->vmcb->control.exit_int_info, 0);
 }

@@ -204,13 +204,18 @@ static bool np_l1_not_long_mode(const struct vmcb *v, const struct nested_limits
 }
 
 /*
- * Without flush-by-ASID (not offered) TLB_CONTROL may only be "nothing"
- * or "flush everything"; 3 and 7 need the feature, the rest is reserved.
+ * TLB_CONTROL: 0 (nothing) and 1 (flush everything) always; 3 (this
+ * ASID) and 7 (this ASID's non-global entries) only with flush-by-ASID
+ * offered in L1's CPUID; the other values are reserved.
  */
 static bool tlb_control_not_offered(const struct vmcb *v, const struct nested_limits *l)
 {
-	return v->control.tlb_control != TLB_CONTROL_DO_NOTHING &&
-	       v->control.tlb_control != TLB_CONTROL_FLUSH_ALL_ASID;
+	u8 t = v->control.tlb_control;
+
+	if (t == TLB_CONTROL_DO_NOTHING || t == TLB_CONTROL_FLUSH_ALL_ASID)
+		return false;
+	return !(l->svm_features & SVM_FEATURE_FLUSH_ASID) ||
+	       (t != TLB_CONTROL_FLUSH_ASID && t != TLB_CONTROL_FLUSH_ASID_LOCAL);
 }
 
 #define CHECK(fn)	{ #fn, fn }
@@ -271,7 +276,8 @@ static inline void fill_key(const struct vmcb *v, const struct nested_limits *l,
 		c->intercept_misc2 | (u64)c->asid << 32,
 		s->cs.attrib | (u64)c->tlb_control << 16 | (u64)(l->phys_bits & 0xff) << 24 |
 			(u64)l->l1_long_mode << 32 | (u64)l->gbpages << 33,
-		l->cr4_allowed, l->efer_allowed,
+		/* EFER has no bit above 31: L1's SVM features (TLB_CONTROL's check) go there. */
+		l->cr4_allowed, l->efer_allowed | (u64)l->svm_features << 32,
 	} };
 }
 

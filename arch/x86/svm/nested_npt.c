@@ -117,6 +117,9 @@ static int read_l1(void *ctx, u64 gpa, u64 *val)
 	if (!p)
 		return -EFAULT;
 	*val = __atomic_load_n(p, __ATOMIC_RELAXED);
+	/* An instruction fetch's walk keeps what it read (guest_mem.c's memo). */
+	if (sv->fetch_recording)
+		svm_fetch_memo_record(sv->fetch_recording, p, *val, sizeof(u64));
 	return 0;
 }
 

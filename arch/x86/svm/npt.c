@@ -3,16 +3,16 @@
  * 4 KiB and 2 MiB pages (2 MiB wherever the guest and host addresses are
  * both 2 MiB aligned and the range covers the whole page).
  *
- * Only guest RAM is ever mapped, and only from the pages core/vm.c
- * allocated for it: every other guest-physical address is not present,
- * so any access to it, whatever the guest's own page tables say, is a
- * #NPF and becomes an MMIO exit. That is the whole of a VM's isolation
+ * Only guest RAM and the VM's channels are ever mapped, from the pages
+ * core/vm.c and core/channel.c allocated for them: every other
+ * guest-physical address is not present, so any access to it, whatever
+ * the guest's own page tables say, is a #NPF and becomes an MMIO exit. That is the whole of a VM's isolation
  * from the hypervisor and from the other VMs.
  *
  * The CPU walks nested tables as user accesses: every entry has U set.
  * RAM's PWT/PCD/PAT stay 0, selecting the host PAT's entry 0 (write-back).
  *
- * The one exception to "only RAM": a passthrough device's MMIO
+ * The one exception to "only RAM and channels": a passthrough device's MMIO
  * (npt_map_uncached()), given to one VM by its configuration. Its leaves
  * set PCD and PWT, the host PAT's entry 3, uncached: combined with the
  * guest's own type, UC wins whatever the guest's tables say, so its
@@ -62,8 +62,8 @@ static int next_table(u64 *table, unsigned int idx, u64 **next)
 	return 0;
 }
 
-/* One leaf of 4 KiB (level 1) or 2 MiB (level 2). */
-static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level, u64 attrs)
+/* One leaf of 4 KiB (level 1) or 2 MiB (level 2), with @leaf's permissions. */
+static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level, u64 leaf)
 {
 	u64 *t = root;
 	unsigned int level;
@@ -77,11 +77,11 @@ static int map_one(u64 *root, u64 gpa, paddr_t pa, unsigned int leaf_level, u64 
 	/* core/vm.c validated the map: an existing entry is a hypervisor bug. */
 	if (t[index_of(gpa, leaf_level)] & NPT_P)
 		return -EEXIST;
-	t[index_of(gpa, leaf_level)] = pa | NPT_LEAF | attrs | (leaf_level == 2 ? NPT_PS : 0);
+	t[index_of(gpa, leaf_level)] = pa | leaf | (leaf_level == 2 ? NPT_PS : 0);
 	return 0;
 }
 
-static int map_range(u64 *root, u64 gpa, paddr_t pa, u64 size, u64 attrs)
+static int map_range(u64 *root, u64 gpa, paddr_t pa, u64 size, u64 leaf)
 {
 	u64 done = 0, step;
 	int err;
@@ -93,7 +93,7 @@ static int map_range(u64 *root, u64 gpa, paddr_t pa, u64 size, u64 attrs)
 			     size - done >= PAGE_2M;
 
 		step = large ? PAGE_2M : PAGE_SIZE;
-		err = map_one(root, gpa + done, pa + done, large ? 2 : 1, attrs);
+		err = map_one(root, gpa + done, pa + done, large ? 2 : 1, leaf);
 		if (err)
 			return err;
 		done += step;
@@ -103,12 +103,22 @@ static int map_range(u64 *root, u64 gpa, paddr_t pa, u64 size, u64 attrs)
 
 int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size)
 {
-	return map_range(root, gpa, pa, size, 0);
+	return map_range(root, gpa, pa, size, NPT_LEAF);
+}
+
+/*
+ * A channel's pages: without RW a guest write is a #NPF with the present
+ * bit set in its error code, which mmio.c decodes as an access to no
+ * device (the VMM's "unknown-access" policy answers it).
+ */
+int npt_map_shared(u64 *root, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	return map_range(root, gpa, pa, size, writable ? NPT_LEAF : NPT_LEAF & ~NPT_RW);
 }
 
 int npt_map_uncached(u64 *root, u64 gpa, paddr_t pa, u64 size)
 {
-	return map_range(root, gpa, pa, size, NPT_PCD | NPT_PWT);
+	return map_range(root, gpa, pa, size, NPT_LEAF | NPT_PCD | NPT_PWT);
 }
 
 int npt_lookup(const u64 *root, u64 gpa, paddr_t *pa, u64 *page_size)

@@ -6,14 +6,20 @@
  * IP wraps at the code size outside 64-bit mode. The shadow of a STI or
  * MOV SS covers exactly one instruction: the one just emulated.
  */
-void svm_skip(struct svm_vcpu *sv, u64 len)
+u64 svm_rip_after(const struct vmcb *vmcb, u64 len)
 {
 	static const u64 ip_mask[] = {
 		[X86_MODE_16] = 0xffff, [X86_MODE_32] = 0xffffffff, [X86_MODE_64] = ~0ULL,
 	};
+
+	return (vmcb->save.rip + len) & ip_mask[svm_cpu_mode(vmcb)];
+}
+
+void svm_skip(struct svm_vcpu *sv, u64 len)
+{
 	struct vmcb *vmcb = sv->vmcb;
 
-	vmcb->save.rip = (vmcb->save.rip + len) & ip_mask[svm_cpu_mode(vmcb)];
+	vmcb->save.rip = svm_rip_after(vmcb, len);
 	vmcb->control.int_state &= ~INT_SHADOW;
 }
 

@@ -9,6 +9,7 @@
 #include <asm/x86.h>
 #include <core/arch.h>
 #include <core/config.h>
+#include <core/config_check.h>
 #include <core/console.h>
 #include <core/heap.h>
 #include <core/page_alloc.h>
@@ -91,6 +92,13 @@ int arch_vm_map_ram(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 	return npt_map(svm->npt_root, gpa, pa, size);
 }
 
+int arch_vm_map_shared(struct vm *vm, u64 gpa, paddr_t pa, u64 size, bool writable)
+{
+	struct svm_vm *svm = vm->arch;
+
+	return npt_map_shared(svm->npt_root, gpa, pa, size, writable);
+}
+
 int arch_vm_map_device(struct vm *vm, u64 gpa, paddr_t pa, u64 size)
 {
 	struct svm_vm *svm = vm->arch;
@@ -148,13 +156,19 @@ int arch_vm_reset(struct vm *vm)
 	return 0;
 }
 
+/*
+ * Again after a restart: the ASIDs are the VM's for its whole life and
+ * kept (each vCPU flushes its own at its next VMRUN, arch_vm_reset()).
+ * Allocated at every pass, a VM restarted 15 times would take every ASID
+ * of the CPU and the next restart would fail.
+ */
 int arch_vm_finalize(struct vm *vm)
 {
 	struct svm_vm *svm = vm->arch;
-	int err = svm_asid_alloc(&svm->asid);
+	int err = svm->asid ? 0 : svm_asid_alloc(&svm->asid);
 
 	/* L2 must not share L1's ASID: L1's and L2's translations of one address differ. */
-	if (!err && svm->nested_svm)
+	if (!err && svm->nested_svm && !svm->l2_asid)
 		err = svm_asid_alloc(&svm->l2_asid);
 	if (err)
 		pr_err("vm %s: no free ASID (the CPU has %u)\n", vm->name, svm_caps.nr_asids);
@@ -168,6 +182,24 @@ int arch_vm_irq_line(struct vm *vm, u32 irq, bool level)
 	struct svm_vm *svm = vm->arch;
 
 	return vplat_irq_line(&svm->plat, irq, level);
+}
+
+/*
+ * A pulse on an IOAPIC pin above the ISA ones: one delivery whether the
+ * guest made the pin edge- or level-triggered (a level pin's remote IRR
+ * is then cleared by the EOI with the line already low).
+ */
+int arch_vm_doorbell(struct vm *vm, u32 irq)
+{
+	struct svm_vm *svm = vm->arch;
+	int err;
+
+	if (irq < CONFIG_X86_ISA_IRQS || irq >= VPLAT_IOAPIC_PINS)
+		return -EINVAL;
+	err = vplat_irq_line(&svm->plat, irq, true);
+	if (!err)
+		err = vplat_irq_line(&svm->plat, irq, false);
+	return err;
 }
 
 void vioapic_eoi(struct vm *vm, u8 vector)

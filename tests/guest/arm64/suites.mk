@@ -159,11 +159,24 @@ vm-suites:
 	$(Q)tools/run-suite arm64-vm-power --timeout 120 \
 		--expect '^\[reset\] # life 1 of 4: image as loaded, RAM cleared' \
 		--expect '^\[reset\] # life 4 of 4: image as loaded, RAM cleared' \
-		--expect 'hv: vm reset: reset 3 done on CPU [0-9] \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm reset: restart 3 after: vCPU [0-9] asked for reset; done on CPU [0-9] in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
 		--expect $(call a64_stopped,reset,system-off) --expect $(call a64_stopped,psci,exit) \
 		--expect 'hv: vm psci: destroyed, its memory and hypervisor resources released$$' \
 		--expect $(A64_ALL_AS_EXPECTED) \
 		-- $(call a64_vms,power)
+	$(Q)tools/run-suite arm64-vm-channels --timeout 180 \
+		--expect $(call a64_stopped,ping,exit) --expect $(call a64_stopped,pong,exit) \
+		--expect '^hv: channel 1 .pong-lane.: 0x1000 bytes, 2 endpoints$$' \
+		--expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,channels)
+	$(Q)tools/run-suite arm64-vm-crash --timeout 240 \
+		--expect 'hv: vm crasher: restart 1 of 100 after: MMIO read of 4 bytes at 0xa000000 with no device; done on CPU 1 in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm crasher: restart 100 of 100 after: MMIO read' \
+		--expect $(call a64_said,crasher,MMIO read of 4 bytes at 0xa000000 with no device; restart limit 100 reached \(unhandled-access\)) \
+		--expect '^\[watcher\] # the crasher is in life 50$$' \
+		--expect $(call a64_stopped,watcher,exit) --expect $(A64_ALL_AS_EXPECTED) \
+		-- $(call a64_vms,crash)
+	$(Q)$(call said_times,arm64-vm-crash-count,arm64-vm-crash,hv: vm crasher: restart [0-9]* of 100 after,100)
 	$(Q)$(MAKE) --no-print-directory ARCH=arm64 own-vm-suites
 	$(Q)tools/run-suite arm64-vm-errors --plain --timeout 120 \
 		--expect $(call a64_said,nosyndrome,vCPU 0: internal error$(comma) sub-code 4 .*\(internal-error\)) \
@@ -197,6 +210,12 @@ bench-arch: test-images
 	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/bench.dtb \
 		</dev/null >build/logs/arm64-bench.log 2>&1; \
 	tools/bench-table-arm64 build/logs/arm64-bench-floor.log build/logs/arm64-bench.log
+	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/channel-bench.dtb \
+		</dev/null >build/logs/arm64-channel-bench.log 2>&1; \
+	timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/restart-bench.dtb \
+		</dev/null >build/logs/arm64-restart-bench.log 2>&1; \
+	tools/bench-table-channels arm64 build/logs/arm64-channel-bench.log \
+		build/logs/arm64-restart-bench.log
 	$(Q)timeout -k 5 300 $(A64_BENCH_QEMU) -initrd $(BUILD)/tests/configs/gicbench.dtb \
 		</dev/null >build/logs/arm64-bench-vgic.log 2>&1; \
 	tools/bench-table-vgic build/logs/arm64-bench-vgic.log

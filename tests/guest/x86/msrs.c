@@ -149,7 +149,7 @@ static void test_syscfg_hwcr(void)
 
 static void test_unknown_and_cpuid(void)
 {
-	static const u32 unknown[] = { 0x8b, 0x1db, 0xc0010140, 0xc0011029, 0x40000000 };
+	static const u32 unknown[] = { 0x8b, 0x1df, 0xc0010140, 0xc0011029, 0x40000000 };
 	unsigned int i;
 	bool all = true;
 

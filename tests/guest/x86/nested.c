@@ -15,6 +15,7 @@
 #include <guest/guest.h>
 #include <lib/string.h>
 #include <guest/svm.h>
+#include <guest/apic.h>
 
 #define EXIT_UD		0x46
 #define EXIT_INTR	0x60
@@ -24,6 +25,11 @@
 #define EXIT_MSR	0x7c
 
 #define V_INTR_MASKING	X86_BIT(24)
+#define SVM_NP		X86_BIT(0)
+#define SVM_LBRV	X86_BIT(1)
+#define SVM_NRIPS	X86_BIT(3)
+#define SVM_FLUSH_ASID	X86_BIT(6)
+#define SVM_VGIF	X86_BIT(16)
 #define EV_VALID	X86_BIT(31)
 #define EV_INTR		(0u << 8)
 #define EV_NMI		(2u << 8)
@@ -179,9 +185,9 @@ static void test_svm_offered(void)
 
 	ok(r.ecx & X86_BIT(2), "cpuid 0x80000001: SVM offered (nested-svm)");
 	a = cpuid(0x8000000a);
-	ok(a.eax == 1 && a.ebx >= 2 && a.edx == 1,
-	   "cpuid 0x8000000a: revision %u, %u ASIDs, features %#x (NP only: no NRIPS)",
-	   a.eax, a.ebx, a.edx);
+	ok(a.eax == 1 && a.ebx >= 2 && a.edx == (SVM_NP | SVM_LBRV | SVM_NRIPS | SVM_FLUSH_ASID |
+	   SVM_VGIF), "cpuid 0x8000000a: revision %u, %u ASIDs, features %#x (NP, LBRV, NRIPS, "
+	   "flush-by-ASID, vGIF; no DecodeAssists under TCG)", a.eax, a.ebx, a.edx);
 	ok(!(rdmsr(MSR_EFER) & EFER_SVME), "EFER.SVME reads clear at boot");
 	ok(rdmsr_safe(MSR_VM_CR, &v) == NO_EXCEPTION && v == 0, "VM_CR reads 0 (SVM enabled)");
 }
@@ -250,8 +256,9 @@ static void test_vmmcall(void)
 	ok(ran && regs[R_BX] == L2_MAGIC,
 	   "L2 VMMCALL reflected: EXITCODE %#llx, L2's RBX %#llx", exit_code(vmcb), regs[R_BX]);
 	ok(vmcb->rip == (u64)(uintptr_t)l2_vmmcall + 10 && vmcb->info1 == 0 && vmcb->info2 == 0 &&
-	   vmcb->intinfo == 0 && vmcb->next_rip == 0,
-	   "VMMCALL exit: L2's RIP %#llx at the VMMCALL, no exit information", vmcb->rip);
+	   vmcb->intinfo == 0 && vmcb->next_rip == vmcb->rip + 3,
+	   "VMMCALL exit: L2's RIP %#llx at the VMMCALL, next_rip after it, no exit information",
+	   vmcb->rip);
 	make_vmcb(vmcb, l2_vmmcall);
 	vmcb->icpt2 = I2_VMRUN;
 	vmcb->icpt_exc = X86_BIT(UD_VECTOR);
@@ -479,6 +486,379 @@ static void test_intr_reflected(void)
 	pic_mask(0);
 }
 
+/* ---- the features offered in CPUID 0x8000000a EDX ---- */
+
+#define EXIT_NMI	0x61
+#define I1_NMI		X86_BIT(1)
+#define I1_IDTR_READ	X86_BIT(6)
+#define I1_RDTSC	X86_BIT(14)
+#define I1_PUSHF	X86_BIT(16)
+#define I1_INTN		X86_BIT(21)
+#define I1_PAUSE	X86_BIT(23)
+#define I1_INVLPG	X86_BIT(25)
+#define I1_INVLPGA	X86_BIT(26)
+#define I2_VMLOAD	X86_BIT(2)
+#define I2_VMSAVE	X86_BIT(3)
+#define I2_STGI		X86_BIT(4)
+#define I2_CLGI		X86_BIT(5)
+#define I2_SKINIT	X86_BIT(6)
+#define I2_WBINVD	X86_BIT(9)
+#define V_GIF		X86_BIT(9)
+#define V_GIF_ENABLE	X86_BIT(25)
+#define LBR_CTL_ENABLE	X86_BIT(0)
+#define MSR_DEBUGCTL	0x1d9u
+#define MSR_LBR_FROM	0x1dbu
+#define UNMAPPED_MSR	0x40000000u	/* outside the MSR map's ranges: always intercepted */
+
+/*
+ * NRIPS: each case is one intercepted instruction, with prefixes, whose
+ * #VMEXIT must give next_rip exactly after it. The set-up before it
+ * gives RAX a page-aligned stack address (VMLOAD/VMSAVE check it before
+ * their intercept), ECX an MSR outside the map's ranges and DX the
+ * scratch port.
+ */
+#define NRIP_CASE(name, ...)							\
+	"nr_" #name "_start: mov $0x40000000, %ecx; mov $0x3ff, %edx\n"		\
+	"	lea -64(%rsp), %rax; and $-4096, %rax\n"			\
+	"nr_" #name ": .byte " #__VA_ARGS__ "\n"				\
+	"nr_" #name "_end: vmmcall\n"						\
+	"	ud2\n"
+#define NRIP_SYMS(name)	void nr_##name##_start(void), nr_##name(void), nr_##name##_end(void)
+
+NRIP_SYMS(cpuid); NRIP_SYMS(hlt); NRIP_SYMS(rdmsr); NRIP_SYMS(wrmsr); NRIP_SYMS(out);
+NRIP_SYMS(vmmcall); NRIP_SYMS(vmload); NRIP_SYMS(vmsave); NRIP_SYMS(stgi); NRIP_SYMS(clgi);
+NRIP_SYMS(invlpga); NRIP_SYMS(skinit); NRIP_SYMS(rdtsc); NRIP_SYMS(pause); NRIP_SYMS(invd);
+NRIP_SYMS(wbinvd); NRIP_SYMS(invlpg); NRIP_SYMS(mov_cr3); NRIP_SYMS(mov_dr7); NRIP_SYMS(intn);
+NRIP_SYMS(pushf); NRIP_SYMS(sidt);
+__asm__(".text\n"
+	NRIP_CASE(cpuid, 0x2e, 0x0f, 0xa2)
+	NRIP_CASE(hlt, 0x3e, 0xf4)
+	NRIP_CASE(rdmsr, 0x48, 0x0f, 0x32)
+	NRIP_CASE(wrmsr, 0x2e, 0x0f, 0x30)
+	NRIP_CASE(out, 0x3e, 0xee)
+	NRIP_CASE(vmmcall, 0x2e, 0x0f, 0x01, 0xd9)
+	NRIP_CASE(vmload, 0x2e, 0x0f, 0x01, 0xda)
+	NRIP_CASE(vmsave, 0x2e, 0x0f, 0x01, 0xdb)
+	NRIP_CASE(stgi, 0x2e, 0x0f, 0x01, 0xdc)
+	NRIP_CASE(clgi, 0x2e, 0x0f, 0x01, 0xdd)
+	NRIP_CASE(invlpga, 0x2e, 0x0f, 0x01, 0xdf)
+	NRIP_CASE(skinit, 0x0f, 0x01, 0xde)
+	NRIP_CASE(rdtsc, 0x2e, 0x0f, 0x31)
+	NRIP_CASE(pause, 0x2e, 0xf3, 0x90)
+	NRIP_CASE(wbinvd, 0x3e, 0x0f, 0x09)
+	NRIP_CASE(invlpg, 0x2e, 0x0f, 0x01, 0x38)
+	NRIP_CASE(mov_cr3, 0x41, 0x0f, 0x20, 0xd8)
+	NRIP_CASE(mov_dr7, 0x0f, 0x21, 0xf8)
+	NRIP_CASE(intn, 0x2e, 0xcd, 0x80)
+	NRIP_CASE(pushf, 0x2e, 0x9c)
+	NRIP_CASE(sidt, 0x2e, 0x0f, 0x01, 0x88, 0, 0, 0, 0)
+	".global nr_cpuid_start\n");
+
+struct nrip_case {
+	const char *what;
+	void (*start)(void), (*insn)(void), (*end)(void);
+	u32 icpt_cr, icpt_dr, icpt1, icpt2;
+	u32 code;
+};
+
+#define NRIP_ROW(name, what, cr, dr, i1, i2, code) \
+	{ what, nr_##name##_start, nr_##name, nr_##name##_end, cr, dr, i1, i2, code }
+
+static const struct nrip_case nrip_cases[] = {
+	NRIP_ROW(cpuid, "CS CPUID", 0, 0, I1_CPUID, 0, EXIT_CPUID),
+	NRIP_ROW(hlt, "DS HLT", 0, 0, I1_HLT, 0, EXIT_HLT),
+	NRIP_ROW(rdmsr, "REX.W RDMSR", 0, 0, I1_MSR, 0, EXIT_MSR),
+	NRIP_ROW(wrmsr, "CS WRMSR", 0, 0, I1_MSR, 0, EXIT_MSR),
+	NRIP_ROW(out, "DS OUT", 0, 0, I1_IOIO, 0, EXIT_IOIO),
+	NRIP_ROW(vmmcall, "CS VMMCALL", 0, 0, 0, 0, EXIT_VMMCALL),
+	NRIP_ROW(vmload, "CS VMLOAD", 0, 0, 0, I2_VMLOAD, 0x82),
+	NRIP_ROW(vmsave, "CS VMSAVE", 0, 0, 0, I2_VMSAVE, 0x83),
+	NRIP_ROW(stgi, "CS STGI", 0, 0, 0, I2_STGI, 0x84),
+	NRIP_ROW(clgi, "CS CLGI", 0, 0, 0, I2_CLGI, 0x85),
+	NRIP_ROW(invlpga, "CS INVLPGA", 0, 0, I1_INVLPGA, 0, 0x7a),
+	NRIP_ROW(skinit, "SKINIT", 0, 0, 0, I2_SKINIT, 0x86),
+	NRIP_ROW(rdtsc, "CS RDTSC", 0, 0, I1_RDTSC, 0, 0x6e),
+	NRIP_ROW(pause, "CS PAUSE", 0, 0, I1_PAUSE, 0, 0x77),
+	NRIP_ROW(wbinvd, "DS WBINVD", 0, 0, 0, I2_WBINVD, 0x89),
+	NRIP_ROW(invlpg, "CS INVLPG", 0, 0, I1_INVLPG, 0, 0x79),
+	NRIP_ROW(mov_cr3, "MOV CR3 to R8 (REX.B)", X86_BIT(3), 0, 0, 0, 0x03),
+	NRIP_ROW(mov_dr7, "MOV DR7 to RAX", 0, X86_BIT(7), 0, 0, 0x27),
+	NRIP_ROW(intn, "CS INT 0x80", 0, 0, I1_INTN, 0, 0x75),
+	NRIP_ROW(pushf, "CS PUSHF", 0, 0, I1_PUSHF, 0, 0x70),
+	NRIP_ROW(sidt, "CS SIDT with disp32", 0, 0, I1_IDTR_READ, 0, 0x66),
+};
+
+static void test_next_rip(const struct nrip_case *n)
+{
+	u64 insn = (u64)(uintptr_t)n->insn, end = (u64)(uintptr_t)n->end;
+
+	make_vmcb(vmcb, n->start);
+	vmcb->icpt_cr = n->icpt_cr;
+	vmcb->icpt_dr = n->icpt_dr;
+	vmcb->icpt1 = n->icpt1;
+	vmcb->icpt2 |= n->icpt2;
+	iopm[SCRATCH_PORT / 8] |= 1 << (SCRATCH_PORT % 8);
+	ran = run(vmcb, n->code);
+	iopm[SCRATCH_PORT / 8] &= ~(1 << (SCRATCH_PORT % 8));
+	ok(ran && vmcb->rip == insn && vmcb->next_rip == end &&
+	   (n->code != EXIT_IOIO || vmcb->info2 == end),
+	   "NRIPS: %s: EXITCODE %#llx, RIP +%lld, next_rip +%lld (want %#x, +0, +%llu)", n->what,
+	   exit_code(vmcb), (long long)(vmcb->rip - insn), (long long)(vmcb->next_rip - insn),
+	   n->code, end - insn);
+}
+
+/* Exits that save no nRIP: INTR (and every exit from an event), next_rip 0. */
+static void test_next_rip_zero(void)
+{
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->icpt_exc = X86_BIT(UD_VECTOR);
+	vmcb->icpt2 = I2_VMRUN;
+	ran = run(vmcb, EXIT_UD);
+	ok(ran && vmcb->next_rip == 0, "NRIPS: #UD exception exit: next_rip %#llx (0)",
+	   vmcb->next_rip);
+}
+
+/* L2: CLGI, STI, two NOPs (L1's V_IRQ is held), the count, STGI, NOP, VMMCALL. */
+void l2_vgif(void), l2_clgi_exit(void), l2_gif_toggle(void);
+__asm__(".text\n"
+	"l2_vgif: clgi\n"
+	"	sti; nop; nop\n"
+	"	mov injected(%rip), %ebx\n"
+	"	stgi\n"
+	"	nop\n"
+	"	vmmcall\n"
+	"l2_clgi_exit: clgi\n"
+	"	vmmcall\n"
+	"l2_gif_toggle: clgi; stgi\n"
+	"	vmmcall\n"
+	".global l2_vgif, l2_clgi_exit, l2_gif_toggle\n");
+
+static void test_vgif(void)
+{
+	unsigned int before = injected;
+
+	set_handler(INJECT_VECTOR, injected_handler);
+	make_vmcb(vmcb, l2_vgif);
+	vmcb->int_ctl |= V_GIF_ENABLE | V_GIF | V_IRQ | V_IGN_TPR | V_PRIO_MAX |
+			 V_VECTOR(INJECT_VECTOR);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == before && injected == before + 1 && (vmcb->int_ctl & V_GIF) &&
+	   !(vmcb->int_ctl & V_IRQ),
+	   "vGIF: L2's CLGI holds L1's V_IRQ (count %u, want %u), its STGI delivers it (%u)",
+	   (u32)regs[R_BX], before, injected - before);
+	make_vmcb(vmcb, l2_clgi_exit);
+	vmcb->int_ctl |= V_GIF_ENABLE | V_GIF;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && !(vmcb->int_ctl & V_GIF), "vGIF: L2's CLGI leaves V_GIF clear in VMCB12 (%#llx)",
+	   vmcb->int_ctl);
+	make_vmcb(vmcb, l2_clgi_exit);
+	vmcb->int_ctl |= V_GIF_ENABLE | V_GIF;
+	vmcb->icpt2 |= I2_CLGI;
+	ran = run(vmcb, 0x85);
+	ok(ran && (vmcb->int_ctl & V_GIF), "vGIF: CLGI intercepted by L1 is reflected (%#llx)",
+	   exit_code(vmcb));
+	set_handler(INJECT_VECTOR, NULL);
+}
+
+/* L2: DEBUGCTL into RBX, LastBranchFromIP into RSI, then DEBUGCTL = 4. */
+void l2_lbr(void);
+__asm__(".text\n"
+	"l2_lbr: mov $0x1d9, %ecx; rdmsr; mov %rax, %rbx\n"
+	"	mov $0x1db, %ecx; rdmsr; mov %rax, %rsi\n"
+	"	mov $0x1d9, %ecx; mov $4, %eax; xor %edx, %edx; wrmsr\n"
+	"	vmmcall\n"
+	".global l2_lbr\n");
+
+static void test_lbr_virtualization(void)
+{
+	wrmsr(MSR_DEBUGCTL, 2);
+	make_vmcb(vmcb, l2_lbr);
+	vmcb->virt_ext = LBR_CTL_ENABLE;
+	vmcb->dbgctl = 1;
+	vmcb->br_from = 0x1234;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && regs[R_BX] == 1 && regs[R_SI] == 0x1234 && vmcb->dbgctl == 4 &&
+	   rdmsr(MSR_DEBUGCTL) == 2 && vmcb->br_from == 0x1234,
+	   "LBR virtualization: L2 reads VMCB12's DEBUGCTL %#llx and LBR %#llx, its write goes to "
+	   "VMCB12 (%#llx), L1's stays (%#llx)", regs[R_BX], regs[R_SI], vmcb->dbgctl,
+	   rdmsr(MSR_DEBUGCTL));
+	make_vmcb(vmcb, l2_lbr);
+	vmcb->dbgctl = 1;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && regs[R_BX] == 2 && rdmsr(MSR_DEBUGCTL) == 4 && vmcb->dbgctl == 1,
+	   "without LBR_CTL_ENABLE L2 shares L1's DEBUGCTL (read %#llx, L1's now %#llx)",
+	   regs[R_BX], rdmsr(MSR_DEBUGCTL));
+	ok(rdmsr_safe(MSR_LBR_FROM, &(u64){ 0 }) == NO_EXCEPTION &&
+	   wrmsr_safe(MSR_LBR_FROM, 0) == GP_VECTOR, "LastBranchFromIP: readable, WRMSR #GP");
+	wrmsr(MSR_DEBUGCTL, 0);
+}
+
+/* L2: VMLOAD from the page in RAX, KernelGSBase into RBX; VMSAVE to the page in RAX. */
+void l2_vmload(void), l2_vmsave(void), l2_skinit(void);
+__asm__(".text\n"
+	"l2_vmload: vmload %rax\n"
+	"	mov $0xc0000102, %ecx; rdmsr; mov %rax, %rbx\n"
+	"	vmmcall\n"
+	"l2_vmsave: vmsave %rax\n"
+	"	vmmcall\n"
+	"l2_skinit: skinit\n"
+	"	vmmcall\n"
+	".global l2_vmload, l2_vmsave, l2_skinit\n");
+
+/* The SVM instructions of L2 that L1 does not intercept act as the CPU's do for L2. */
+static void test_svm_insns_in_l2(void)
+{
+	u64 kgs = rdmsr(MSR_KGS_BASE), pa = (u64)(uintptr_t)spare;
+
+	__asm__ __volatile__("vmsave %%rax" : : "a"(pa) : "memory");
+	spare->kernel_gs_base = 0x5a5a000;
+	make_vmcb(vmcb, l2_vmload);
+	vmcb->rax = pa;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == 0x5a5a000 && rdmsr(MSR_KGS_BASE) == 0x5a5a000,
+	   "L2's VMLOAD not intercepted: loads L2's KernelGSBase (%#llx) from L1's page",
+	   regs[R_BX]);
+	wrmsr(MSR_KGS_BASE, kgs);
+	memset(spare, 0, sizeof(*spare));
+	make_vmcb(vmcb, l2_vmsave);
+	vmcb->rax = pa;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && spare->kernel_gs_base == kgs && spare->tr.sel == KERNEL_TSS,
+	   "L2's VMSAVE not intercepted: stores L2's state into L1's page");
+	make_vmcb(vmcb, l2_gif_toggle);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran, "L2's CLGI and STGI not intercepted, no vGIF: they run (EXITCODE %#llx)",
+	   exit_code(vmcb));
+	make_vmcb(vmcb, nr_invlpga_start);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran, "L2's INVLPGA not intercepted: it runs (EXITCODE %#llx)", exit_code(vmcb));
+	make_vmcb(vmcb, l2_skinit);
+	vmcb->icpt_exc = X86_BIT(UD_VECTOR);
+	ran = run(vmcb, EXIT_UD);
+	ok(ran, "L2's SKINIT not intercepted: #UD (EXITCODE %#llx)", exit_code(vmcb));
+}
+
+/* TLB_CONTROL 3 and 7 (flush-by-ASID offered): accepted. */
+static void test_flush_by_asid(void)
+{
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->tlb_control = 3;
+	ran = run(vmcb, EXIT_VMMCALL);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->tlb_control = 7;
+	ok(ran && run(vmcb, EXIT_VMMCALL), "TLB_CONTROL 3 and 7: VMRUN runs L2");
+}
+
+/* The maps in the last pages below 2^MAXPHYADDR: a whole map that fits is legal. */
+static void test_maps_at_the_top(void)
+{
+	u64 top = 1ULL << l1_phys_bits();
+
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->iopm = top - 0x3000;
+	vmcb->msrpm = top - 0x2000;
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran, "IOPM at 2^%llu - 12 KiB and MSRPM at 2^%llu - 8 KiB: VMRUN runs L2",
+	   l1_phys_bits(), l1_phys_bits());
+}
+
+/* The host save area: L0 keeps L1's state itself, and never writes the page. */
+static void test_hsave_untouched(void)
+{
+	unsigned int i;
+	bool same = true;
+
+	memset(hsave, 0xa5, PAGE_SIZE);
+	make_vmcb(vmcb, l2_vmmcall);
+	ran = run(vmcb, EXIT_VMMCALL);
+	for (i = 0; i < PAGE_SIZE; i++)
+		same &= hsave[i] == 0xa5;
+	ok(ran && same, "VM_HSAVE_PA's page is left as L1 wrote it across VMRUN and #VMEXIT");
+}
+
+/* L2: 2M PAUSEs with IF=0 (the interrupt comes), STI, 100 more, the tick count, VMMCALL. */
+void l2_sti_late(void);
+__asm__(".text\n"
+	"l2_sti_late: mov $2000000, %ecx\n"
+	"1:	pause\n"
+	"	dec %ecx\n"
+	"	jnz 1b\n"
+	"	sti\n"
+	"	mov $100, %ecx\n"
+	"2:	pause\n"
+	"	dec %ecx\n"
+	"	jnz 2b\n"
+	"	mov ticks(%rip), %ebx\n"
+	"	vmmcall\n"
+	".global l2_sti_late\n");
+
+/*
+ * An interrupt of L1's that arrives while L2 runs with IF=0, without
+ * V_INTR_MASKING (L2's IF masks it): L0 opens the window, so it comes
+ * right after L2's STI (into L2, or as L1's INTR exit), not at L2's next
+ * exit.
+ */
+static void test_intr_window_in_l2(void)
+{
+	unsigned int before = ticks;
+
+	make_vmcb(vmcb, l2_sti_late);
+	vmcb->int_ctl = 0;
+	vmcb->rflags = 0x2;
+	pit_one_shot(200);
+	pic_unmask(0);
+	ran = run(vmcb, EXIT_VMMCALL);
+	ok(ran && (u32)regs[R_BX] == before + 1,
+	   "L1's interrupt, not intercepted: L2 takes it after its STI (ticks %u, want %u)",
+	   (u32)regs[R_BX], before + 1);
+	make_vmcb(vmcb, l2_sti_late);
+	vmcb->int_ctl = 0;
+	vmcb->rflags = 0x2;
+	vmcb->icpt1 = I1_INTR;
+	before = ticks;
+	pit_one_shot(200);
+	ran = run(vmcb, EXIT_INTR);
+	ok(ran && ticks == before && vmcb->rip != (u64)(uintptr_t)l2_sti_late + 0x1c,
+	   "L1's interrupt, intercepted: #VMEXIT(INTR) after L2's STI (EXITCODE %#llx)",
+	   exit_code(vmcb));
+	__asm__ __volatile__("sti; stgi; nop; cli" ::: "memory");
+	pic_mask(0);
+}
+
+static volatile unsigned int nmis;
+
+static void nmi_handler(struct ex_regs *r)
+{
+	nmis++;
+}
+
+/* An NMI pending at VMRUN (sent with GIF clear): L1's NMI exit, or L2's NMI. */
+static void test_nmi_in_l2(void)
+{
+	unsigned int before = nmis;
+
+	set_handler(NMI_VECTOR, nmi_handler);
+	apic_enable();
+	__asm__ __volatile__("clgi" ::: "memory");
+	apic_icr(0, APIC_DM_NMI | APIC_SH_SELF);
+	make_vmcb(vmcb, l2_vmmcall);
+	vmcb->icpt1 = I1_NMI;
+	ran = run(vmcb, EXIT_NMI);
+	ok(ran && nmis == before, "NMI intercepted by L1: #VMEXIT(NMI), held by GIF=0 (%#llx)",
+	   exit_code(vmcb));
+	__asm__ __volatile__("stgi; nop" ::: "memory");
+	ok(nmis == before + 1, "after STGI, L1 takes the NMI");
+	__asm__ __volatile__("clgi" ::: "memory");
+	apic_icr(0, APIC_DM_NMI | APIC_SH_SELF);
+	make_vmcb(vmcb, l2_vmmcall);
+	ran = run(vmcb, EXIT_VMMCALL);
+	__asm__ __volatile__("stgi" ::: "memory");
+	ok(ran && nmis == before + 2, "NMI not intercepted: L2 takes it, then VMMCALL (%u)",
+	   nmis - before);
+	apic_write(APIC_SVR, 0xff);
+	set_handler(NMI_VECTOR, NULL);
+}
+
 /* ---- the consistency checks ---- */
 
 struct bad_vmrun {
@@ -509,7 +889,7 @@ static void evt_exc_31(struct vmcb *v) { v->event_inj = EV_VALID | EV_EXCP | 31;
 static void np_ncr3_mbz(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = 1ULL << l1_phys_bits(); }
 static void np_gpat_type3(struct vmcb *v) { v->nested_ctl = 1; v->ncr3 = read_cr3(); v->g_pat = 3; }
 static void sev_enable(struct vmcb *v) { v->nested_ctl = 2; }
-static void tlb_ctl_3(struct vmcb *v) { v->tlb_control = 3; }
+static void tlb_ctl_5(struct vmcb *v) { v->tlb_control = 5; }
 static void tlb_ctl_2(struct vmcb *v) { v->tlb_control = 2; }
 
 static void iopm_end_beyond(struct vmcb *v)
@@ -525,6 +905,21 @@ static void iopm_base_beyond(struct vmcb *v)
 static void msrpm_end_beyond(struct vmcb *v)
 {
 	v->msrpm = (1ULL << l1_phys_bits()) - 0x1000;
+}
+
+static void iopm_last_page(struct vmcb *v)
+{
+	v->iopm = (1ULL << l1_phys_bits()) - 0x1000;
+}
+
+static void iopm_wraps(struct vmcb *v)
+{
+	v->iopm = ~0ULL - 0xfff;
+}
+
+static void msrpm_wraps(struct vmcb *v)
+{
+	v->msrpm = ~0ULL - 0x1fff;
 }
 
 /* 32-bit protected mode without paging: CR3 is a 32-bit register. */
@@ -594,6 +989,9 @@ static const struct bad_vmrun bad_vmruns[] = {
 	{ "IOPM ending beyond the physical address width", iopm_end_beyond },
 	{ "IOPM base beyond the physical address width", iopm_base_beyond },
 	{ "MSRPM ending beyond the physical address width", msrpm_end_beyond },
+	{ "IOPM in the last page below 2^MAXPHYADDR", iopm_last_page },
+	{ "IOPM base wrapping past 2^64", iopm_wraps },
+	{ "MSRPM base wrapping past 2^64", msrpm_wraps },
 	{ "EVENTINJ type 1 (reserved)", evt_type1 },
 	{ "EVENTINJ type 5 (reserved)", evt_type5 },
 	{ "EVENTINJ exception with vector 2", evt_exc_nmi },
@@ -603,7 +1001,7 @@ static const struct bad_vmrun bad_vmruns[] = {
 	{ "NP_ENABLE with an N_CR3 bit at the physical address width", np_ncr3_mbz },
 	{ "NP_ENABLE with G_PAT type 3 (reserved)", np_gpat_type3 },
 	{ "SEV, not offered", sev_enable },
-	{ "TLB_CONTROL 3, flush-by-ASID not offered", tlb_ctl_3 },
+	{ "TLB_CONTROL 5 (reserved)", tlb_ctl_5 },
 	{ "TLB_CONTROL 2 (reserved)", tlb_ctl_2 },
 	{ "legacy PAE with a reserved PDPTE bit", pae_pdpte_reserved },
 };
@@ -691,5 +1089,16 @@ int guest_main(const struct mb_info *mbi)
 	test_gif();
 	test_error_clears_gif();
 	test_intr_reflected();
+	for (i = 0; i < ARRAY_SIZE(nrip_cases); i++)
+		test_next_rip(&nrip_cases[i]);
+	test_next_rip_zero();
+	test_vgif();
+	test_lbr_virtualization();
+	test_svm_insns_in_l2();
+	test_flush_by_asid();
+	test_maps_at_the_top();
+	test_hsave_untouched();
+	test_intr_window_in_l2();
+	test_nmi_in_l2();
 	return tap_done();
 }

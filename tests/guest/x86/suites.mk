@@ -98,12 +98,6 @@ never_said = if grep -aq '$(3)' build/logs/$(2).log; then \
 		echo "$(1) 0 1 0" >build/results/$(1).res; echo "FAIL  $(1): the log says '$(3)'"; \
 	else echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; fi
 
-# One scored test: $(3) appears exactly $(4) times in suite $(2)'s log.
-said_times = n=$$(grep -ac '$(3)' build/logs/$(2).log); if [ "$$n" = $(4) ]; then \
-		echo "$(1) 1 0 0" >build/results/$(1).res; echo "PASS  $(1)"; \
-	else echo "$(1) 0 1 0" >build/results/$(1).res; \
-		echo "FAIL  $(1): '$(3)' $$n times in the log, not $(4)"; fi
-
 # The bare-metal suites run the test guests straight on QEMU: the guest
 # library is known good before the hypervisor runs the same binaries.
 guest-suites:
@@ -158,11 +152,25 @@ vm-suites:
 		-- $(call hv_vms,max,platform)
 	$(Q)tools/run-suite x86-vm-power --timeout 120 \
 		--expect $(call said,kbc,vCPU 0 asked for reset \(reset\)) \
-		--expect 'hv: vm restart: reset 2 done on CPU [0-9]+ \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm restart: restart 2 after: vCPU 0 asked for reset; done on CPU [0-9]+ in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
 		--expect '^\[restart\] # life 2 of 3$$' \
 		--expect $(call stopped,restart,exit) \
 		--expect $(call stopped,hello,exit) --expect $(ALL_AS_EXPECTED) \
 		-- $(call hv_vms,max,power)
+	$(Q)tools/run-suite x86-vm-channels --timeout 180 \
+		--expect $(call stopped,ping,exit) --expect $(call stopped,pong,exit) \
+		--expect $(call stopped,hello,exit) \
+		--expect '^hv: channel 1 .pong-lane.: 0x1000 bytes, 2 endpoints$$' \
+		--expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,channels)
+	$(Q)tools/run-suite x86-vm-crash --timeout 240 \
+		--expect 'hv: vm crasher: restart 1 of 100 after: vCPU 0: triple fault \(shutdown\); done on CPU 1 in [0-9]+ us \([0-9]+ KiB of pristine RAM reloaded\)$$' \
+		--expect 'hv: vm crasher: restart 100 of 100 after: vCPU 0: triple fault' \
+		--expect $(call said,crasher,vCPU 0: triple fault \(shutdown\); restart limit 100 reached \(shutdown\)) \
+		--expect '^\[watcher\] # the crasher is in life 50$$' \
+		--expect $(call stopped,watcher,exit) --expect $(ALL_AS_EXPECTED) \
+		-- $(call hv_vms,max,crash)
+	$(Q)$(call said_times,x86-vm-crash-count,x86-vm-crash,hv: vm crasher: restart [0-9]* of 100 after,100)
 	$(Q)tools/run-suite x86-vm-ioapic --timeout 120 \
 		--expect $(call stopped,ioapic,exit) \
 		--expect $(call said,smphalt,vCPU 0 halted with interrupts disabled \(halted\)) \
@@ -267,6 +275,11 @@ bench-arch: test-images
 	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/bench.dtb config" \
 		</dev/null >build/logs/bench.log 2>&1; \
 	tools/bench-table build/logs/bench-floor.log build/logs/bench.log
+	$(Q)timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/channel-bench.dtb config" \
+		</dev/null >build/logs/channel-bench.log 2>&1; \
+	timeout -k 5 300 $(BENCH_QEMU) -initrd "$(BUILD)/tests/configs/restart-bench.dtb config" \
+		</dev/null >build/logs/restart-bench.log 2>&1; \
+	tools/bench-table-channels x86_64 build/logs/channel-bench.log build/logs/restart-bench.log
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) bench
 	$(Q)$(MAKE) --no-print-directory $(KVM_L2)
 	$(Q)tools/x86-linux-guest $(HV32) $(BUILD) kvm-bench

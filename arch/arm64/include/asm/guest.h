@@ -143,6 +143,7 @@ int arm64_internal_error(struct arm64_vcpu *av, u32 suberror, u64 d0, u64 d1);
 #define S2_IPA_BITS		39	/* one 4 KiB level-1 table: 512 GiB of IPA space */
 /* Maps [ipa, ipa + size) to [pa, ...): page aligned, below arm64_s2_ipa_limit(), unmapped. */
 int arm64_s2_map(u64 *root, u64 ipa, u64 pa, u64 size);
+int arm64_s2_map_shared(u64 *root, u64 ipa, u64 pa, u64 size, bool writable);
 /* The same as Device-nGnRE, never executable: a passthrough device's MMIO. */
 int arm64_s2_map_device(u64 *root, u64 ipa, u64 pa, u64 size);
 void arm64_s2_free(u64 *root);

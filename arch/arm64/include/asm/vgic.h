@@ -82,6 +82,8 @@ void vgic_vm_destroy(struct vm *vm);
  * level is kept), private interrupts only after (-ENODEV before).
  */
 int vgic_set_irq(struct vm *vm, struct vcpu *vcpu, u32 intid, bool level);
+/* SPI @intid made pending as by GICD_ISPENDR (a doorbell): -EINVAL for anything else. */
+int vgic_set_pending(struct vm *vm, u32 intid);
 
 /* Before entering the guest: pending interrupts into the list registers. */
 void vgic_flush_lrs(struct vcpu *vcpu);

@@ -52,6 +52,9 @@ struct cpuid_guest {
 /* 0x8000000a EDX bit 0: nested paging, offered to a VM with nested-svm. */
 #define CPUID_SVM_NP			BIT(0)
 
+/* Leaf 0x8000000a EDX for a nested-svm VM on a CPU whose own EDX is @host_edx. */
+u32 cpuid_nested_svm_features(u32 host_edx);
+
 /*
  * The EFER bits a guest may set, from the model's leaf 0x80000001 (@ext1):
  * the EFER write and VMRUN's check of VMCB12 both use it, so that a bit

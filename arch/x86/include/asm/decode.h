@@ -121,6 +121,18 @@ u64 x86_mmio_store_data(const struct x86_mmio_insn *insn, u64 reg_value);
  */
 u64 x86_mmio_load_result(const struct x86_mmio_insn *insn, u64 old, u64 data);
 
+/*
+ * The length of the instruction at @code (@len valid bytes), for the
+ * ones an SVM intercept reports at RIP where the CPU gives no next RIP
+ * (NRIPS): CPUID, HLT, PAUSE, INVD, WBINVD, RDTSC, RDPMC, RDMSR, WRMSR,
+ * RSM, PUSHF, POPF, IRET, INT n, INT3, INTO, BOUND, ICEBP, CLTS, MOV
+ * to/from CR and DR, the 0F 00 and 0F 01 groups (descriptor tables,
+ * SMSW, LMSW, INVLPG, the SVM instructions, MONITOR, MWAIT, XSETBV,
+ * RDTSCP...), with any legacy prefixes and REX. Errors as
+ * x86_decode_mmio()'s; -EOPNOTSUPP for any other opcode.
+ */
+int x86_insn_length(const u8 *code, size_t len, enum x86_cpu_mode mode, u8 *out);
+
 /* Short names for logs: "store-imm", and "need more bytes" for -EAGAIN. */
 const char *x86_mmio_op_name(unsigned int op);
 const char *x86_decode_err_name(int err);

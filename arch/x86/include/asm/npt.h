@@ -11,6 +11,8 @@
 
 /* Maps [gpa, gpa + size) to [pa, pa + size): -EINVAL unaligned, -EEXIST, -ENOMEM. */
 int npt_map(u64 *root, u64 gpa, paddr_t pa, u64 size);
+/* A channel's pages: read-only unless @writable. */
+int npt_map_shared(u64 *root, u64 gpa, paddr_t pa, u64 size, bool writable);
 /* The same, uncached (PCD | PWT): a passthrough device's MMIO. */
 int npt_map_uncached(u64 *root, u64 gpa, paddr_t pa, u64 size);
 /* Where @gpa goes and the size of the page that maps it; -ENOENT if unmapped. */

@@ -8,8 +8,9 @@
  * io.c, mmio.c, event.c, regs.c (the guest's registers), guest_mem.c
  * (the guest's view of its memory), vm.c (the arch_vm_* and
  * arch_vcpu_* hooks), and nested SVM: nested.c, nested_checks.c,
- * nested_msr.c (asm/svm_nested.h), nested_npt.c and nested_npt_walk.c
- * (asm/svm_nested_npt.h).
+ * nested_msr.c, nested_intr.c (interrupts while L2 runs), nested_nrip.c
+ * (next_rip for L1) (asm/svm_nested.h), nested_npt.c and
+ * nested_npt_walk.c (asm/svm_nested_npt.h).
  *
  * Ownership: a struct svm_vcpu is touched only by the thread of its vCPU,
  * on its physical CPU; struct svm_vm is written while the VM is CREATED
@@ -18,6 +19,7 @@
  */
 #include <asm/cpuid_model.h>
 #include <asm/decode.h>
+#include <asm/svm_guest_mem.h>
 #include <asm/svm_msr.h>
 #include <asm/svm_nested.h>
 #include <asm/vlapic.h>
@@ -137,6 +139,8 @@ struct svm_vcpu {
 	struct svm_ioio io;
 	bool mmio_pending_write;	/* the second half of an MMIO exit is due */
 	const struct vm_region *last_ram;	/* guest_mem.c's lookup cache */
+	struct svm_fetch_memo fetch_memo;	/* guest_mem.c: the last fetch's walk */
+	struct svm_fetch_memo *fetch_recording;	/* during that walk: where reads are recorded */
 	struct cpuid_cache cpuid;	/* the CPUID model's answers (svm_cpuid_init()) */
 	struct svm_msrs msrs;		/* msr.c's rows */
 	bool halted_off;		/* in HLT with IF=0 (exit.c); other vCPUs read it */
@@ -205,6 +209,8 @@ static inline enum x86_cpu_mode svm_cpu_mode(const struct vmcb *vmcb)
 }
 /* RIP += @len, wrapped to the code size, and the STI/MOV SS shadow ends. */
 void svm_skip(struct svm_vcpu *sv, u64 len);
+/* The RIP @len bytes after @vmcb's, wrapped to the code size. */
+u64 svm_rip_after(const struct vmcb *vmcb, u64 len);
 
 /* Inline, as the next one: IN's result goes through it on every exit. */
 static inline u64 svm_width_mask(unsigned int bytes)
@@ -247,6 +253,8 @@ void svm_record_interrupted_event(struct svm_vcpu *sv, u64 exit_int_info);
 bool svm_has_deliverable_interrupt(struct svm_vcpu *sv);
 void svm_close_window(struct svm_vcpu *sv);
 int svm_exit_iret(struct svm_vcpu *sv);
+/* An NMI is in service (blocking ends once the intercepted IRET has run). */
+bool svm_nmi_blocked(struct svm_vcpu *sv);
 /* INIT and SIPI, before an entry: 0 to enter, VCPU_BLOCK while waiting for SIPI. */
 int svm_apic_start_up(struct svm_vcpu *sv);
 
@@ -283,7 +291,7 @@ static inline bool svm_l1_intercepts_intr(const struct svm_vcpu *sv)
 static inline void svm_prepare_events(struct svm_vcpu *sv)
 {
 	if (sv->reinject || sv->pending_event || sv->window_requested || svm_intr_pending(sv) ||
-	    svm_nmi_pending(sv))
+	    svm_nmi_pending(sv) || sv->nested.l0_window)
 		svm_deliver_events(sv);
 }
 

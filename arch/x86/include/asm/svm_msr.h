@@ -11,6 +11,10 @@
 #define MSR_TSC			0x00000010u
 #define MSR_MTRR_CAP		0x000000feu
 #define MSR_DEBUGCTL		0x000001d9u
+#define MSR_LAST_BRANCH_FROM_IP	0x000001dbu
+#define MSR_LAST_BRANCH_TO_IP	0x000001dcu
+#define MSR_LAST_INT_FROM_IP	0x000001ddu
+#define MSR_LAST_INT_TO_IP	0x000001deu
 #define MSR_MTRR_PHYS_BASE0	0x00000200u	/* base/mask pairs up to 0x20f */
 #define MSR_MTRR_FIX64K_00000	0x00000250u
 #define MSR_MTRR_FIX16K_80000	0x00000258u
@@ -23,6 +27,8 @@
 #define MSR_SYSCFG		0xc0010010u
 #define MSR_HWCR		0xc0010015u
 
+/* DEBUGCTL: LBR, BTF and the four PB (performance-monitor pin) bits. */
+#define MSR_DEBUGCTL_BITS	0x3fULL
 #define MTRR_VAR_RANGES		8
 #define MTRR_FIXED_MSRS		11
 #define MTRR_DEF_TYPE_E		BIT(11)
@@ -33,7 +39,6 @@
 #define HWCR_TSC_FREQ_SEL	BIT(24)
 
 struct svm_msrs {
-	u64 debugctl;
 	u64 perf_ctl[K7_PERF_COUNTERS];
 	u64 perf_ctr[K7_PERF_COUNTERS];
 	u64 mtrr_def_type;

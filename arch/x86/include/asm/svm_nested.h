@@ -4,7 +4,9 @@
 /*
  * Nested SVM: an L1 guest runs its own guests (L2) with VMRUN, which the
  * hypervisor (L0) emulates (arch/x86/svm/nested.c; the VMRUN consistency
- * checks in nested_checks.c; arch/x86/svm/README.md has the design).
+ * checks in nested_checks.c; interrupts and NMIs while L2 runs in
+ * nested_intr.c; next_rip in nested_nrip.c; arch/x86/svm/README.md has
+ * the design).
  *
  * Without nested paging in VMCB12 L2 lives in L1's guest-physical
  * space, so L0 runs L2 on VMCB02 with L0's own NPT for L1 (nCR3) and
@@ -25,6 +27,7 @@ struct nested_limits {
 	u32 phys_bits;		/* L1's physical address width (CPUID 0x80000008) */
 	u64 cr4_allowed;	/* CR4 bits L1's CPUID offers */
 	u64 efer_allowed;	/* EFER bits L1 may set */
+	u32 svm_features;	/* CPUID 0x8000000a EDX as L1 sees it (SVM_FEATURE_*) */
 	bool gbpages;		/* L1 is offered 1 GiB pages (its nested table may use them) */
 	/*
 	 * L1 is in long mode at this VMRUN: its nested table has the
@@ -97,6 +100,19 @@ struct svm_nested {
 	struct nested_msrpm_bits merged[NESTED_MAX_MERGED_MSRS];
 	unsigned int nr_merged;
 	struct nested_limits limits;
+
+	/* Interrupts in guest mode (nested_intr.c): VMCB02's V_IRQ bits are composed. */
+	u64 l1_irq;		/* L1's V_IRQ request for L2 (V_IRQ_INJECTION_BITS) */
+	bool irq_live;		/* l1_irq is in VMCB02 now: the CPU may consume V_IRQ */
+	bool l0_window;		/* L0's interrupt window is open in VMCB02 */
+	bool vgif;		/* L1 enabled vGIF for L2 (V_GIF_ENABLE) */
+	bool v_gif;		/* L2's V_GIF: while clear, L2 takes no interrupt or NMI */
+
+	/* nested_nrip.c: the last instruction decoded for next_rip (0: none). */
+	u8 nrip_len;
+	u8 nrip_mode;
+	u64 nrip_bytes[2];	/* its 15 bytes, the 16th 0 */
+
 	struct nested_check_memo checked;	/* the last VMCB12 state the checks passed */
 	struct nnpt_shadow npt;	/* L2 GPA -> host PA while VMCB12 enables NP (nested_npt.c) */
 };
@@ -114,10 +130,29 @@ int svm_nested_exit_invlpga(struct svm_vcpu *sv);
 /* In guest mode: reflects the exit to L1 (VCPU_RESUME) or leaves it to L0 (NESTED_EXIT_L0). */
 #define NESTED_EXIT_L0	(-1000)
 int svm_nested_exit(struct svm_vcpu *sv);
-/* In guest mode, before each entry: L1's interrupt or an exception L1 intercepts. */
+/* nested.c, for nested_intr.c: the #VMEXIT of an L2 that ran, and EXITINTINFO. */
+void nested_svm_vmexit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2, u64 int_info,
+		       u64 next_rip);
+u64 nested_l2_event_in_flight(const struct svm_vcpu *sv);
+
+/* nested_nrip.c: VMCB12's next_rip for a reflected exit (0 where NRIPS saves none). */
+u64 svm_nested_next_rip(struct svm_vcpu *sv, u32 code, u64 info2);
+
+/* nested_intr.c: interrupts and NMIs while L2 runs. */
+void svm_nested_intr_vmrun(struct svm_vcpu *sv);
+void svm_nested_capture_int_ctl(struct svm_vcpu *sv);
+u64 nested_int_ctl_to_l1(const struct svm_vcpu *sv, u64 int_ctl12);
+void svm_nested_compose_int_ctl(struct svm_vcpu *sv);
+/* L0's window in VMCB02 open or closed (event.c decides, in guest mode). */
+void svm_nested_window(struct svm_vcpu *sv, bool open);
+bool svm_nested_window_needed(struct svm_vcpu *sv, bool l2_pending);
+/* In guest mode, before each entry: an exception, NMI or interrupt L1 intercepts. */
 void svm_nested_before_entry(struct svm_vcpu *sv);
 /* In guest mode: an interrupt of L1's that would end L2's run now. */
 bool svm_nested_intr_for_l1(struct svm_vcpu *sv);
+bool svm_nested_nmi_to_l2(const struct svm_vcpu *sv);
+bool svm_nested_l2_takes_intr(const struct svm_vcpu *sv);
+bool svm_nested_virq_deliverable(const struct svm_vcpu *sv);
 /* In guest mode: #VMEXIT to L1 with @code and exit information, EXITINTINFO as the CPU wrote it. */
 void svm_nested_reflect_exit(struct svm_vcpu *sv, u64 code, u64 info1, u64 info2);
 

@@ -170,6 +170,13 @@ STATIC_ASSERT(sizeof(struct vmcb) == 0x1000, "vmcb size");
 #define V_INTR_MASKING		BIT(24)
 #define V_GIF_ENABLE		BIT(25)
 #define V_INTR_VECTOR_SHIFT	32
+#define V_INTR_PRIO_MASK	(0xfULL << V_INTR_PRIO_SHIFT)
+#define V_INTR_VECTOR_MASK	(0xffULL << V_INTR_VECTOR_SHIFT)
+/* A virtual interrupt request: V_IRQ, its priority and vector, V_IGN_TPR. */
+#define V_IRQ_INJECTION_BITS	(V_IRQ | V_INTR_PRIO_MASK | V_IGN_TPR | V_INTR_VECTOR_MASK)
+
+/* virt_ext */
+#define VIRT_EXT_LBR_CTL_ENABLE	BIT(0)
 
 /* int_state */
 #define INT_SHADOW		BIT(0)

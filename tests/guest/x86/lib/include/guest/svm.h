@@ -44,8 +44,9 @@ struct vmcb {
 	u64 rax, star, lstar, cstar, sfmask, kernel_gs_base;	/* 0x5f8 */
 	u64 sysenter_cs, sysenter_esp, sysenter_eip, cr2;	/* 0x628 */
 	u8 r648[0x668 - 0x648];
-	u64 g_pat;						/* 0x668 */
-	u8 r670[0x1000 - 0x670];
+	u64 g_pat, dbgctl, br_from, br_to, last_excp_from;	/* 0x668 */
+	u64 last_excp_to;					/* 0x690 */
+	u8 r698[0x1000 - 0x698];
 } __packed;
 
 _Static_assert(__builtin_offsetof(struct vmcb, exit_code) == 0x70, "exit_code");
@@ -56,6 +57,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, rax) == 0x5f8, "rax");
 _Static_assert(__builtin_offsetof(struct vmcb, kernel_gs_base) == 0x620, "kgs");
 _Static_assert(__builtin_offsetof(struct vmcb, cr2) == 0x640, "cr2");
 _Static_assert(__builtin_offsetof(struct vmcb, g_pat) == 0x668, "g_pat");
+_Static_assert(__builtin_offsetof(struct vmcb, dbgctl) == 0x670, "dbgctl");
+_Static_assert(__builtin_offsetof(struct vmcb, last_excp_to) == 0x690, "last_excp_to");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "size");
 
 #define I1_INTR		X86_BIT(0)
