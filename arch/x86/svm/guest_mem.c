@@ -253,14 +253,18 @@ static const struct vmcb_seg *segment(const struct vmcb_save *s, unsigned int se
  * is 32 bits wide. Limits are not checked: the CPU checked them before
  * the access faulted or exited.
  */
-u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
+static u64 seg_linear(const struct vmcb_save *s, enum x86_cpu_mode mode, unsigned int seg,
+		      u64 offset)
 {
-	const struct vmcb_save *s = &sv->vmcb->save;
-
-	if (svm_cpu_mode(sv->vmcb) == X86_MODE_64)
+	if (mode == X86_MODE_64)
 		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? offset + segment(s, seg)->base
 								 : offset;
 	return (u32)(segment(s, seg)->base + offset);
+}
+
+u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
+{
+	return seg_linear(&sv->vmcb->save, svm_cpu_mode(sv->vmcb), seg, offset);
 }
 
 /*
@@ -268,9 +272,9 @@ u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
  * bytes (up to 15) are on that page: NULL if not even the first can be
  * fetched. A reader that needs no more than that saves the copy.
  */
-const u8 *svm_code_at(struct svm_vcpu *sv, u32 *avail)
+const u8 *svm_code_at(struct svm_vcpu *sv, enum x86_cpu_mode mode, u32 *avail)
 {
-	u64 la = svm_seg_linear(sv, X86_SEG_CS, sv->vmcb->save.rip), gpa;
+	u64 la = seg_linear(&sv->vmcb->save, mode, X86_SEG_CS, sv->vmcb->save.rip), gpa;
 	u32 n = (u32)MIN((u64)X86_MAX_INSN_LEN, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
 	const u8 *p;
 

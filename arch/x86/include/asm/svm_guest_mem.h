@@ -1,6 +1,7 @@
 #ifndef ASM_SVM_GUEST_MEM_H
 #define ASM_SVM_GUEST_MEM_H
 
+#include <asm/decode.h>
 #include <lib/types.h>
 
 /*
@@ -42,6 +43,7 @@ int svm_linear_read(struct svm_vcpu *sv, u64 la, void *buf, u32 len);
 int svm_linear_write(struct svm_vcpu *sv, u64 la, const void *buf, u32 len);
 u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset);
 int svm_fetch_insn(struct svm_vcpu *sv, u8 *buf, u32 *len);
-const u8 *svm_code_at(struct svm_vcpu *sv, u32 *avail);
+/* @mode: svm_cpu_mode() of the vCPU's VMCB, which the caller has. */
+const u8 *svm_code_at(struct svm_vcpu *sv, enum x86_cpu_mode mode, u32 *avail);
 
 #endif
