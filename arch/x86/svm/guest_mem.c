@@ -22,7 +22,7 @@
  * are nearly always in one region, and the map does not change after
  * FINALIZED, so the cached pointer stays valid for the VM's life.
  */
-static const void *ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
+void *svm_ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
 {
 	const struct vm_region *r = sv->last_ram;
 
@@ -32,7 +32,7 @@ static const void *ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
 			return NULL;
 		sv->last_ram = r;
 	}
-	return (const u8 *)r->hva + (gpa - r->gpa);
+	return (u8 *)r->hva + (gpa - r->gpa);
 }
 
 /*
@@ -47,7 +47,7 @@ static int read_table_entry(void *ctx, u64 gpa, u32 size, u64 *val)
 
 	if (svm_nested_npt_gpa(ctx, gpa, 0, &gpa))
 		return -EFAULT;
-	p = ram_at(ctx, gpa, size);
+	p = svm_ram_at(ctx, gpa, size);
 
 	if (!p)
 		return -EFAULT;
@@ -110,7 +110,7 @@ static int read_and_record(void *ctx, u64 gpa, u32 size, u64 *val)
 
 	if (svm_nested_npt_gpa(sv, gpa, 0, &gpa))
 		return -EFAULT;
-	p = ram_at(sv, gpa, size);
+	p = svm_ram_at(sv, gpa, size);
 	if (!p)
 		return -EFAULT;
 	*val = size == 8 ? *(const u64 *)p : *(const u32 *)p;
@@ -214,7 +214,7 @@ static int linear_copy(struct svm_vcpu *sv, u64 la, void *buf, u32 len, u32 kind
 					     svm_translate(sv, la, kind, &gpa, NULL);
 		if (err)
 			return err;
-		ram = (u8 *)ram_at(sv, gpa, n);
+		ram = (u8 *)svm_ram_at(sv, gpa, n);
 		if (!ram)
 			return -EIO;
 		if (kind & GWALK_WRITE)
@@ -280,7 +280,7 @@ const u8 *svm_code_at(struct svm_vcpu *sv, enum x86_cpu_mode mode, u32 *avail)
 
 	if (translate_fetch(sv, la, &gpa))
 		return NULL;
-	p = ram_at(sv, gpa, n);
+	p = svm_ram_at(sv, gpa, n);
 	*avail = n;
 	return p;
 }

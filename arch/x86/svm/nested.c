@@ -235,7 +235,7 @@ static struct vmcb *vmcb_operand(struct svm_vcpu *sv, u64 *gpa)
 
 	*gpa = sv->vmcb->save.rax & mask;
 	if (!(*gpa & (PAGE_SIZE - 1)))
-		v = vm_gpa_to_hva(sv->vcpu->vm, *gpa, PAGE_SIZE);
+		v = svm_ram_at(sv, *gpa, PAGE_SIZE);
 	if (!v)
 		svm_inject_exception(sv, X86_VEC_GP, true, 0);
 	return v;

@@ -37,6 +37,13 @@ struct svm_fetch_memo {
 /* While a fetch's walk records (sv->fetch_recording): one more entry it read at @p. */
 void svm_fetch_memo_record(struct svm_fetch_memo *m, const void *p, u64 val, u32 size);
 
+/*
+ * vm_gpa_to_hva() for the vCPU's own thread, trying the RAM region of its
+ * last hit first (sv->last_ram): the same answer, without the search on
+ * the hot paths (fetches, VMCB12, L1's nested table).
+ */
+void *svm_ram_at(struct svm_vcpu *sv, u64 gpa, u64 len);
+
 /* @kind: 0 (read), GWALK_WRITE or GWALK_FETCH; the guest's CPL adds GWALK_USER. */
 int svm_translate(struct svm_vcpu *sv, u64 la, u32 kind, u64 *gpa, u32 *pf_error);
 int svm_linear_read(struct svm_vcpu *sv, u64 la, void *buf, u32 len);
