@@ -99,6 +99,8 @@ void svm_fetch_memo_record(struct svm_fetch_memo *m, const void *p, u64 val, u32
 		m->val[m->n] = val;
 		m->size[m->n] = (u8)size;
 	}
+	if (size != 8)
+		m->narrow = true;
 	if (m->n < 0xff)
 		m->n++;
 }
@@ -137,6 +139,19 @@ static bool memo_hit(const struct svm_vcpu *sv, const struct svm_fetch_memo *m, 
 
 	if (!memo_key_same(sv, m, la))
 		return false;
+	/*
+	 * Long-mode and PAE entries, and every one of L1's nested table, are
+	 * 8 bytes: one load, no size test, no branch per entry. Every entry
+	 * is read even after one differs: they are RAM pointers for the VM's
+	 * life, and the loop is shorter than one that stops.
+	 */
+	if (!m->narrow) {
+		u64 diff = 0;
+
+		for (i = 0; i < m->n; i++)
+			diff |= *(const u64 *)m->entry[i] ^ m->val[i];
+		return !diff;
+	}
 	for (i = 0; i < m->n; i++) {
 		v = m->size[i] == 8 ? *(const u64 *)m->entry[i] : *(const u32 *)m->entry[i];
 		if (v != m->val[i])
@@ -174,6 +189,7 @@ static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
 	}
 	m->valid = false;
 	m->n = 0;
+	m->narrow = false;
 	err = recorded_walk(sv, la, gpa);
 	if (err || m->n > SVM_FETCH_MEMO_ENTRIES)
 		return err;

@@ -26,6 +26,7 @@ struct svm_fetch_memo {
 	bool npt;			/* made with nested paging for L2 */
 	u8 cpl;
 	u8 n;				/* entries the walk read */
+	bool narrow;			/* one of them is 4 bytes (32-bit paging) */
 	u8 size[SVM_FETCH_MEMO_ENTRIES];
 	u64 cr0, cr3, cr4, efer;
 	u64 ncr3, l1_efer;		/* with npt */
