@@ -22,17 +22,24 @@
  * are nearly always in one region, and the map does not change after
  * FINALIZED, so the cached pointer stays valid for the VM's life.
  */
+static __attribute__((noinline)) void *ram_lookup(struct svm_vcpu *sv, u64 gpa, u64 len)
+{
+	const struct vm_region *r = vm_find_region(sv->vcpu->vm, gpa);
+
+	if (!r || r->kind != VM_REGION_RAM || !range_within(gpa, len, r->gpa, r->size))
+		return NULL;
+	sv->last_ram = r;
+	return (u8 *)r->hva + (gpa - r->gpa);
+}
+
+/* The search apart, and a tail call: the hit needs no stack frame. */
 void *svm_ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
 {
 	const struct vm_region *r = sv->last_ram;
 
-	if (!r || !range_within(gpa, len, r->gpa, r->size)) {
-		r = vm_find_region(sv->vcpu->vm, gpa);
-		if (!r || r->kind != VM_REGION_RAM || !range_within(gpa, len, r->gpa, r->size))
-			return NULL;
-		sv->last_ram = r;
-	}
-	return (u8 *)r->hva + (gpa - r->gpa);
+	if (r && range_within(gpa, len, r->gpa, r->size))
+		return (u8 *)r->hva + (gpa - r->gpa);
+	return ram_lookup(sv, gpa, len);
 }
 
 /*
