@@ -184,16 +184,13 @@ static int recorded_walk(struct svm_vcpu *sv, u64 la, u64 *gpa)
 	return err;
 }
 
-static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+/* A miss: the walk, and the memo made anew from it. */
+static __attribute__((noinline)) int walk_and_memo(struct svm_vcpu *sv, u64 la, u64 *gpa)
 {
 	const struct vmcb_save *s = &sv->vmcb->save;
 	struct svm_fetch_memo *m = &sv->fetch_memo;
 	int err;
 
-	if (memo_hit(sv, m, la)) {
-		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
-		return 0;
-	}
 	m->valid = false;
 	m->n = 0;
 	m->narrow = false;
@@ -213,6 +210,18 @@ static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
 	m->gpa_page = *gpa & ~(u64)(PAGE_SIZE - 1);
 	m->valid = true;
 	return 0;
+}
+
+/* The walk apart: a hit, nearly every fetch, needs no frame for it. */
+static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+{
+	const struct svm_fetch_memo *m = &sv->fetch_memo;
+
+	if (memo_hit(sv, m, la)) {
+		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
+		return 0;
+	}
+	return walk_and_memo(sv, la, gpa);
 }
 
 /* x86 loads and stores unaligned words: an instruction's 15 bytes in two, not fifteen. */
