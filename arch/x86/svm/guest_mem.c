@@ -22,17 +22,24 @@
  * are nearly always in one region, and the map does not change after
  * FINALIZED, so the cached pointer stays valid for the VM's life.
  */
-static const void *ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
+static __attribute__((noinline)) void *ram_lookup(struct svm_vcpu *sv, u64 gpa, u64 len)
+{
+	const struct vm_region *r = vm_find_region(sv->vcpu->vm, gpa);
+
+	if (!r || r->kind != VM_REGION_RAM || !range_within(gpa, len, r->gpa, r->size))
+		return NULL;
+	sv->last_ram = r;
+	return (u8 *)r->hva + (gpa - r->gpa);
+}
+
+/* The search apart, and a tail call: the hit needs no stack frame. */
+void *svm_ram_at(struct svm_vcpu *sv, u64 gpa, u64 len)
 {
 	const struct vm_region *r = sv->last_ram;
 
-	if (!r || !range_within(gpa, len, r->gpa, r->size)) {
-		r = vm_find_region(sv->vcpu->vm, gpa);
-		if (!r || r->kind != VM_REGION_RAM || !range_within(gpa, len, r->gpa, r->size))
-			return NULL;
-		sv->last_ram = r;
-	}
-	return (const u8 *)r->hva + (gpa - r->gpa);
+	if (r && range_within(gpa, len, r->gpa, r->size))
+		return (u8 *)r->hva + (gpa - r->gpa);
+	return ram_lookup(sv, gpa, len);
 }
 
 /*
@@ -47,7 +54,7 @@ static int read_table_entry(void *ctx, u64 gpa, u32 size, u64 *val)
 
 	if (svm_nested_npt_gpa(ctx, gpa, 0, &gpa))
 		return -EFAULT;
-	p = ram_at(ctx, gpa, size);
+	p = svm_ram_at(ctx, gpa, size);
 
 	if (!p)
 		return -EFAULT;
@@ -99,6 +106,8 @@ void svm_fetch_memo_record(struct svm_fetch_memo *m, const void *p, u64 val, u32
 		m->val[m->n] = val;
 		m->size[m->n] = (u8)size;
 	}
+	if (size != 8)
+		m->narrow = true;
 	if (m->n < 0xff)
 		m->n++;
 }
@@ -110,7 +119,7 @@ static int read_and_record(void *ctx, u64 gpa, u32 size, u64 *val)
 
 	if (svm_nested_npt_gpa(sv, gpa, 0, &gpa))
 		return -EFAULT;
-	p = ram_at(sv, gpa, size);
+	p = svm_ram_at(sv, gpa, size);
 	if (!p)
 		return -EFAULT;
 	*val = size == 8 ? *(const u64 *)p : *(const u32 *)p;
@@ -137,6 +146,19 @@ static bool memo_hit(const struct svm_vcpu *sv, const struct svm_fetch_memo *m, 
 
 	if (!memo_key_same(sv, m, la))
 		return false;
+	/*
+	 * Long-mode and PAE entries, and every one of L1's nested table, are
+	 * 8 bytes: one load, no size test, no branch per entry. Every entry
+	 * is read even after one differs: they are RAM pointers for the VM's
+	 * life, and the loop is shorter than one that stops.
+	 */
+	if (!m->narrow) {
+		u64 diff = 0;
+
+		for (i = 0; i < m->n; i++)
+			diff |= *(const u64 *)m->entry[i] ^ m->val[i];
+		return !diff;
+	}
 	for (i = 0; i < m->n; i++) {
 		v = m->size[i] == 8 ? *(const u64 *)m->entry[i] : *(const u32 *)m->entry[i];
 		if (v != m->val[i])
@@ -162,18 +184,16 @@ static int recorded_walk(struct svm_vcpu *sv, u64 la, u64 *gpa)
 	return err;
 }
 
-static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+/* A miss: the walk, and the memo made anew from it. */
+static __attribute__((noinline)) int walk_and_memo(struct svm_vcpu *sv, u64 la, u64 *gpa)
 {
 	const struct vmcb_save *s = &sv->vmcb->save;
 	struct svm_fetch_memo *m = &sv->fetch_memo;
 	int err;
 
-	if (memo_hit(sv, m, la)) {
-		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
-		return 0;
-	}
 	m->valid = false;
 	m->n = 0;
+	m->narrow = false;
 	err = recorded_walk(sv, la, gpa);
 	if (err || m->n > SVM_FETCH_MEMO_ENTRIES)
 		return err;
@@ -190,6 +210,18 @@ static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
 	m->gpa_page = *gpa & ~(u64)(PAGE_SIZE - 1);
 	m->valid = true;
 	return 0;
+}
+
+/* The walk apart: a hit, nearly every fetch, needs no frame for it. */
+static int translate_fetch(struct svm_vcpu *sv, u64 la, u64 *gpa)
+{
+	const struct svm_fetch_memo *m = &sv->fetch_memo;
+
+	if (memo_hit(sv, m, la)) {
+		*gpa = m->gpa_page | (la & (PAGE_SIZE - 1));
+		return 0;
+	}
+	return walk_and_memo(sv, la, gpa);
 }
 
 /* x86 loads and stores unaligned words: an instruction's 15 bytes in two, not fifteen. */
@@ -214,7 +246,7 @@ static int linear_copy(struct svm_vcpu *sv, u64 la, void *buf, u32 len, u32 kind
 					     svm_translate(sv, la, kind, &gpa, NULL);
 		if (err)
 			return err;
-		ram = (u8 *)ram_at(sv, gpa, n);
+		ram = (u8 *)svm_ram_at(sv, gpa, n);
 		if (!ram)
 			return -EIO;
 		if (kind & GWALK_WRITE)
@@ -253,14 +285,18 @@ static const struct vmcb_seg *segment(const struct vmcb_save *s, unsigned int se
  * is 32 bits wide. Limits are not checked: the CPU checked them before
  * the access faulted or exited.
  */
-u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
+static u64 seg_linear(const struct vmcb_save *s, enum x86_cpu_mode mode, unsigned int seg,
+		      u64 offset)
 {
-	const struct vmcb_save *s = &sv->vmcb->save;
-
-	if (svm_cpu_mode(sv->vmcb) == X86_MODE_64)
+	if (mode == X86_MODE_64)
 		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? offset + segment(s, seg)->base
 								 : offset;
 	return (u32)(segment(s, seg)->base + offset);
+}
+
+u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
+{
+	return seg_linear(&sv->vmcb->save, svm_cpu_mode(sv->vmcb), seg, offset);
 }
 
 /*
@@ -268,15 +304,15 @@ u64 svm_seg_linear(const struct svm_vcpu *sv, unsigned int seg, u64 offset)
  * bytes (up to 15) are on that page: NULL if not even the first can be
  * fetched. A reader that needs no more than that saves the copy.
  */
-const u8 *svm_code_at(struct svm_vcpu *sv, u32 *avail)
+const u8 *svm_code_at(struct svm_vcpu *sv, enum x86_cpu_mode mode, u32 *avail)
 {
-	u64 la = svm_seg_linear(sv, X86_SEG_CS, sv->vmcb->save.rip), gpa;
+	u64 la = seg_linear(&sv->vmcb->save, mode, X86_SEG_CS, sv->vmcb->save.rip), gpa;
 	u32 n = (u32)MIN((u64)X86_MAX_INSN_LEN, PAGE_SIZE - (la & (PAGE_SIZE - 1)));
 	const u8 *p;
 
 	if (translate_fetch(sv, la, &gpa))
 		return NULL;
-	p = ram_at(sv, gpa, n);
+	p = svm_ram_at(sv, gpa, n);
 	*avail = n;
 	return p;
 }

@@ -287,16 +287,20 @@ void nested_check_key(const struct vmcb *v, const struct nested_limits *l,
 	fill_key(v, l, k);
 }
 
-/* Word by word: the library's memcmp goes byte by byte, and this is on every VMRUN. */
-static bool key_equal(const struct nested_check_key *a, const struct nested_check_key *b)
+/*
+ * Word by word, unrolled: the library's memcmp goes byte by byte, and with
+ * no loop the compiler keeps the fresh key in registers (no copy of it
+ * on the stack to compare): this is on every VMRUN.
+ */
+static inline bool key_equal(const struct nested_check_key *a, const struct nested_check_key *b)
 {
 	u64 diff = 0;
 	unsigned int i;
 
-	/* Four words a round: the loop's own count and jump cost as much as a compare. */
-	for (i = 0; i < NESTED_CHECK_KEY_WORDS; i += 4)
-		diff |= (a->w[i] ^ b->w[i]) | (a->w[i + 1] ^ b->w[i + 1]) |
-			(a->w[i + 2] ^ b->w[i + 2]) | (a->w[i + 3] ^ b->w[i + 3]);
+	_Static_assert(NESTED_CHECK_KEY_WORDS == 16, "key_equal() unrolls 16 words");
+#pragma GCC unroll 16
+	for (i = 0; i < NESTED_CHECK_KEY_WORDS; i++)
+		diff |= a->w[i] ^ b->w[i];
 	return !diff;
 }
 
@@ -318,7 +322,8 @@ const struct nested_check *nested_vmcb_check_memo(const struct vmcb *v12,
 		return NULL;
 	failed = nested_vmcb_check(v12, l);
 	m->passed = !failed;
-	m->key = k;
+	/* Built again, not copied from @k: @k stays out of memory on the hit path. */
+	fill_key(v12, l, &m->key);
 	return failed;
 }
 

@@ -112,7 +112,7 @@ bool svm_nested_npt_active(const struct svm_vcpu *sv)
 static int read_l1(void *ctx, u64 gpa, u64 *val)
 {
 	struct svm_vcpu *sv = ctx;
-	const u64 *p = vm_gpa_to_hva(sv->vcpu->vm, gpa, sizeof(u64));
+	const u64 *p = svm_ram_at(sv, gpa, sizeof(u64));
 
 	if (!p)
 		return -EFAULT;
@@ -126,7 +126,7 @@ static int read_l1(void *ctx, u64 gpa, u64 *val)
 static bool cmpxchg_l1(void *ctx, u64 gpa, u64 old, u64 new_val)
 {
 	struct svm_vcpu *sv = ctx;
-	u64 *p = vm_gpa_to_hva(sv->vcpu->vm, gpa, sizeof(u64));
+	u64 *p = svm_ram_at(sv, gpa, sizeof(u64));
 
 	return p && __atomic_compare_exchange_n(p, &old, new_val, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_RELAXED);

@@ -83,7 +83,7 @@ static u64 decoded_next_rip(struct svm_vcpu *sv, u32 code)
 	u32 got;
 	int err = 0;
 
-	bytes = svm_code_at(sv, &got);
+	bytes = svm_code_at(sv, mode, &got);
 	if (!bytes || got < X86_MAX_INSN_LEN) {
 		bytes = copy;
 		err = svm_fetch_insn(sv, copy, &got);
