@@ -736,6 +736,40 @@ static void test_interrupt_shadow_holds_back(void **state)
 	vmcb->control.int_state = 0;
 }
 
+/*
+ * An exit between STI and HLT: QEMU's VMRUN would drop the shadow and
+ * the interrupt would return onto the HLT. The HLT's exit is taken
+ * without an entry; the interrupt goes in after it, past the HLT.
+ */
+static void test_hlt_in_interrupt_shadow(void **state)
+{
+	CODE_BYTES(0xf4);
+	vmcb->save.rflags = 0x202;
+	vmcb->control.int_state = INT_SHADOW;
+	svm.plat.intr = 1;
+	SCRIPT({ SVM_EXIT_INTR });
+	assert_int_equal(run(), VCPU_RESUME);
+	assert_int_equal(next_step, 1);
+	assert_int_equal(entry_event[0], EVT(0x30, EVTINJ_TYPE_INTR));
+	assert_int_equal(vmcb->save.rip, CODE + 1);
+	assert_int_equal(vmcb->control.int_state & INT_SHADOW, 0);
+}
+
+/* Not at CPL 3, where the HLT is a #GP before any intercept: the CPU decides. */
+static void test_hlt_in_interrupt_shadow_at_cpl3(void **state)
+{
+	CODE_BYTES(0xf4);
+	vmcb->save.rflags = 0x202;
+	vmcb->save.cpl = 3;
+	vmcb->control.int_state = INT_SHADOW;
+	SCRIPT({ SVM_EXIT_INTR });
+	run();
+	assert_int_equal(next_step, 1);
+	assert_int_equal(vmcb->save.rip, CODE);
+	vmcb->save.cpl = 0;
+	vmcb->control.int_state = 0;
+}
+
 static void test_interrupted_delivery_reinjected(void **state)
 {
 	u64 ext = EVT(0x30, EVTINJ_TYPE_INTR);
@@ -1404,6 +1438,8 @@ int main(void)
 		T(test_hlt_waits_for_interrupt),
 		T(test_interrupt_window),
 		T(test_interrupt_shadow_holds_back),
+		T(test_hlt_in_interrupt_shadow),
+		T(test_hlt_in_interrupt_shadow_at_cpl3),
 		T(test_apic_interrupt_injected),
 		T(test_apic_interrupt_window_and_tpr),
 		T(test_nmi_blocked_until_iret),

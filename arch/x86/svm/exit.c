@@ -26,6 +26,7 @@
 #define LEN_CPUID		2
 #define LEN_INVD		2
 #define LEN_HLT			1
+#define OPCODE_HLT		0xf4
 #define LEN_VMMCALL		3
 #define EXITCODE_VMRUN_FAILED	0xffffffffu
 
@@ -301,6 +302,43 @@ static int handle_exit(struct svm_vcpu *sv)
 	return exit_unexpected(sv);
 }
 
+/*
+ * QEMU 7.2's VMRUN does not load the interrupt shadow from int_state: a
+ * guest (L1, or L2 under L1) that an exit caught between STI and HLT
+ * would be entered with interrupts open one instruction early. The
+ * interrupt L0 or L1 delivers there returns onto the HLT, and a guest
+ * whose only wake-up was that interrupt sleeps for ever (Linux's KVM as
+ * L1: an L2 in sti; hlt waiting for its LAPIC timer). In the shadow the
+ * HLT is what runs first, and HLT is always L0's intercept: its exit is
+ * taken here without the entry, as the CPU would have taken it. Not with
+ * an event to inject (delivered before any instruction) nor at CPL > 0
+ * (#GP comes before the intercept): the CPU then decides.
+ */
+static bool hlt_in_interrupt_shadow(struct svm_vcpu *sv)
+{
+	const struct vmcb *v = sv->vmcb;
+	const u8 *code;
+	u32 avail;
+
+	if (!(v->control.int_state & INT_SHADOW) || (v->control.event_inj & EVTINJ_VALID) ||
+	    v->save.cpl)
+		return false;
+	code = svm_code_at(sv, svm_cpu_mode(v), &avail);
+	return code && code[0] == OPCODE_HLT;
+}
+
+static void exit_without_entry(struct svm_vcpu *sv, u32 code, u32 len)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	c->exit_code = code;
+	c->exit_code_hi = 0;
+	c->exit_info_1 = 0;
+	c->exit_info_2 = 0;
+	c->exit_int_info = 0;
+	c->next_rip = sv->vmcb->save.rip + len;
+}
+
 static void enter(struct svm_vcpu *sv)
 {
 	struct vmcb_control *c;
@@ -311,9 +349,14 @@ static void enter(struct svm_vcpu *sv)
 	if (!sv->nested.guest_mode)
 		svm_tpr_to_vmcb(sv);
 	svm_prepare_events(sv);
-	c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID : TLB_CONTROL_DO_NOTHING;
-	sv->flush_tlb = false;
-	svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
+	if (hlt_in_interrupt_shadow(sv)) {
+		exit_without_entry(sv, SVM_EXIT_HLT, LEN_HLT);
+	} else {
+		c->tlb_control = sv->flush_tlb ? TLB_CONTROL_FLUSH_ALL_ASID :
+						 TLB_CONTROL_DO_NOTHING;
+		sv->flush_tlb = false;
+		svm_vmrun(sv->gprs, sv->vmcb_pa, sv->host_state_pa);
+	}
 	svm_record_exit_events(sv);
 	if (!sv->nested.guest_mode)
 		svm_tpr_from_vmcb(sv);
