@@ -33,7 +33,7 @@ define dumpn
   printf " last VMRUN (cache): rip %#lx rflags %#lx event_inj %#lx int_ctl %#lx int_state %#lx\n", \
     $c->save.rip, $c->save.rflags, $c->control.event_inj, $c->control.int_ctl, \
     $c->control.int_state
-  printf " L2 exit (vmcb02): rip %#lx rfl %#lx exit %#lx %#lx %#lx intinfo %#lx ctl %#lx sh %#lx\n", \
+  printf " L2 exit (vmcb02): rip %#lx rfl %#lx exit %#lx %#lx %#lx intinf %#lx ctl %#lx sh %#lx\n",\
     $w->save.rip, $w->save.rflags, $w->control.exit_code, $w->control.exit_info_1, \
     $w->control.exit_info_2, $w->control.exit_int_info, $w->control.int_ctl, \
     $w->control.int_state
