@@ -167,6 +167,12 @@ static void test_timer_periodic(void)
 	n = timer_hits;
 	ok(n >= 3, "periodic with a count of 1: %u interrupts, and the guest goes on", n);
 	apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED);
+	/*
+	 * A period that ended between the last hit and the ICR write left its
+	 * vector in IRR (masking and stopping do not take it back): taken
+	 * here, it is not counted as the next test's interrupt.
+	 */
+	open_for(2);
 }
 
 static void test_timer_tsc_deadline(void)
